@@ -1,0 +1,52 @@
+# manifest-docs — the two commands a newcomer needs are `make site` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test lint typecheck schema bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-docs
+
+## site: validate manifest.yml and build the documentation site into site/
+site: $(VENV)/.installed-docs
+	$(BIN)/br-ops validate
+	@if [ -f mkdocs.yml ]; then $(BIN)/mkdocs build --strict; fi
+
+## serve: preview the site with live reload on http://127.0.0.1:8000
+serve: $(VENV)/.installed-docs
+	$(BIN)/mkdocs serve
+
+## test: lint, type-check and run the whole test suite
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check plugins tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check plugins tests bench
+	$(BIN)/ruff format --check plugins tests bench
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+## schema: regenerate schema/manifest.schema.json from the model
+schema: $(VENV)/.installed-docs
+	$(BIN)/br-ops schema > schema/manifest.schema.json.tmp && mv schema/manifest.schema.json.tmp schema/manifest.schema.json
+
+## bench: loader, drift and build benchmarks (ratios measured in one run)
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf site build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,202 @@
+"""Typed scalar values parsed from manifest text: sizes, durations, versions, money.
+
+Each value keeps the exact text it was written as (``text``) next to its parsed
+form, so pages show what the author wrote while code compares real quantities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic_core import core_schema
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+
+__all__ = ["Duration", "Size", "Version", "parse_money"]
+
+
+class _TextValue:
+    """Shared pydantic plumbing: validate from a string, serialise back to it."""
+
+    pattern: ClassVar[str]
+    example: ClassVar[str]
+    kind: ClassVar[str]
+    text: str
+
+    @classmethod
+    def parse(cls, text: str) -> Any:  # pragma: no cover - overridden
+        """Parse ``text`` or raise ``ValueError``."""
+        raise NotImplementedError
+
+    @classmethod
+    def _validate(cls, value: Any) -> Any:
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValueError(f"expected {cls.kind} like {cls.example!r}, got {value!r}")
+        return cls.parse(str(value) if isinstance(value, str) else repr(value))
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda v: v.text, when_used="always"
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": cls.pattern, "examples": [cls.example]}
+
+    def __str__(self) -> str:
+        return self.text
+
+
+_SIZE_UNITS = {
+    "B": 1,
+    "KB": 1024,
+    "MB": 1024**2,
+    "GB": 1024**3,
+    "TB": 1024**4,
+    "KIB": 1024,
+    "MIB": 1024**2,
+    "GIB": 1024**3,
+    "TIB": 1024**4,
+}
+_SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B|B)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=False)
+class Size(_TextValue):
+    """A memory or storage size such as ``256MB`` or ``1GB`` (binary multiples)."""
+
+    text: str
+    """The size exactly as written in the manifest."""
+    bytes: int = field(compare=True)
+    """The size in bytes (``MB`` and ``MiB`` both mean 1024² bytes)."""
+
+    pattern: ClassVar[str] = r"^\d+(\.\d+)?\s*([KMGTkmgt][iI]?[bB]|[bB])$"
+    example: ClassVar[str] = "256MB"
+    kind: ClassVar[str] = "a size"
+
+    @classmethod
+    def parse(cls, text: str) -> Size:
+        """Parse ``256MB``-style text; raise ``ValueError`` with an example otherwise."""
+        m = _SIZE_RE.match(text)
+        if not m:
+            raise ValueError(f"expected a size like '256MB', got {text!r}")
+        amount = Decimal(m.group(1))
+        return cls(text=text, bytes=int(amount * _SIZE_UNITS[m.group(2).upper()]))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Size) and other.bytes == self.bytes
+
+    def __hash__(self) -> int:
+        return hash(self.bytes)
+
+
+_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d|w)\s*$")
+
+
+@dataclass(frozen=True)
+class Duration(_TextValue):
+    """A time span such as ``30s``, ``5m``, ``1h``, ``24h`` or ``30d``."""
+
+    text: str
+    """The duration exactly as written in the manifest."""
+    seconds: float
+    """The duration in seconds."""
+
+    pattern: ClassVar[str] = r"^\d+(\.\d+)?\s*(ms|s|min|m|h|d|w)$"
+    example: ClassVar[str] = "30s"
+    kind: ClassVar[str] = "a duration"
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Parse ``30s``-style text; raise ``ValueError`` with an example otherwise."""
+        m = _DURATION_RE.match(text)
+        if not m:
+            hint = " (add a unit: s, m, h, d)" if text.strip().isdigit() else ""
+            raise ValueError(f"expected a duration like '30s' or '1h', got {text!r}{hint}")
+        return cls(text=text, seconds=float(m.group(1)) * _DURATION_UNITS[m.group(2)])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Duration) and other.seconds == self.seconds
+
+    def __hash__(self) -> int:
+        return hash(self.seconds)
+
+
+_VERSION_RE = re.compile(r"^\s*v?(\d+(?:\.\d+)*)\s*(\+|\.x)?\s*$")
+
+
+@dataclass(frozen=True)
+class Version(_TextValue):
+    """A technology version such as ``15+`` (15 or later), ``7`` or ``0.104.1``."""
+
+    text: str
+    """The version exactly as written in the manifest."""
+    parts: tuple[int, ...]
+    """The numeric components, e.g. ``(0, 104, 1)``."""
+    or_later: bool = False
+    """True when written with a trailing ``+`` (this version or any later one)."""
+
+    pattern: ClassVar[str] = r"^v?\d+(\.\d+)*(\+|\.x)?$"
+    example: ClassVar[str] = "15+"
+    kind: ClassVar[str] = "a version"
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        """Parse ``15+``-style text; raise ``ValueError`` with an example otherwise."""
+        m = _VERSION_RE.match(text)
+        if not m:
+            raise ValueError(f"expected a version like '15+' or '3.11', got {text!r}")
+        parts = tuple(int(p) for p in m.group(1).split("."))
+        return cls(text=text, parts=parts, or_later=m.group(2) == "+")
+
+    def same_as(self, other: Version) -> bool:
+        """Whether two versions state the same thing (``15+`` vs ``15.0+`` agree)."""
+
+        def norm(p: tuple[int, ...]) -> tuple[int, ...]:
+            while len(p) > 1 and p[-1] == 0:
+                p = p[:-1]
+            return p
+
+        return norm(self.parts) == norm(other.parts) and self.or_later == other.or_later
+
+
+def parse_money(value: object) -> Decimal:
+    """Turn a YAML scalar into an exact ``Decimal`` amount (never through float text loss).
+
+    Accepts strings (``"20"``, ``"20.00"``, ``"$20"``) and integers. Floats are accepted
+    via their shortest ``repr`` so ``19.99`` stays ``19.99``.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected an amount like '20.00', got {value!r}")
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        amount = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            amount = Decimal(value.strip().lstrip("$").replace(",", ""))
+        except InvalidOperation:
+            raise ValueError(f"expected an amount like '20.00', got {value!r}") from None
+    else:
+        raise ValueError(f"expected an amount like '20.00', got {value!r}")
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"expected a non-negative amount like '20.00', got {value!r}")
+    return amount

@@ -237,6 +237,8 @@ class Domain(_Model):
     """DNS and CDN settings."""
     yearly_cost: Money | None = None
     """Registration cost per year; it feeds the cost roll-up."""
+    registrar: str | None = None
+    """Provider id the domain is registered with (default: its DNS provider)."""
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     """ISO 4217 currency of ``yearly_cost``."""
     note: str | None = None

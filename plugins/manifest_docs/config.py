@@ -1,0 +1,35 @@
+"""Configuration of the ``manifest-docs`` MkDocs plugin (each option documents itself)."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+
+__all__ = ["ManifestDocsConfig"]
+
+
+class ManifestDocsConfig(Config):
+    """Options under ``plugins: - manifest-docs:`` in ``mkdocs.yml``."""
+
+    enabled = opt.Type(bool, default=True)
+    """Whether to generate anything at all. Default is true."""
+
+    manifest = opt.Type(str, default="manifest.yml")
+    """Path of the manifest, relative to ``mkdocs.yml``. Default ``manifest.yml``."""
+
+    overrides = opt.Type(str, default="overrides")
+    """Folder (relative to ``mkdocs.yml``) whose ``*.md.j2`` files replace the packaged
+    page templates of the same name. Default ``overrides``."""
+
+    nav_title = opt.Type(str, default="Infrastructure")
+    """Title of the navigation section holding the generated pages."""
+
+    nav_position = opt.Type(int, default=-1)
+    """Where the section goes among the top-level navigation items (``-1``: last)."""
+
+    group_size = opt.Type(int, default=30)
+    """Most service pages in one navigation group; larger groups are split."""
+
+    narratives = opt.Type(str, default="services")
+    """Folder under ``docs/`` whose ``<service>.md`` files are appended to the generated
+    service pages as hand-written narrative."""

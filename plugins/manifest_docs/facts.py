@@ -1,0 +1,329 @@
+"""Facts for hand-written pages: read manifest values by name, fail loudly on typos.
+
+This is the core behind the mkdocs-macros pluglet (``{{ service('redis').version }}``).
+Every lookup goes through :class:`Fact`, which knows the dotted path it came from, so
+an unknown service or field produces a :class:`FactError` with a "did you mean" — and
+every value renders escaped, so a description can never inject markup or macros.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import sys
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from .costs import money, phase_costs
+from .errors import did_you_mean
+from .model import Manifest, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+__all__ = ["Fact", "FactError", "Facts", "inline", "template_line"]
+
+_INLINE = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "|": "&#124;",
+        "{": "&#123;",
+        "}": "&#125;",
+        "\n": " ",
+        "\r": " ",
+    }
+)
+
+
+def inline(text: str) -> str:
+    """Escape ``text`` for prose: no HTML, no table breaks, no macro syntax.
+
+    Lighter than the generated pages' escaping so that a fact still reads right when a
+    contributor puts it in a code span (``7+``, ``DATABASE_URL``, ``us-west1``).
+    """
+    return text.translate(_INLINE)
+
+
+class FactError(Exception):
+    """A macro asked for something the manifest does not have."""
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(getattr(value, "value", value))
+
+
+def _join(base: str, name: str) -> str:
+    return f"{base}.{name}" if base else name
+
+
+class Fact:
+    """A value from the manifest with the path it was read from.
+
+    Attribute access walks into models (``.resources.memory``), indexing into lists and
+    mappings; ``str()`` gives the escaped text. An unknown name is reported through
+    ``report`` (the build collects it with the page line) or raised as
+    :class:`FactError` when there is no reporter.
+    """
+
+    __slots__ = ("_path", "_report", "_value")
+
+    def __init__(self, value: Any, path: str, report: Callable[[str], None] | None = None) -> None:
+        self._value = value
+        self._path = path
+        self._report = report
+
+    @property
+    def raw(self) -> Any:
+        """The underlying value (a model, list, str, ``Size``…)."""
+        return self._value
+
+    @property
+    def path(self) -> str:
+        """Where the value lives, e.g. ``services.redis.version``."""
+        return self._path
+
+    def _child(self, value: Any, name: str) -> Fact:
+        return Fact(value, _join(self._path, name), self._report)
+
+    def _error(self, message: str, name: str) -> Fact:
+        if self._report is None:
+            raise FactError(message)
+        self._report(message)
+        return Fact(None, _join(self._path, name), self._report)
+
+    def __getattr__(self, name: str) -> Fact:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = self._value
+        if isinstance(value, BaseModel):
+            fields = type(value).model_fields
+            if name in fields:
+                return self._child(getattr(value, name), name)
+            return self._error(
+                f"{self._path} has no field {name!r}{did_you_mean(name, fields)}", name
+            )
+        if isinstance(value, dict):
+            if name in value:
+                return self._child(value[name], name)
+            return self._error(
+                f"{self._path or 'the manifest'} has no {name!r}{did_you_mean(name, value)}", name
+            )
+        if value is None:
+            return self._error(f"{self._path} is not set in the manifest", name)
+        return self._error(f"{self._path} is {_text(value)!r}, which has no field {name!r}", name)
+
+    def __getitem__(self, key: Any) -> Fact:
+        value = self._value
+        if isinstance(value, list) and isinstance(key, int):
+            if -len(value) <= key < len(value):
+                return Fact(value[key], f"{self._path}[{key}]", self._report)
+            return self._error(
+                f"{self._path} has {len(value)} entries; [{key}] is out of range", f"[{key}]"
+            )
+        return self.__getattr__(str(key))
+
+    def __iter__(self) -> Iterator[Fact]:
+        value = self._value
+        if isinstance(value, list):
+            return (Fact(v, f"{self._path}[{i}]", self._report) for i, v in enumerate(value))
+        if isinstance(value, dict):
+            return (self._child(k, k) for k in value)
+        return iter(())
+
+    def __len__(self) -> int:
+        return len(self._value) if isinstance(self._value, (list, dict)) else 1
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        other_value = other._value if isinstance(other, Fact) else other
+        return bool(self._value == other_value or _text(self._value) == other_value)
+
+    def __hash__(self) -> int:
+        return hash(self._path)
+
+    def __str__(self) -> str:
+        value = self._value
+        if isinstance(value, BaseModel):
+            fields = ", ".join(type(value).model_fields)
+            self._error(f"{self._path} is a group of fields; name one of: {fields}", "")
+            return "—"
+        if isinstance(value, dict):
+            return ", ".join(inline(str(k)) for k in value)
+        if isinstance(value, list):
+            return ", ".join(inline(_text(v)) for v in value)
+        return inline(_text(value))
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+class Facts:
+    """The functions hand-written pages call, bound to one manifest."""
+
+    MACROS = (
+        "service",
+        "fact",
+        "provider",
+        "domain",
+        "service_link",
+        "count_services",
+        "cost_total",
+        "env_table",
+        "services_table",
+    )
+    """Names of the methods exposed to pages as macros."""
+
+    def __init__(self, manifest: Manifest, report: Callable[[str], None] | None = None) -> None:
+        self.m = manifest
+        self.report = report
+        self.page_uri = "index.md"
+        """Source path of the page being rendered (for relative links)."""
+
+    def _fail(self, message: str) -> None:
+        if self.report is None:
+            raise FactError(message)
+        self.report(message)
+
+    def _fact(self, value: Any, path: str) -> Fact:
+        return Fact(value, path, self.report)
+
+    def _service_name(self, name: str) -> str | None:
+        resolved = self.m.resolve(name)
+        if resolved is None:
+            self._fail(f"unknown service {name!r}{did_you_mean(name, self.m.services)}")
+        return resolved
+
+    def service(self, name: str) -> Fact:
+        """A service by name or alias: ``{{ service('redis').version }}``."""
+        resolved = self._service_name(name)
+        if resolved is None:
+            return self._fact(None, f"services.{name}")
+        return self._fact(self.m.services[resolved], f"services.{resolved}")
+
+    def fact(self, path: str) -> Fact:
+        """Any value by dotted path: ``{{ fact('providers.railway.region') }}``."""
+        node = self._fact(self.m, "")
+        for part in path.split("."):
+            node = node[int(part)] if part.isdigit() else node[part]
+        return node
+
+    def provider(self, name: str) -> Fact:
+        """A provider by id: ``{{ provider('railway').region }}``."""
+        if name not in self.m.providers:
+            self._fail(f"unknown provider {name!r}{did_you_mean(name, self.m.providers)}")
+            return self._fact(None, f"providers.{name}")
+        return self._fact(self.m.providers[name], f"providers.{name}")
+
+    def domain(self, name: str) -> Fact:
+        """A registered domain: ``{{ domain('blackroad.systems').purpose }}``."""
+        for i, d in enumerate(self.m.domains):
+            if d.name == name:
+                return self._fact(d, f"domains[{i}]")
+        self._fail(f"unknown domain {name!r}{did_you_mean(name, [d.name for d in self.m.domains])}")
+        return self._fact(None, f"domains.{name}")
+
+    def service_link(self, name: str, text: str | None = None) -> str:
+        """A link to the service's page, relative to the current page."""
+        resolved = self._service_name(name)
+        if resolved is None:
+            return inline(name)
+        here = posixpath.dirname(self.page_uri)
+        target = posixpath.relpath(f"services/{resolved}.md", here or ".")
+        return f"[{inline(text or resolved)}]({target})"
+
+    def count_services(
+        self, status: str | None = None, kind: str | None = None, phase: int | None = None
+    ) -> int:
+        """How many services match: ``{{ count_services(status='active') }}``."""
+        if status is not None and status not in {s.value for s in Status}:
+            self._fail(
+                f"unknown status {status!r}{did_you_mean(status, [s.value for s in Status])}"
+            )
+        return sum(
+            1
+            for s in self.m.services.values()
+            if (status is None or s.status.value == status)
+            and (kind is None or s.kind.value == kind)
+            and (phase is None or s.phase == phase)
+        )
+
+    def cost_total(self, phase: int | None = None, period: str = "amortised") -> str:
+        """A phase's total cost: ``month``, ``year`` or ``amortised`` (default) per month."""
+        rollups = {p.phase: p for p in phase_costs(self.m)}
+        if phase is None:
+            current = self.m.current_phase
+            phase = current.id if current else min(rollups, default=0)
+        if phase not in rollups:
+            self._fail(f"unknown phase {phase}; phases: {sorted(rollups)}")
+            return "—"
+        totals = rollups[phase].total
+        amounts = {
+            "month": totals.monthly,
+            "year": totals.yearly,
+            "amortised": totals.amortised_monthly,
+        }
+        if period not in amounts:
+            self._fail(f"unknown period {period!r}; use month, year or amortised")
+            return "—"
+        return money(amounts[period])
+
+    def env_table(self, name: str, tier: str | None = None) -> str:
+        """A Markdown table of a service's env vars (secrets marked, never valued)."""
+        resolved = self._service_name(name)
+        if resolved is None:
+            return ""
+        rows = ["| Variable | Tier | Secret | Description |", "| --- | --- | --- | --- |"]
+        for var in self.m.services[resolved].env:
+            if tier is not None and var.tier.value != tier:
+                continue
+            rows.append(
+                f"| `{var.name}` | {var.tier.value} | {'yes' if var.secret else '—'} | "
+                f"{inline(var.description)} |"
+            )
+        return "\n".join(rows) + "\n"
+
+    def services_table(self, status: str | None = None, kind: str | None = None) -> str:
+        """A Markdown table of services (name, status, kind, phase, production domain)."""
+        rows = [
+            "| Service | Status | Kind | Phase | Production domain |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for name, s in sorted(self.m.services.items()):
+            if (status and s.status.value != status) or (kind and s.kind.value != kind):
+                continue
+            prod = f"`{s.domains.prod}`" if s.domains.prod else "—"
+            rows.append(
+                f"| {self.service_link(name)} | {s.status.value} | {s.kind.value} | "
+                f"{s.phase} | {prod} |"
+            )
+        return "\n".join(rows) + "\n"
+
+    def functions(self) -> dict[str, Callable[..., Any]]:
+        """The macros, by the names pages use."""
+        return {name: getattr(self, name) for name in self.MACROS}
+
+
+def template_line() -> int | None:
+    """The line of the Jinja template currently being rendered (for error messages).
+
+    Walks the call stack to the frame of the compiled template and maps its Python
+    line back to the template source, as Jinja's own tracebacks do.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            return int(template.get_corresponding_lineno(frame.f_lineno))
+        frame = frame.f_back  # type: ignore[assignment]
+    return None

@@ -1,0 +1,38 @@
+"""The mkdocs-macros pluglet: manifest facts for hand-written pages.
+
+Enable it with ``macros: {modules: [manifest_docs.macros]}`` next to the
+``manifest-docs`` plugin. Pages then write ``{{ service('redis').version }}``,
+``{{ env_table('blackroad-backend') }}``, ``{{ cost_total(phase=1) }}`` and so on
+(see :class:`manifest_docs.facts.Facts`). A missing service or field fails the build
+with the page and line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .facts import Facts
+
+__all__ = ["define_env"]
+
+_UNAVAILABLE = "⚠ manifest.yml has errors"
+
+
+def _facts(env: Any) -> Facts | None:
+    plugin = env.conf.plugins.get("manifest-docs")
+    return getattr(plugin, "facts", None)
+
+
+def define_env(env: Any) -> None:
+    """Register one macro per :meth:`Facts.functions` entry (resolved at call time)."""
+    for name in Facts.MACROS:
+
+        def macro(*args: Any, _name: str = name, **kwargs: Any) -> Any:
+            facts = _facts(env)
+            if facts is None:
+                return _UNAVAILABLE
+            return facts.functions()[_name](*args, **kwargs)
+
+        macro.__name__ = name
+        macro.__doc__ = getattr(Facts, name).__doc__
+        env.macro(macro, name)

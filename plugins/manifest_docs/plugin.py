@@ -1,0 +1,218 @@
+"""The ``manifest-docs`` MkDocs plugin: a thin adapter from MkDocs hooks to the core.
+
+The manifest is loaded once per build (``on_config``); pages come from
+:func:`manifest_docs.render.pages.render_site` (``on_files``) and are placed in a
+grouped navigation section (``on_nav``). Under ``mkdocs serve`` a broken manifest is
+reported and the site keeps being served; under ``mkdocs build`` it aborts the build.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, InclusionLevel
+
+from .config import ManifestDocsConfig
+from .errors import ManifestError, Problem
+from .facts import Facts, template_line
+from .load import LoadedManifest, load_manifest
+from .navigation import build_section, error_page
+from .render.pages import PageSet, render_site
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+__all__ = ["ManifestDocsPlugin"]
+
+log = logging.getLogger("mkdocs.plugins.manifest_docs")
+CSS_URI = "assets/manifest-docs.css"
+
+
+class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
+    """Generates the infrastructure pages of a MkDocs site from ``manifest.yml``."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.loaded: LoadedManifest | None = None
+        self.problems: list[Problem] = []
+        self.pages = PageSet()
+        self.facts: Facts | None = None
+        self.manifest_path = Path("manifest.yml")
+        self.overrides: Path | None = None
+        self.macro_errors: list[tuple[int | None, str]] = []
+        self.line_offset = 0
+        self.narratives: dict[str, tuple[int, int]] = {}
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Remember whether we are serving (then a broken manifest must not stop the server)."""
+        self.serving = command == "serve"
+
+    # Priority: 50 (run early) so other plugins see the generated files and CSS.
+    @event_priority(50)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Load and validate the manifest, once per build."""
+        if not self.config.enabled:
+            return None
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.manifest_path = (root / self.config.manifest).resolve()
+        overrides = root / self.config.overrides
+        self.overrides = overrides if overrides.is_dir() else None
+        self.loaded, self.problems, self.facts = None, [], None
+        try:
+            self.loaded = load_manifest(self.manifest_path, shown=self.config.manifest)
+        except ManifestError as exc:
+            self.problems = exc.problems
+            if not self.serving:
+                raise PluginError("manifest-docs: invalid manifest\n" + str(exc)) from None
+            for problem in exc.problems:
+                log.warning(str(problem))
+        else:
+            for warning in self.loaded.warnings:
+                log.warning(str(warning))
+            self.facts = Facts(self.loaded.manifest, report=self._report)
+        if CSS_URI not in config.extra_css:
+            config.extra_css.append(CSS_URI)
+        return config
+
+    def _report(self, message: str) -> None:
+        self.macro_errors.append((template_line(), message))
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """Add the generated pages (with narratives appended) and downloads."""
+        if not self.config.enabled:
+            return None
+        css = (Path(__file__).parent / "render" / "manifest-docs.css").read_text("utf-8")
+        files.append(File.generated(config, CSS_URI, content=css))
+        if self.loaded is None:
+            self.pages = PageSet(pages=[error_page(self.problems)])
+        else:
+            self.pages = render_site(
+                self.loaded.manifest, overrides=self.overrides, source_name=self.config.manifest
+            )
+        narrative_dir = self.config.narratives.strip("/")
+        self.narratives = {}
+        for page in self.pages.pages:
+            content = page.content
+            existing = files.get_file_from_path(page.src_uri)
+            narrative = None
+            if existing is not None and existing.generated_by is None:
+                narrative = existing.content_string
+                files.remove(existing)
+            if narrative is not None:
+                body, skipped = _strip_front_matter(narrative)
+                content = content.rstrip("\n") + "\n\n"
+                self.narratives[page.src_uri] = (content.count("\n") + 1, skipped)
+                content += body
+            new = File.generated(
+                config, page.src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV
+            )
+            new.edit_uri = (
+                page.src_uri
+                if narrative is not None
+                else posixpath.relpath(
+                    self.manifest_path.as_posix(), Path(config.docs_dir).resolve().as_posix()
+                )
+            )
+            files.append(new)
+        services = self.loaded.manifest.services if self.loaded else {}
+        for f in files.documentation_pages():
+            stem = posixpath.splitext(f.src_uri)[0]
+            if (
+                posixpath.dirname(stem) == narrative_dir
+                and f.generated_by is None
+                and posixpath.basename(stem) not in services
+                and self.loaded is not None
+            ):
+                log.warning(
+                    f"{config.docs_dir}/{f.src_uri}: narrative for unknown service "
+                    f"{posixpath.basename(stem)!r}; services: {', '.join(services)}"
+                )
+        for extra in self.pages.files:
+            files.append(File.generated(config, extra.src_uri, content=extra.content))
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Place the generated pages in one grouped section (bounded group sizes)."""
+        if not self.config.enabled:
+            return None
+        return build_section(
+            nav,
+            files,
+            self.pages.pages,
+            title=self.config.nav_title,
+            position=self.config.nav_position,
+        )
+
+    # Priority: 100 (run early), before mkdocs-macros expands the page.
+    @event_priority(100)
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Tell the macros which page they render; mark generated pages for the theme."""
+        if self.facts is not None:
+            self.facts.page_uri = page.file.src_uri
+        self.macro_errors = []
+        raw = page.file.content_string
+        found = raw.find(markdown[:200]) if markdown else -1
+        self.line_offset = raw[:found].count("\n") if found > 0 else 0
+        if page.meta.get("manifest_docs") == "generated":
+            page.meta["manifest_source"] = self.config.manifest
+        return None
+
+    # Priority: -100 (run late), after mkdocs-macros has expanded the page's macros.
+    @event_priority(-100)
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Fail the build (or warn while serving) on a macro that named a missing fact."""
+        if self.macro_errors:
+            lines = [self._locate(page, line, msg, config) for line, msg in self.macro_errors]
+            self.macro_errors = []
+            if not self.serving:
+                raise PluginError("\n".join(lines))
+            for line in lines:
+                log.warning(line)
+        return None
+
+    def _locate(self, page: Page, line: int | None, message: str, config: MkDocsConfig) -> str:
+        """``docs/page.md:LINE: message``, with the line in the file the author edits."""
+        docs = Path(config.docs_dir).name
+        where = f"{docs}/{page.file.src_uri}"
+        if line is None:
+            return f"{where}: {message}"
+        line += self.line_offset
+        start = self.narratives.get(page.file.src_uri)
+        if start is not None and line >= start[0]:
+            line = line - start[0] + 1 + start[1]
+        return f"{where}:{line}: {message}"
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
+        """Rebuild when the manifest or an override template changes."""
+        server.watch(str(self.manifest_path))
+        if self.overrides is not None:
+            server.watch(str(self.overrides))
+        return server
+
+
+def _strip_front_matter(text: str) -> tuple[str, int]:
+    """The text without its YAML front matter, and how many lines were removed."""
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        if end != -1:
+            rest = text[end + 4 :]
+            body = rest.lstrip("\n")
+            return body, text[: len(text) - len(body)].count("\n")
+    return text, 0

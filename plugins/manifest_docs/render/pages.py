@@ -1,0 +1,381 @@
+"""Build every generated page of the site from a :class:`~manifest_docs.model.Manifest`.
+
+Pure: takes the manifest (and an optional overrides folder), returns
+:class:`GeneratedPage` objects holding Markdown. The MkDocs adapter only turns them
+into files and navigation. Each page is a Jinja2 template shipped in
+``render/templates``; a file of the same name in the overrides folder replaces it.
+All template output passes through :func:`~manifest_docs.render.escape.md`, so a
+manifest string can never become markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from ..artefacts import env_example
+from ..costs import money, phase_costs
+from ..model import EnvTier, Kind, Manifest, Service, Status
+from .escape import Markup, code, link, md
+from .schema_doc import schema_docs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+__all__ = [
+    "GROUP_SIZE",
+    "STATUS_ORDER",
+    "TEMPLATE_NAMES",
+    "GeneratedPage",
+    "PageSet",
+    "make_environment",
+    "render_site",
+]
+
+GROUP_SIZE = 30
+"""Most service pages in one navigation group (keeps the nav small at any scale)."""
+
+STATUS_ORDER = (
+    Status.ACTIVE,
+    Status.DEVELOPMENT,
+    Status.EXPERIMENTAL,
+    Status.PLANNED,
+    Status.RETIRED,
+)
+"""Order in which statuses appear on pages and in the navigation."""
+
+TEMPLATE_NAMES = (
+    "services.md.j2",
+    "service.md.j2",
+    "domains.md.j2",
+    "costs.md.j2",
+    "environment.md.j2",
+    "architecture.md.j2",
+    "phases.md.j2",
+    "schema.md.j2",
+    "api.md.j2",
+)
+"""Templates a project can override by name."""
+
+_DATA_KINDS = {Kind.DATABASE, Kind.CACHE, Kind.STORAGE}
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """One Markdown page (or downloadable file) generated from the manifest."""
+
+    src_uri: str
+    """Path inside the docs tree, e.g. ``services/redis.md``."""
+    content: str
+    """Markdown (or file) content."""
+    title: str
+    """Navigation title."""
+    nav: tuple[str, ...] = ()
+    """Navigation groups under the plugin's section, outermost first."""
+    service: str | None = None
+    """Service the page describes, for service pages."""
+
+
+@dataclass
+class PageSet:
+    """Everything generated for one build."""
+
+    pages: list[GeneratedPage] = field(default_factory=list)
+    """Markdown pages, in navigation order."""
+    files: list[GeneratedPage] = field(default_factory=list)
+    """Other generated files (``.env.example`` downloads)."""
+
+
+def make_environment(overrides: Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment: overrides first, then the packaged templates, output escaped."""
+    loaders: list[jinja2.BaseLoader] = []
+    if overrides is not None and overrides.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(overrides)))
+    loaders.append(jinja2.PackageLoader("manifest_docs.render", "templates"))
+    # `finalize` turns every {{ expression }} into inert Markdown (Markup); autoescape
+    # makes macro results Markup too, so they are not escaped a second time.
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        finalize=md,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=True,
+    )
+    env.globals.update(
+        badge=badge,
+        code=code,
+        link=link,
+        money=money,
+        md=md,
+        mdjoin=mdjoin,
+        svc_link=svc_link,
+        EnvTier=EnvTier,
+        STATUS_ORDER=STATUS_ORDER,
+        yes_no=yes_no,
+        secret_mark=Markup('<span class="mdocs-secret">secret</span>'),
+    )
+    env.filters["md"] = md
+    return env
+
+
+def badge(status: object) -> Markup:
+    """A status badge (styled by the plugin's stylesheet)."""
+    value = str(getattr(status, "value", status))
+    slug = "".join(c for c in value.lower() if c.isalnum() or c == "-")
+    return Markup(f'<span class="mdocs-badge mdocs-badge--{slug}">{md(value)}</span>')
+
+
+def svc_link(name: str) -> Markup:
+    """A Markdown link to a service page from any generated page (all sit one level deep)."""
+    return Markup(f"[{md(name)}](../services/{md(name)}.md)")
+
+
+def mdjoin(items: Iterable[object], sep: str = ", ") -> Markup:
+    """Escape each item and join them (Jinja's ``join`` would only HTML-escape)."""
+    return Markup(sep.join(md(i) for i in items))
+
+
+def yes_no(flag: bool | None) -> str:
+    """``yes``/``no``/``—`` for an optional flag."""
+    return "—" if flag is None else ("yes" if flag else "no")
+
+
+def _chunks(names: list[str], size: int) -> list[list[str]]:
+    return [names[i : i + size] for i in range(0, len(names), size)] or [[]]
+
+
+def _nav_groups(manifest: Manifest) -> dict[str, tuple[str, ...]]:
+    """Navigation groups for service pages: status, then phase, then bounded chunks."""
+    groups: dict[str, tuple[str, ...]] = {}
+    for status in STATUS_ORDER:
+        members = [n for n, s in manifest.services.items() if s.status is status]
+        phases = sorted({manifest.services[n].phase for n in members})
+        for phase in phases:
+            names = sorted(n for n in members if manifest.services[n].phase == phase)
+            label = status.value.capitalize()
+            path: tuple[str, ...] = (label, f"Phase {phase}") if len(phases) > 1 else (label,)
+            chunks = _chunks(names, GROUP_SIZE)
+            for chunk in chunks:
+                sub = path
+                if len(chunks) > 1:
+                    sub = (*path, f"{chunk[0]} – {chunk[-1]}")
+                for name in chunk:
+                    groups[name] = sub
+    return groups
+
+
+def _service_context(manifest: Manifest, name: str, svc: Service) -> dict[str, Any]:
+    tiers = [(tier, [v for v in svc.env if v.tier is tier]) for tier in EnvTier]
+    consumers = {
+        e.name: sorted(n for n in manifest.readers.get(e.name, []) if n != name)
+        for e in svc.exports
+    }
+    return {
+        "name": name,
+        "svc": svc,
+        "phase": manifest.phase_by_id.get(svc.phase),
+        "provider": manifest.providers.get(svc.provider),
+        "tiers": [(t, vs) for t, vs in tiers if vs],
+        "used_by": manifest.used_by.get(name, []),
+        "consumers": consumers,
+        "costs": manifest.service_costs(name),
+        "domains_held": [d for d in manifest.domains if d.service == name],
+        "is_data": svc.kind in _DATA_KINDS,
+    }
+
+
+def _mermaid_id(prefix: str, name: str) -> Markup:
+    return Markup(prefix + "".join(c if c.isalnum() else "_" for c in name))
+
+
+def _mermaid_label(text: str) -> Markup:
+    """A label for inside ``"..."``: names and hostnames are validated, but stay careful."""
+    return Markup("".join(c if c.isalnum() or c in ".-_ " else f"#{ord(c)};" for c in text))
+
+
+def _architecture_context(manifest: Manifest) -> dict[str, Any]:
+    nodes = []
+    for name, svc in sorted(manifest.services.items()):
+        shape = ("[(", ")]") if svc.kind in _DATA_KINDS else ("[", "]")
+        nodes.append(
+            (
+                _mermaid_id("s_", name),
+                tuple(map(Markup, shape)),
+                _mermaid_label(name),
+                Markup(svc.status.value),
+            )
+        )
+    edges = [
+        (_mermaid_id("s_", name), _mermaid_id("s_", dep))
+        for name, svc in sorted(manifest.services.items())
+        for dep in svc.depends_on
+    ]
+    domain_edges = [
+        (_mermaid_id("d_", d.name), _mermaid_label(d.name), _mermaid_id("s_", d.service))
+        for d in sorted(manifest.domains, key=lambda d: d.name)
+        if d.service
+    ]
+    for name, svc in sorted(manifest.services.items()):
+        if svc.domains.prod:
+            domain_edges.append(
+                (
+                    _mermaid_id("h_", svc.domains.prod + name),
+                    _mermaid_label(svc.domains.prod),
+                    _mermaid_id("s_", name),
+                )
+            )
+    return {"nodes": nodes, "edges": edges, "domain_edges": domain_edges}
+
+
+def _environment_context(manifest: Manifest) -> dict[str, Any]:
+    rows = []
+    conflicts = []
+    for var_name in sorted(
+        {v.name for s in manifest.services.values() for v in s.env} | set(manifest.exporters)
+    ):
+        decls = [
+            (n, v)
+            for n, s in sorted(manifest.services.items())
+            for v in s.env
+            if v.name == var_name
+        ]
+        secret_flags = {v.secret for _, v in decls}
+        descriptions = {v.description for _, v in decls}
+        problems = []
+        if len(secret_flags) > 1:
+            problems.append(
+                "secret in "
+                + ", ".join(n for n, v in decls if v.secret)
+                + "; not secret in "
+                + ", ".join(n for n, v in decls if not v.secret)
+            )
+        if len(descriptions) > 1:
+            problems.append(f"{len(descriptions)} different descriptions")
+        if problems:
+            conflicts.append((var_name, problems))
+        rows.append(
+            {
+                "name": var_name,
+                "decls": decls,
+                "readers": [n for n, _ in decls],
+                "exporters": manifest.exporters.get(var_name, []),
+                "secret": any(secret_flags),
+                "tiers": sorted({v.tier.value for _, v in decls}),
+                "conflict": bool(problems),
+            }
+        )
+    return {
+        "rows": rows,
+        "conflicts": conflicts,
+        "downloads": [n for n, s in sorted(manifest.services.items()) if s.env],
+    }
+
+
+def _cname_records(manifest: Manifest) -> list[tuple[str, str, str, str]]:
+    """(host, target, service, environment) for every service host with a deploy target."""
+    records = []
+    for name, svc in sorted(manifest.services.items()):
+        target = svc.deploy.target if svc.deploy else None
+        hosting = manifest.providers.get(svc.provider)
+        for env, host in svc.domains.items():
+            if target:
+                records.append((host, target, name, env))
+            elif hosting and svc.provider == "github-pages" and manifest.organization.github_org:
+                records.append(
+                    (host, f"{manifest.organization.github_org.lower()}.github.io", name, env)
+                )
+    return sorted(records)
+
+
+def render_site(
+    manifest: Manifest, *, overrides: Path | None = None, source_name: str = "manifest.yml"
+) -> PageSet:
+    """Render every generated page and file for ``manifest``."""
+    env = make_environment(overrides)
+    common = {"m": manifest, "source_name": source_name}
+    out = PageSet()
+
+    def page(
+        template: str,
+        uri: str,
+        title: str,
+        nav: tuple[str, ...] = (),
+        service: str | None = None,
+        **ctx: Any,
+    ) -> None:
+        text = env.get_template(template).render(**common, **ctx)
+        out.pages.append(GeneratedPage(uri, text, title, nav, service))
+
+    groups = _nav_groups(manifest)
+    catalog = [
+        (
+            status,
+            phase,
+            sorted(
+                n for n, s in manifest.services.items() if s.status is status and s.phase == phase
+            ),
+        )
+        for status in STATUS_ORDER
+        for phase in sorted({s.phase for s in manifest.services.values() if s.status is status})
+    ]
+    page(
+        "services.md.j2",
+        "services/index.md",
+        "Service catalog",
+        catalog=catalog,
+        counts={st: sum(s.status is st for s in manifest.services.values()) for st in STATUS_ORDER},
+    )
+    for name in groups:  # built in status, phase, name order
+        svc = manifest.services[name]
+        page(
+            "service.md.j2",
+            f"services/{name}.md",
+            name,
+            ("Services", *groups[name]),
+            name,
+            **_service_context(manifest, name, svc),
+        )
+    page("domains.md.j2", "domains/index.md", "Domains", records=_cname_records(manifest))
+    page("costs.md.j2", "costs/index.md", "Costs", phases=phase_costs(manifest))
+    page(
+        "environment.md.j2",
+        "environment/index.md",
+        "Environment variables",
+        **_environment_context(manifest),
+    )
+    page(
+        "architecture.md.j2",
+        "architecture/index.md",
+        "Architecture",
+        **_architecture_context(manifest),
+    )
+    page(
+        "phases.md.j2",
+        "phases/index.md",
+        "Roadmap",
+        by_phase={
+            p.id: sorted(n for n, s in manifest.services.items() if s.phase == p.id)
+            for p in manifest.phases
+        },
+    )
+    page(
+        "schema.md.j2",
+        "reference/schema.md",
+        "Manifest schema",
+        ("Reference",),
+        models=schema_docs(),
+    )
+    page("api.md.j2", "reference/api.md", "Python API", ("Reference",))
+    for name, svc in sorted(manifest.services.items()):
+        if svc.env:
+            out.files.append(
+                GeneratedPage(
+                    f"environment/{name}.env.example", env_example(name, svc), f"{name}.env.example"
+                )
+            )
+    return out

@@ -134,3 +134,13 @@ def migrate(path: str, output: str | None) -> None:
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+def _register_check() -> None:
+    """Add ``check`` (the drift gate lives in its own module)."""
+    from .check_cmd import check
+
+    main.add_command(check)
+
+
+_register_check()

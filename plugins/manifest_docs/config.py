@@ -30,6 +30,18 @@ class ManifestDocsConfig(Config):
     group_size = opt.Type(int, default=30)
     """Most service pages in one navigation group; larger groups are split."""
 
+    drift = opt.Choice(("error", "warn", "off"), default="warn")
+    """What the drift gate does with findings: ``warn`` logs each as a warning (so
+    ``mkdocs build --strict`` fails), ``error`` aborts the build, ``off`` skips the check."""
+
+    strict_freshness = opt.Type(bool, default=False)
+    """Treat an overdue service review (``review.next_review`` passed) as drift, not a
+    mere warning. Default is false."""
+
+    check_committed = opt.Type(bool, default=True)
+    """Also compare committed generated files (README service table, ``docs/CNAME``,
+    ``site_url``, deploy files) with the manifest."""
+
     narratives = opt.Type(str, default="services")
     """Folder under ``docs/`` whose ``<service>.md`` files are appended to the generated
     service pages as hand-written narrative."""

@@ -451,11 +451,9 @@ class _Converter:
             if prod:
                 owner.setdefault(prod, name)
         zones = _get(self.old, "infrastructure", "cloudflare", "zones")
-        zone_settings = (
-            {z.get("domain"): z for z in zones if isinstance(z, dict)}
-            if isinstance(zones, list)
-            else {}
-        )
+        zone_list = [z for z in zones if isinstance(z, dict)] if isinstance(zones, list) else []
+        zone_settings = {z.get("domain"): z for z in zone_list}
+        zone_index = {z.get("domain"): i for i, z in enumerate(zones or []) if isinstance(z, dict)}
         out: list[Any] = []
         seen: set[str] = set()
         for key, raw_host in domains.items():
@@ -482,6 +480,9 @@ class _Converter:
             if service:
                 entry["service"] = service
             self.link(("domains", len(out)), ("domains", key))
+            if apex in zone_index:
+                self.link(("domains", len(out), "dns"),
+                          ("infrastructure", "cloudflare", "zones", zone_index[apex]))
             out.append(entry)
         return out
 

@@ -12,12 +12,15 @@ import logging
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from .config import ManifestDocsConfig
+from .drift import check_docs, format_finding
+from .drift.committed import check_committed
 from .errors import ManifestError, Problem
 from .facts import Facts, template_line
 from .load import LoadedManifest, load_manifest
@@ -140,7 +143,37 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
                 )
         for extra in self.pages.files:
             files.append(File.generated(config, extra.src_uri, content=extra.content))
+        if self.loaded is not None and files.get_file_from_path("CNAME") is None:
+            host = urlsplit(self.loaded.manifest.organization.docs_url).hostname
+            if host:
+                files.append(File.generated(config, "CNAME", content=host + "\n"))
+        self._drift(config)
         return files
+
+    def _drift(self, config: MkDocsConfig) -> None:
+        """Run the drift gate over the hand-written docs (and committed artefacts)."""
+        if self.loaded is None or self.config.drift == "off":
+            return
+        docs = Path(config.docs_dir)
+        root = Path(config.config_file_path or ".").resolve().parent
+        findings = check_docs(
+            self.loaded,
+            docs,
+            shown_dir=_rel(docs, root),
+            narratives=self.config.narratives,
+            strict_freshness=self.config.strict_freshness,
+        )
+        if self.config.check_committed:
+            findings += check_committed(self.loaded.manifest, root, docs_dir=_rel(docs, root))
+        errors = [f for f in findings if f.severity == "error"]
+        for finding in findings:
+            if finding.severity == "warning" or self.config.drift == "warn" or self.serving:
+                log.warning(format_finding(finding))
+        if errors and self.config.drift == "error" and not self.serving:
+            raise PluginError(
+                "drift between the docs and the manifest:\n"
+                + "\n".join(format_finding(f) for f in errors)
+            )
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         """Place the generated pages in one grouped section (bounded group sizes)."""
@@ -205,6 +238,13 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
         if self.overrides is not None:
             server.watch(str(self.overrides))
         return server
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _strip_front_matter(text: str) -> tuple[str, int]:

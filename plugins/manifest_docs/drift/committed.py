@@ -1,0 +1,116 @@
+"""Rule ``artefact/stale``: files generated from the manifest and committed must match it.
+
+Covers the README's service table (between markers), the site's ``CNAME``, the
+``site_url`` of ``mkdocs.yml`` against the manifest's docs URL, and the deploy files
+that ``br-ops render`` writes. Each finding carries a unified diff and the command
+that fixes it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from .findings import Finding
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ..model import Manifest
+
+__all__ = ["README_END", "README_START", "check_committed", "readme_table", "update_readme"]
+
+README_START = "<!-- manifest-docs:services:start -->"
+"""Marker before the generated service table in README.md."""
+README_END = "<!-- manifest-docs:services:end -->"
+"""Marker after it."""
+FIX = "br-ops render --write"
+
+
+def readme_table(manifest: Manifest) -> str:
+    """The README's service table (plain Markdown; names and hostnames are validated)."""
+    rows = [
+        "| Service | Status | Kind | Phase | Production domain |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, svc in sorted(
+        manifest.services.items(), key=lambda kv: (kv[1].status.value != "active", kv[0])
+    ):
+        prod = f"`{svc.domains.prod}`" if svc.domains.prod else "—"
+        rows.append(f"| {name} | {svc.status.value} | {svc.kind.value} | {svc.phase} | {prod} |")
+    return "\n".join(rows) + "\n"
+
+
+def update_readme(text: str, manifest: Manifest) -> str | None:
+    """``text`` with the block between the markers regenerated (``None``: no markers)."""
+    pattern = re.compile(re.escape(README_START) + r"\n.*?" + re.escape(README_END), re.DOTALL)
+    if not pattern.search(text):
+        return None
+    block = f"{README_START}\n{readme_table(manifest)}{README_END}"
+    return pattern.sub(lambda _: block, text, count=1)
+
+
+def _diff(path: str, old: str, new: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+        )
+    )
+
+
+def _line_of(text: str, needle: str) -> int:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+def check_committed(manifest: Manifest, root: Path, *, docs_dir: str = "docs") -> list[Finding]:
+    """Findings for every committed artefact under ``root`` that the manifest contradicts."""
+    out: list[Finding] = []
+    readme = root / "README.md"
+    if readme.is_file():
+        text = readme.read_text("utf-8")
+        wanted = update_readme(text, manifest)
+        if wanted is not None and wanted != text:
+            out.append(
+                Finding(
+                    "README.md",
+                    _line_of(text, README_START),
+                    "artefact/stale",
+                    f"the service table is out of date; run: {FIX}",
+                    diff=_diff("README.md", text, wanted),
+                )
+            )
+    host = urlsplit(manifest.organization.docs_url).hostname or ""
+    cname = root / docs_dir / "CNAME"
+    if cname.is_file():
+        have = cname.read_text("utf-8")
+        if have.strip() != host:
+            out.append(
+                Finding(
+                    f"{docs_dir}/CNAME",
+                    1,
+                    "artefact/stale",
+                    f"says {have.strip()!r}, the manifest's docs_url host is {host!r}; run: {FIX}",
+                    diff=_diff(f"{docs_dir}/CNAME", have, host + "\n"),
+                )
+            )
+    mkdocs_yml = root / "mkdocs.yml"
+    if mkdocs_yml.is_file():
+        text = mkdocs_yml.read_text("utf-8")
+        match = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
+        if match:
+            site = match.group(1)
+            if (urlsplit(site).hostname or "") != host:
+                out.append(
+                    Finding(
+                        "mkdocs.yml",
+                        _line_of(text, match.group(0)),
+                        "artefact/stale",
+                        f"site_url is {site!r} but organization.docs_url in the "
+                        f"manifest is {manifest.organization.docs_url!r}; make them "
+                        "agree",
+                    )
+                )
+    return out

@@ -1,0 +1,216 @@
+"""Markdown split into the units the drift rules read, each with its line and context.
+
+A unit is a sentence of a paragraph, a list item, a table row (with its column
+headers) or a fenced code block, together with the headings that enclose it. Macro
+expressions (``{{ … }}``, ``{% … %}``) and ``{% raw %}`` regions are blanked out: facts
+inserted through macros come from the manifest and cannot contradict it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Suppression", "Unit", "parse_markdown"]
+
+_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)")
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*(\{[^}]*\})?\s*$")
+_LIST = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+(.*)$")
+_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_SUPPRESS = re.compile(r"<!--\s*drift:\s*ignore\s+([\w/*-]+)\s*(.*?)\s*-->")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'*`])")
+
+
+@dataclass
+class Unit:
+    """One piece of prose (or code) that a fact can be tied to."""
+
+    kind: str
+    """``sentence``, ``item``, ``row`` or ``code``."""
+    line: int
+    """1-based line where the unit starts."""
+    text: str
+    """Plain text: emphasis markers removed, code spans kept as their content."""
+    headings: tuple[str, ...]
+    """Enclosing headings, outermost first."""
+    code_spans: list[str] = field(default_factory=list)
+    """Contents of the inline code spans of the unit."""
+    cells: list[tuple[str, str]] = field(default_factory=list)
+    """For table rows: (column header, cell text) pairs."""
+    lang: str = ""
+    """For code blocks: the info string (``bash``, ``python``…)."""
+    lines: list[str] = field(default_factory=list)
+    """For code blocks: the lines of code (line numbers follow ``line + 1``)."""
+
+
+@dataclass
+class Suppression:
+    """A ``<!-- drift: ignore RULE reason -->`` comment."""
+
+    line: int
+    """Line of the comment."""
+    rule: str
+    """Rule id or family (``fact/version``, ``fact``, ``fact/*``)."""
+    reason: str
+    """Why the finding is accepted."""
+    first: int
+    """First line it covers."""
+    last: int
+    """Last line it covers."""
+    used: bool = False
+    """Whether any finding was suppressed by it."""
+
+    def covers(self, rule: str, line: int) -> bool:
+        """Whether this comment silences ``rule`` at ``line``."""
+        family = self.rule.rstrip("*").rstrip("/")
+        matches = rule == self.rule or rule.startswith(family + "/") or family == rule
+        return matches and self.first <= line <= self.last
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Replace a match by spaces, keeping newlines (so line numbers stay right)."""
+    return "".join("\n" if c == "\n" else " " for c in match.group(0))
+
+
+def _plain(text: str) -> tuple[str, list[str]]:
+    spans = [m.group(2).strip() for m in _CODE_SPAN.finditer(text)]
+    text = _CODE_SPAN.sub(lambda m: m.group(2), text)
+    text = re.sub(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)", "", text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = _COMMENT.sub(" ", text)
+    return " ".join(text.split()), spans
+
+
+def _cells(line: str) -> list[str]:
+    body = line.strip()
+    body = body.removeprefix("|").removesuffix("|")
+    return [c.strip() for c in re.split(r"(?<!\\)\|", body)]
+
+
+def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
+    """Split ``source`` into units and suppression comments."""
+    text = _RAW.sub(_blank, source)
+    text = _MACRO.sub(_blank, text)
+    lines = text.split("\n")
+    src_lines = source.split("\n")
+    units: list[Unit] = []
+    suppressions: list[Suppression] = []
+    headings: list[tuple[int, str]] = []
+    i = 0
+    n = len(lines)
+    if lines and lines[0].strip() == "---":
+        for j in range(1, n):
+            if lines[j].strip() in ("---", "..."):
+                i = j + 1
+                break
+
+    def heads() -> tuple[str, ...]:
+        return tuple(h for _, h in headings)
+
+    def block_end(start: int) -> int:
+        """Last line of the block starting at ``start`` (up to the next blank line)."""
+        j = start
+        while j + 1 < n and lines[j + 1].strip():
+            j += 1
+        return j
+
+    paragraph: list[tuple[int, str]] = []
+
+    def flush_paragraph() -> None:
+        if not paragraph:
+            return
+        start = paragraph[0][0]
+        joined = "\n".join(t for _, t in paragraph)
+        pos = 0
+        for piece in _SENTENCE_END.split(joined):
+            offset = joined.find(piece, pos)
+            pos = offset + len(piece)
+            plain, spans = _plain(piece)
+            if plain:
+                units.append(
+                    Unit("sentence", start + joined.count("\n", 0, offset), plain, heads(), spans)
+                )
+        paragraph.clear()
+
+    while i < n:
+        raw = lines[i]
+        number = i + 1
+        stripped = raw.strip()
+        for m in _SUPPRESS.finditer(src_lines[i]):
+            alone = _SUPPRESS.sub("", src_lines[i]).strip() == ""
+            first = number + 1 if alone else number
+            last = block_end(i + 1) + 1 if alone and i + 1 < n else number
+            suppressions.append(Suppression(number, m.group(1), m.group(2), first, last))
+        fence = _FENCE.match(raw)
+        if fence:
+            flush_paragraph()
+            marker = fence.group(2)
+            body: list[str] = []
+            j = i + 1
+            while j < n and not lines[j].strip().startswith(marker[0] * len(marker)):
+                body.append(lines[j])
+                j += 1
+            units.append(
+                Unit("code", number, "\n".join(body), heads(), lang=fence.group(3), lines=body)
+            )
+            i = j + 1
+            continue
+        heading = _HEADING.match(raw)
+        if heading:
+            flush_paragraph()
+            level = len(heading.group(1))
+            while headings and headings[-1][0] >= level:
+                headings.pop()
+            plain, _ = _plain(heading.group(2))
+            headings.append((level, plain))
+            i += 1
+            continue
+        if not stripped or stripped.startswith("<!--"):
+            flush_paragraph()
+            i += 1
+            continue
+        if "|" in stripped and i + 1 < n and _TABLE_SEP.match(lines[i + 1]) and "-" in lines[i + 1]:
+            flush_paragraph()
+            header = [_plain(c)[0] for c in _cells(raw)]
+            j = i + 2
+            while j < n and "|" in lines[j] and lines[j].strip():
+                cells = _cells(lines[j])
+                pairs = [
+                    (header[k] if k < len(header) else "", _plain(c)[0])
+                    for k, c in enumerate(cells)
+                ]
+                plain, spans = _plain(" | ".join(cells))
+                units.append(Unit("row", j + 1, plain, heads(), spans, pairs))
+                j += 1
+            i = j
+            continue
+        item = _LIST.match(raw)
+        if item:
+            flush_paragraph()
+            indent = len(item.group(1))
+            parts = [item.group(3)]
+            j = i + 1
+            while (
+                j < n
+                and lines[j].strip()
+                and not _LIST.match(lines[j])
+                and not _FENCE.match(lines[j])
+                and not _HEADING.match(lines[j])
+                and (
+                    len(lines[j]) - len(lines[j].lstrip()) > indent or not lines[j].startswith(" ")
+                )
+            ):
+                parts.append(lines[j].strip())
+                j += 1
+            plain, spans = _plain(" ".join(parts))
+            units.append(Unit("item", number, plain, heads(), spans))
+            i = j
+            continue
+        paragraph.append((number, stripped))
+        i += 1
+    flush_paragraph()
+    return units, suppressions

@@ -1,0 +1,246 @@
+"""The drift rules over Markdown sources (one function per rule family) and their registry."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import TYPE_CHECKING
+
+from ..errors import did_you_mean
+from .contradictions import find_contradictions
+from .expect import build_index
+from .findings import Finding
+from .markdown import Suppression, Unit, parse_markdown
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterator
+
+    from ..load import LoadedManifest
+    from .expect import FactIndex
+
+__all__ = ["RULES", "check_freshness", "check_sources"]
+
+RULES: dict[str, str] = {
+    "coverage/orphan": "a narrative docs/services/<name>.md names no service",
+    "coverage/link": "a page links to the generated page of a service that does not exist",
+    "env/unknown": "an UPPER_SNAKE name no service declares or exports and CI does not list",
+    "host/unknown": "a hostname under a manifest DNS zone that is not declared",
+    "fact/*": "prose states a manifest-owned fact with another value",
+    "status/stale": "prose presents a planned service or route as live",
+    "artefact/stale": "a committed generated file differs from what the manifest gives",
+    "freshness/overdue": "a service's next review date has passed",
+    "drift/unused-suppression": "a drift: ignore comment that matches no finding",
+}
+"""Rule ids (``fact/*`` stands for ``fact/version``, ``fact/memory``…) and what they catch."""
+
+_ENV_NAME = re.compile(r"(?<![\w$/.])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![\w*/]|\.\w)")
+_ENV_IN_CODE = re.compile(
+    r"(?:^|\s|export\s+)([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)=|\$\{?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b"
+    r"|environ(?:\.get)?\(?\[?[\"']([A-Z][A-Z0-9_]+)[\"']|getenv\([\"']([A-Z][A-Z0-9_]+)[\"']"
+    r"|process\.env\.([A-Z][A-Z0-9_]+)"
+)
+_HOST = re.compile(
+    r"(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})(?![\w-])", re.IGNORECASE
+)
+_SERVICE_LINK = re.compile(r"\]\(((?:\.\./)*services/([a-z0-9-]+)(?:\.md|/))")
+_LIVE = re.compile(
+    r"\b(is live|now live|in production|live in prod|currently serves|"
+    r"is serving|is deployed)\b",
+    re.IGNORECASE,
+)
+
+
+def _known_env(loaded: LoadedManifest) -> set[str]:
+    m = loaded.manifest
+    known = set(m.readers) | set(m.exporters)
+    if m.ci_cd is not None:
+        known |= set(m.ci_cd.secrets_required)
+    return known
+
+
+def _env_findings(loaded: LoadedManifest, known: set[str], unit: Unit) -> Iterator[Finding]:
+    names: list[tuple[int, str]] = []
+    if unit.kind == "code":
+        for offset, line in enumerate(unit.lines, start=1):
+            for m in _ENV_IN_CODE.finditer(line):
+                name = next(g for g in m.groups() if g)
+                names.append((unit.line + offset, name))
+    else:
+        sources = list(unit.code_spans)
+        if unit.kind == "row":
+            sources += [cell for _, cell in unit.cells]
+        for text in sources:
+            names += [(unit.line, m.group(1)) for m in _ENV_NAME.finditer(text)]
+    seen: set[str] = set()
+    for where, name in names:
+        if name in known or name in seen:
+            continue
+        seen.add(name)
+        hint = did_you_mean(name, known)
+        yield Finding(
+            "",
+            where,
+            "env/unknown",
+            f"{name} is not an env var of any service in the manifest, nor a CI secret{hint}",
+        )
+
+
+def _zones(loaded: LoadedManifest) -> tuple[set[str], set[str]]:
+    m = loaded.manifest
+    hosts = {d.name for d in m.domains}
+    for svc in m.services.values():
+        hosts |= {h for _, h in svc.domains.items()}
+        if svc.deploy and svc.deploy.target:
+            hosts.add(svc.deploy.target)
+    zones = {".".join(h.split(".")[-2:]) for h in hosts if h.count(".") >= 1}
+    zones = {
+        z for z in zones if any(d.name == z or d.name.endswith("." + z) for d in m.domains)
+    } or zones
+    return zones, hosts
+
+
+def _host_findings(zones: set[str], hosts: set[str], unit: Unit) -> Iterator[Finding]:
+    texts = [unit.text] if unit.kind != "code" else unit.lines
+    for offset, text in enumerate(texts):
+        for m in _HOST.finditer(text):
+            host = m.group(1).lower().rstrip(".")
+            if host in hosts or (host.startswith("www.") and host[4:] in hosts):
+                continue
+            zone = next((z for z in zones if host.endswith("." + z)), None)
+            if zone is None:
+                continue
+            line = unit.line + (offset + 1 if unit.kind == "code" else 0)
+            yield Finding(
+                "",
+                line,
+                "host/unknown",
+                f"{host} is under the {zone} zone but is not a domain or service "
+                f"hostname in the manifest{did_you_mean(host, hosts)}",
+            )
+
+
+def _fact_findings(index: FactIndex, shown: str, unit: Unit) -> Iterator[Finding]:
+    for c in find_contradictions(index, unit):
+        line, _ = index.source.locate(c.expected.loc)
+        yield Finding(
+            "",
+            c.line,
+            f"fact/{c.kind}",
+            f"{c.subject} is {c.found!r} here, {shown}:{line} says "
+            f"{c.expected.shown!r} ({c.expected.path})",
+        )
+
+
+def _status_findings(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> Iterator[Finding]:
+    if unit.kind == "code" or not _LIVE.search(unit.text):
+        return
+    for m in index.pattern.finditer(unit.text):
+        for subj in index.by_name.get(m.group(1).lower(), []):
+            if not subj.key.startswith("service:"):
+                continue
+            svc = loaded.manifest.services[subj.key.split(":", 1)[1]]
+            if svc.status.value == "planned":
+                yield Finding(
+                    "",
+                    unit.line,
+                    "status/stale",
+                    f"{m.group(1)} is described as live, but the manifest says it "
+                    f"is planned (target {svc.target_date or 'not set'})",
+                )
+                return
+
+
+def _apply_suppressions(findings: list[Finding], suppressions: list[Suppression]) -> list[Finding]:
+    kept = []
+    for f in findings:
+        hit = next((s for s in suppressions if s.covers(f.rule, f.line)), None)
+        if hit is None:
+            kept.append(f)
+        else:
+            hit.used = True
+    return kept
+
+
+def check_sources(
+    loaded: LoadedManifest, pages: dict[str, str], *, narratives: str = "services"
+) -> list[Finding]:
+    """Findings for Markdown ``pages`` (docs-relative path → text), files docs-relative."""
+    m = loaded.manifest
+    shown = loaded.source.file
+    index = build_index(m, loaded.source)
+    known = _known_env(loaded)
+    zones, hosts = _zones(loaded)
+    out: list[Finding] = []
+    for rel, text in sorted(pages.items()):
+        units, suppressions = parse_markdown(text)
+        found: list[Finding] = []
+        stem = posixpath.splitext(rel)[0]
+        if (
+            posixpath.dirname(stem) == narratives
+            and posixpath.basename(stem) != "index"
+            and posixpath.basename(stem) not in m.services
+        ):
+            name = posixpath.basename(stem)
+            found.append(
+                Finding(
+                    "",
+                    1,
+                    "coverage/orphan",
+                    f"narrative for unknown service {name!r}"
+                    f"{did_you_mean(name, m.services)}; rename or remove it",
+                )
+            )
+        for number, line in enumerate(text.split("\n"), start=1):
+            for link in _SERVICE_LINK.finditer(line):
+                if link.group(2) not in m.services and link.group(2) != "index":
+                    found.append(
+                        Finding(
+                            "",
+                            number,
+                            "coverage/link",
+                            f"links to {link.group(1)}, but there is no service "
+                            f"{link.group(2)!r}{did_you_mean(link.group(2), m.services)}",
+                        )
+                    )
+        for unit in units:
+            found += _env_findings(loaded, known, unit)
+            found += _host_findings(zones, hosts, unit)
+            found += _fact_findings(index, shown, unit)
+            found += _status_findings(loaded, index, unit)
+        found = _apply_suppressions(found, suppressions)
+        found += [
+            Finding(
+                "",
+                s.line,
+                "drift/unused-suppression",
+                f"'drift: ignore {s.rule}' matches no finding; remove it",
+            )
+            for s in suppressions
+            if not s.used
+        ]
+        out += [Finding(rel, f.line, f.rule, f.message, f.severity) for f in found]
+    return out
+
+
+def check_freshness(
+    loaded: LoadedManifest, today: dt.date, *, strict: bool = False
+) -> list[Finding]:
+    """A finding per service whose ``review.next_review`` is before ``today``."""
+    out = []
+    for name, svc in sorted(loaded.manifest.services.items()):
+        if svc.review is None or svc.review.next_review >= today:
+            continue
+        line, _ = loaded.source.locate(("services", name, "review", "next_review"))
+        days = (today - svc.review.next_review).days
+        out.append(
+            Finding(
+                loaded.source.file,
+                line,
+                "freshness/overdue",
+                f"services.{name}: review was due {svc.review.next_review} "
+                f"({days} days ago); check its facts and move the dates on",
+                "error" if strict else "warning",
+            )
+        )
+    return out

@@ -451,9 +451,9 @@ class _Converter:
             if prod:
                 owner.setdefault(prod, name)
         zones = _get(self.old, "infrastructure", "cloudflare", "zones")
-        zone_list = [z for z in zones if isinstance(z, dict)] if isinstance(zones, list) else []
-        zone_settings = {z.get("domain"): z for z in zone_list}
-        zone_index = {z.get("domain"): i for i, z in enumerate(zones or []) if isinstance(z, dict)}
+        zone_items = list(enumerate(zones)) if isinstance(zones, list) else []
+        zone_settings = {z.get("domain"): z for _, z in zone_items if isinstance(z, dict)}
+        zone_index = {z.get("domain"): i for i, z in zone_items if isinstance(z, dict)}
         out: list[Any] = []
         seen: set[str] = set()
         for key, raw_host in domains.items():

@@ -31,7 +31,10 @@ serve: $(VENV)/.installed-docs
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check plugins tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	@# pytest exits 5 when it collected nothing: a silent suite is a failure, say so.
+	@$(BIN)/python -m pytest -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
+	exit $$rc
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check plugins tests bench

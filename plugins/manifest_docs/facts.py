@@ -8,6 +8,7 @@ every value renders escaped, so a description can never inject markup or macros.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import sys
 from decimal import Decimal
@@ -27,6 +28,7 @@ __all__ = ["Fact", "FactError", "Facts", "inline", "template_line"]
 _INLINE = str.maketrans(
     {
         "&": "&amp;",
+        "*": "&#42;",
         "<": "&lt;",
         ">": "&gt;",
         "|": "&#124;",
@@ -87,9 +89,9 @@ class Fact:
         return self._value
 
     @property
-    def path(self) -> str:
-        """Where the value lives, e.g. ``services.redis.version``."""
-        return self._path
+    def code(self) -> str:
+        """The value as inline code (``<code>…</code>``), safe for any characters."""
+        return f"<code>{self}</code>"
 
     def _child(self, value: Any, name: str) -> Fact:
         return Fact(value, _join(self._path, name), self._report)
@@ -181,6 +183,10 @@ class Facts:
         "cost_total",
         "env_table",
         "services_table",
+        "env_var",
+        "workflow",
+        "key_namespace",
+        "current_phase",
     )
     """Names of the methods exposed to pages as macros."""
 
@@ -259,7 +265,12 @@ class Facts:
         )
 
     def cost_total(self, phase: int | None = None, period: str = "amortised") -> str:
-        """A phase's total cost: ``month``, ``year`` or ``amortised`` (default) per month."""
+        """A phase's total cost (default: the current phase).
+
+        ``period``: ``amortised`` (default; monthly lines plus yearly lines ÷ 12),
+        ``month`` (monthly lines only), ``year`` (yearly lines only) or ``annual``
+        (what a whole year costs: 12 × monthly + yearly).
+        """
         rollups = {p.phase: p for p in phase_costs(self.m)}
         if phase is None:
             current = self.m.current_phase
@@ -269,6 +280,7 @@ class Facts:
             return "—"
         totals = rollups[phase].total
         amounts = {
+            "annual": totals.annual,
             "month": totals.monthly,
             "year": totals.yearly,
             "amortised": totals.amortised_monthly,
@@ -309,9 +321,68 @@ class Facts:
             )
         return "\n".join(rows) + "\n"
 
+    def env_var(self, service: str, name: str) -> Fact:
+        """One env var of a service: ``{{ env_var('blackroad-backend', 'SECRET_KEY').tier }}``."""
+        resolved = self._service_name(service)
+        if resolved is None:
+            return self._fact(None, f"services.{service}.env.{name}")
+        env = self.m.services[resolved].env
+        for i, var in enumerate(env):
+            if var.name == name:
+                return self._fact(var, f"services.{resolved}.env[{i}]")
+        self._fail(
+            f"services.{resolved} has no env var {name!r}"
+            f"{did_you_mean(name, [v.name for v in env])}"
+        )
+        return self._fact(None, f"services.{resolved}.env.{name}")
+
+    def workflow(self, name: str) -> Fact:
+        """A CI workflow by name: ``{{ workflow('railway_deploy').file }}``."""
+        flows = self.m.ci_cd.workflows if self.m.ci_cd else []
+        for i, flow in enumerate(flows):
+            if flow.name == name:
+                return self._fact(flow, f"ci_cd.workflows[{i}]")
+        self._fail(f"unknown workflow {name!r}{did_you_mean(name, [f.name for f in flows])}")
+        return self._fact(None, f"ci_cd.workflows.{name}")
+
+    def key_namespace(self, service: str, prefix: str) -> Fact:
+        """A key namespace by prefix: ``{{ key_namespace('redis', 'session:*').ttl }}``."""
+        resolved = self._service_name(service)
+        if resolved is None:
+            return self._fact(None, f"services.{service}.key_namespaces")
+        spaces = self.m.services[resolved].key_namespaces
+        for i, ns in enumerate(spaces):
+            if ns.prefix == prefix:
+                return self._fact(ns, f"services.{resolved}.key_namespaces[{i}]")
+        self._fail(
+            f"services.{resolved} has no key namespace {prefix!r}"
+            f"{did_you_mean(prefix, [n.prefix for n in spaces])}"
+        )
+        return self._fact(None, f"services.{resolved}.key_namespaces.{prefix}")
+
+    def current_phase(self) -> Fact:
+        """The phase whose status is ``current``: ``{{ current_phase().name }}``."""
+        for i, phase in enumerate(self.m.phases):
+            if phase.status.value == "current":
+                return self._fact(phase, f"phases[{i}]")
+        self._fail("no phase has status 'current'")
+        return self._fact(None, "phases.current")
+
     def functions(self) -> dict[str, Callable[..., Any]]:
         """The macros, by the names pages use."""
-        return {name: getattr(self, name) for name in self.MACROS}
+        return {name: _unwrapping(getattr(self, name)) for name in self.MACROS}
+
+
+def _unwrapping(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Let macros take facts as arguments: ``cost_total(phase=p.id)``."""
+
+    @functools.wraps(func)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        args = tuple(a.raw if isinstance(a, Fact) else a for a in args)
+        kwargs = {k: v.raw if isinstance(v, Fact) else v for k, v in kwargs.items()}
+        return func(*args, **kwargs)
+
+    return call
 
 
 def template_line() -> int | None:

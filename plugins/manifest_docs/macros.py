@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .facts import Facts
+from .facts import Fact, Facts, inline
 
 __all__ = ["define_env"]
 
@@ -36,3 +36,9 @@ def define_env(env: Any) -> None:
         macro.__name__ = name
         macro.__doc__ = getattr(Facts, name).__doc__
         env.macro(macro, name)
+
+    def code(value: Any) -> str:
+        """Render a fact as inline code, whatever characters it holds (``{{ x | code }}``)."""
+        return value.code if isinstance(value, Fact) else f"<code>{inline(str(value))}</code>"
+
+    env.filter(code, "code")

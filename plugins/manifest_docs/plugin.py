@@ -101,7 +101,10 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
             self.pages = PageSet(pages=[error_page(self.problems)])
         else:
             self.pages = render_site(
-                self.loaded.manifest, overrides=self.overrides, source_name=self.config.manifest
+                self.loaded.manifest,
+                overrides=self.overrides,
+                source_name=self.config.manifest,
+                group_size=self.config.group_size,
             )
         narrative_dir = self.config.narratives.strip("/")
         self.narratives = {}

@@ -149,7 +149,7 @@ def _chunks(names: list[str], size: int) -> list[list[str]]:
     return [names[i : i + size] for i in range(0, len(names), size)] or [[]]
 
 
-def _nav_groups(manifest: Manifest) -> dict[str, tuple[str, ...]]:
+def _nav_groups(manifest: Manifest, size: int = GROUP_SIZE) -> dict[str, tuple[str, ...]]:
     """Navigation groups for service pages: status, then phase, then bounded chunks."""
     groups: dict[str, tuple[str, ...]] = {}
     for status in STATUS_ORDER:
@@ -159,7 +159,7 @@ def _nav_groups(manifest: Manifest) -> dict[str, tuple[str, ...]]:
             names = sorted(n for n in members if manifest.services[n].phase == phase)
             label = status.value.capitalize()
             path: tuple[str, ...] = (label, f"Phase {phase}") if len(phases) > 1 else (label,)
-            chunks = _chunks(names, GROUP_SIZE)
+            chunks = _chunks(names, max(1, size))
             for chunk in chunks:
                 sub = path
                 if len(chunks) > 1:
@@ -293,9 +293,16 @@ def _cname_records(manifest: Manifest) -> list[tuple[str, str, str, str]]:
 
 
 def render_site(
-    manifest: Manifest, *, overrides: Path | None = None, source_name: str = "manifest.yml"
+    manifest: Manifest,
+    *,
+    overrides: Path | None = None,
+    source_name: str = "manifest.yml",
+    group_size: int = GROUP_SIZE,
 ) -> PageSet:
-    """Render every generated page and file for ``manifest``."""
+    """Render every generated page and file for ``manifest``.
+
+    ``group_size`` bounds how many service pages share one navigation group.
+    """
     env = make_environment(overrides)
     common = {"m": manifest, "source_name": source_name}
     out = PageSet()
@@ -311,7 +318,7 @@ def render_site(
         text = env.get_template(template).render(**common, **ctx)
         out.pages.append(GeneratedPage(uri, text, title, nav, service))
 
-    groups = _nav_groups(manifest)
+    groups = _nav_groups(manifest, group_size)
     catalog = [
         (
             status,

@@ -5,21 +5,28 @@ Exit codes: 0 success, 1 findings (drift, failed health checks), 2 invalid input
 
 from __future__ import annotations
 
+import json
+import os
+import shlex
 import sys
+import webbrowser
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
 
-from . import __version__
+from . import __version__, artefacts, health, ops
 from .dump import dump_manifest, json_schema_text
 from .errors import ManifestError, Problem
 from .fsutil import write_atomic
 from .load import MANIFEST_ENV, LoadedManifest, find_manifest, load_manifest
+from .model import EnvTier, Kind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+
+    from .model import Manifest
 
 __all__ = ["main"]
 
@@ -73,6 +80,10 @@ def main() -> None:
     \b
     Examples:
       br-ops validate
+      br-ops list --status active
+      br-ops env blackroad-backend --format dotenv
+      br-ops health --env staging
+      br-ops render --check
       br-ops schema > schema/manifest.schema.json
       br-ops migrate infra/blackroad-manifest.yml -o manifest.yml
     """
@@ -134,6 +145,368 @@ def migrate(path: str, output: str | None) -> None:
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+# --------------------------------------------------------------------------- operations
+# Each command: load, resolve, call the core (ops/health/artefacts), print text or JSON.
+
+_STYLES: dict[str, dict[str, Any]] = {
+    "heading": {"bold": True},
+    "name": {"bold": True},
+    "ok": {"fg": "green"},
+    "fail": {"fg": "red", "bold": True},
+    "warn": {"fg": "yellow"},
+    "dim": {"dim": True},
+}
+
+
+def _style() -> ops.Style:
+    """Colour on a terminal only, and never when ``NO_COLOR`` is set (non-empty)."""
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        return ops.plain
+    return lambda role, text: click.style(text, **_STYLES.get(role, {}))
+
+
+def _out(as_json: bool, data: Any, text: Callable[[Any, ops.Style], str]) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(text(data, _style()), nl=False)
+
+
+def _fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    click.echo(f"br-ops: {message}", err=True)
+    sys.exit(code)
+
+
+def _service(m: Manifest, name: str) -> str:
+    """The service ``name`` refers to, or exit 2 with "did you mean" and the list."""
+    try:
+        return ops.resolve_service(m, name)
+    except ops.UnknownServiceError as exc:
+        _fail(str(exc))
+
+
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The shared ``--json`` flag."""
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON (shape above) instead of text."
+    )(func)
+
+
+@main.command("list")
+@manifest_option
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in ops.STATUS_ORDER]),
+    help="Only services with this status.",
+)
+@click.option("--phase", type=int, metavar="N", help="Only services of phase N.")
+@click.option(
+    "--kind", type=click.Choice([k.value for k in Kind]), help="Only services of this kind."
+)
+@json_option
+def list_(
+    manifest: str | None, status: str | None, phase: int | None, kind: str | None, as_json: bool
+) -> None:
+    """List services grouped by status, with kind, repo, domain and phase.
+
+    \b
+    Examples:
+      br-ops list
+      br-ops list --status planned --phase 2
+      br-ops list --kind database --json
+    \b
+    JSON: {"filters": {"status", "phase", "kind"}, "count",
+           "groups": {"active"|"development"|"experimental"|"planned"|"retired":
+             [{"name", "description", "kind", "status", "phase", "target_date",
+               "provider", "repo", "prod_domain"}]}}
+    """
+    m = _load(manifest).manifest
+    if phase is not None and phase not in m.phase_by_id:
+        _fail(f"no phase {phase}; phases: {', '.join(str(p) for p in m.phase_by_id)}")
+    _out(as_json, ops.list_data(m, status=status, phase=phase, kind=kind), ops.format_list)
+
+
+@main.command()
+@manifest_option
+@click.argument("service")
+@click.option(
+    "--tier", type=click.Choice([t.value for t in EnvTier]), help="Only variables of this tier."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "dotenv"]),
+    default="table",
+    show_default=True,
+    help="table for people; dotenv prints the service's .env.example.",
+)
+@json_option
+def env(manifest: str | None, service: str, tier: str | None, fmt: str, as_json: bool) -> None:
+    """Show SERVICE's environment variables by tier (never a secret's value).
+
+    Each variable shows its description, source, example or default, allowed values
+    and a [secret] marker. Services that export variables (databases, caches) also
+    show what they export and which services consume it.
+
+    \b
+    Examples:
+      br-ops env blackroad-backend
+      br-ops env blackroad-backend --tier required
+      br-ops env blackroad-backend --format dotenv > .env.example
+      br-ops env postgres --json
+    \b
+    JSON: {"service", "kind", "status", "tier", "counts": {"required", "important",
+           "optional"}, "variables": [{"name", "tier", "description", "secret",
+           "source", "provided_by", "example", "default", "value", "allowed",
+           "generate"}], "exports": [{"name", "description", "format", "consumers"}],
+           "used_by"}   (a secret's example, default and value are always null)
+    """
+    if as_json and fmt == "dotenv":
+        _fail("--json and --format dotenv do not go together; pick one")
+    m = _load(manifest).manifest
+    name = _service(m, service)
+    if fmt == "dotenv":
+        svc = m.services[name]
+        if tier is not None:
+            svc = svc.model_copy(update={"env": [v for v in svc.env if v.tier.value == tier]})
+        click.echo(artefacts.env_example(name, svc), nl=False)
+        return
+    _out(as_json, ops.env_data(m, name, tier=tier), ops.format_env)
+
+
+@main.command()
+@manifest_option
+@click.argument("service")
+@json_option
+def repo(manifest: str | None, service: str, as_json: bool) -> None:
+    """Show where SERVICE's code lives: repo, branch, stack and clone URLs.
+
+    \b
+    Examples:
+      br-ops repo blackroad-backend
+      git clone "$(br-ops repo blackroad-backend --json | jq -r .ssh_url)"
+    \b
+    JSON: {"service", "repo", "owner", "name", "branch", "kind", "language",
+           "framework", "runtime", "web_url", "https_url", "ssh_url"}
+           (repository fields are null when the manifest names no repository)
+    """
+    m = _load(manifest).manifest
+    _out(as_json, ops.repo_data(m, _service(m, service)), ops.format_repo)
+
+
+@main.command("open")
+@manifest_option
+@click.argument("service")
+@click.argument("env", required=False, default="prod", type=click.Choice(ops.ENVIRONMENTS))
+@click.option("--browser", is_flag=True, help="Open the URL in a web browser.")
+@click.option(
+    "--dashboard", is_flag=True, help="With --browser: open the provider dashboard instead."
+)
+@json_option
+def open_(
+    manifest: str | None, service: str, env: str, browser: bool, dashboard: bool, as_json: bool
+) -> None:
+    """Print SERVICE's URL for ENV (prod, staging or dev) and its dashboard.
+
+    The URL is https://HOST for the environment's hostname; the dashboard comes from
+    the service's links.dashboard, else its provider's dashboard. Exit 1 when the
+    service has no hostname for ENV (or, with --dashboard, no dashboard).
+
+    \b
+    Examples:
+      br-ops open blackroad-backend
+      br-ops open blackroad-backend staging --browser
+    \b
+    JSON: {"service", "env", "url", "urls": {"prod", "staging", "dev"},
+           "dashboard", "dashboard_source", "opened"}
+    """
+    m = _load(manifest).manifest
+    data = ops.open_data(m, _service(m, service), env)
+    target = data["dashboard"] if dashboard else data["url"]
+    if browser and target:
+        data["opened"] = webbrowser.open(target)
+        if not data["opened"]:
+            click.echo(f"br-ops: could not start a web browser; open {target} yourself", err=True)
+    _out(as_json, data, ops.format_open)
+    if not target or (browser and not data["opened"]):
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@manifest_option
+@click.option("--live", is_flag=True, help="Also run the health checks (prod) and summarise them.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=health.DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="S",
+    help="With --live: seconds per request.",
+)
+@json_option
+def status(manifest: str | None, live: bool, timeout: float, as_json: bool) -> None:
+    """Summarise the manifest: service counts, current phase, costs per phase.
+
+    Counts are computed from the services; costs come from the cost roll-up (yearly
+    lines spread over twelve months). With --live, exit 1 when an endpoint fails.
+
+    \b
+    Examples:
+      br-ops status
+      br-ops status --live --json
+    \b
+    JSON: {"organization", "last_updated", "services": {"total", "by_status",
+           "by_kind", "by_phase"}, "phase": PHASE, "next_phase": PHASE,
+           "phases": [PHASE + "services"], "costs": [{"phase", "name", "current",
+           "estimate", "monthly", "yearly", "amortised_monthly", "annual", "change"}],
+           "currency", "domains": {"total", "by_status"},
+           "health": null | {"endpoints", "ok", "failed", "skipped",
+                             "failures": [{"service", "url", "error"}]}}
+           PHASE = {"id", "name", "status", "target"} or null; money is a string
+           in cents precision ("28.33")
+    """
+    m = _load(manifest).manifest
+    data = ops.status_data(m)
+    report = None
+    if live:
+        report = health.run_checks(health.plan_checks(m), timeout=timeout)
+        data["health"] = report.summary()
+    _out(as_json, data, ops.format_status)
+    if report is not None and not report.ok:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _health_text(report: health.HealthReport, style: ops.Style) -> str:
+    return health.format_report(report, style)
+
+
+@main.command("health")
+@manifest_option
+@click.argument("services", nargs=-1, metavar="[SERVICE]...")
+@click.option(
+    "--env",
+    type=click.Choice(ops.ENVIRONMENTS),
+    default="prod",
+    show_default=True,
+    help="Whose hostnames to probe.",
+)
+@click.option("--base-url", metavar="URL", help="Probe URL + path instead of https://HOST.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=health.DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="S",
+    help="Seconds one request may take.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=health.DEFAULT_RETRIES,
+    show_default=True,
+    metavar="N",
+    help="Further attempts after a failure (short backoff between them).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=health.DEFAULT_CONCURRENCY,
+    show_default=True,
+    metavar="N",
+    help="Endpoints probed at once.",
+)
+@json_option
+def health_(
+    manifest: str | None,
+    services: tuple[str, ...],
+    env: str,
+    base_url: str | None,
+    timeout: float,
+    retries: int,
+    concurrency: int,
+    as_json: bool,
+) -> None:
+    """Probe the health endpoints of SERVICEs (default: every active service).
+
+    Each endpoint (method, path, expected status) is requested at https://HOST for
+    the environment, or at --base-url. One endpoint takes at most
+    timeout x (retries + 1) plus the backoff. Services that are not active, have no
+    endpoints or no hostname for the environment are skipped with a note. Exit 1
+    when any endpoint fails.
+
+    \b
+    Examples:
+      br-ops health
+      br-ops health blackroad-backend --env staging --timeout 3 --retries 2
+      br-ops health blackroad-backend --base-url http://127.0.0.1:8000
+    \b
+    JSON: {"env", "base_url", "timeout", "retries", "ok",
+           "results": [{"service", "method", "path", "url", "expected_status",
+             "status", "ok", "latency_ms", "error", "error_kind", "attempts"}],
+           "skipped": [{"service", "reason"}],
+           "summary": {"endpoints", "ok", "failed", "skipped"}}
+           error_kind: dns, tls, refused, timeout, closed, connection, http, status
+    """
+    if base_url is not None and (problem := health.validate_base_url(base_url)):
+        _fail(f"--base-url: {problem}")
+    m = _load(manifest).manifest
+    names = [_service(m, s) for s in services]
+    plan = health.plan_checks(m, names, env=env, base_url=base_url)
+    report = health.run_checks(plan, timeout=timeout, retries=retries, concurrency=concurrency)
+    _out(as_json, report.to_json() if as_json else report, _health_text)
+    sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+
+
+@main.command()
+@manifest_option
+@click.option("--check", is_flag=True, help="Exit 1 with a diff when the files are out of date.")
+@click.option("--write", is_flag=True, help="Write the files (atomically); remove stale ones.")
+@click.option(
+    "--out",
+    metavar="DIR",
+    default=None,
+    help=f"Output folder (default: {artefacts.DEPLOY_DIR}/ next to the manifest).",
+)
+@json_option
+def render(manifest: str | None, check: bool, write: bool, out: str | None, as_json: bool) -> None:
+    """Generate deploy files from the manifest into DIR/<service>/.
+
+    A .env.example per service with environment variables, and railway.toml plus
+    railway.json for Railway services with a deploy section that Railway builds
+    (dockerfile or nixpacks; not managed databases). Without --check or --write,
+    print what would be written.
+    Only .env.example, railway.toml and railway.json inside DIR/<service>/ are
+    ever written or removed.
+
+    \b
+    Examples:
+      br-ops render
+      br-ops render --check
+      br-ops render --write
+    \b
+    JSON: {"out", "mode": "plan"|"check"|"write", "up_to_date",
+           "files": [{"path", "state": "new"|"changed"|"unchanged"|"stale", "diff"}],
+           "written", "removed", "fix"}
+    """
+    if check and write:
+        _fail("--check and --write do not go together; pick one")
+    loaded = _load(manifest)
+    folder = Path(out) if out else (loaded.path or Path("manifest.yml")).parent / "deploy"
+    label = out.rstrip("/") if out else _relative(folder)
+    fix = artefacts.RENDER_FIX + "".join(
+        f" {flag} {shlex.quote(value)}"
+        for flag, value in (("--manifest", manifest), ("--out", out))
+        if value
+    )
+    mode: Literal["plan", "check", "write"] = "write" if write else "check" if check else "plan"
+    try:
+        data = artefacts.render_report(loaded.manifest, folder, label=label, mode=mode, fix=fix)
+    except OSError as exc:
+        _fail(f"cannot use {label}: {exc.strerror or exc}")
+    _out(as_json, data, artefacts.format_render)
+    sys.exit(EXIT_FINDINGS if check and not data["up_to_date"] else EXIT_OK)
 
 
 def _register_check() -> None:

@@ -1,0 +1,556 @@
+"""The data and text behind ``br-ops list/env/repo/open/status`` (pure: no click, no I/O).
+
+Every command has a ``*_data`` function that returns a JSON-ready ``dict`` (the
+documented ``--json`` shape) and a ``format_*`` function that turns that same dict
+into text for people, so the two outputs can never disagree. Colour is a ``style``
+callback (role, text) → text supplied by the adapter; the default leaves text plain.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from .costs import CENT, money, phase_costs
+from .errors import did_you_mean
+from .model import EnvTier, Kind, PhaseStatus, Status
+
+if TYPE_CHECKING:
+    from .model import Manifest, Phase, Service
+
+__all__ = [
+    "ENVIRONMENTS",
+    "STATUS_ORDER",
+    "Style",
+    "UnknownServiceError",
+    "clone_urls",
+    "env_data",
+    "format_env",
+    "format_list",
+    "format_open",
+    "format_repo",
+    "format_status",
+    "list_data",
+    "open_data",
+    "plain",
+    "repo_data",
+    "resolve_service",
+    "status_data",
+]
+
+Style = Callable[[str, str], str]
+"""A styling callback ``style(role, text)``; roles: heading, ok, fail, warn, dim, name."""
+
+STATUS_ORDER: tuple[Status, ...] = (
+    Status.ACTIVE,
+    Status.DEVELOPMENT,
+    Status.EXPERIMENTAL,
+    Status.PLANNED,
+    Status.RETIRED,
+)
+"""Order in which statuses are grouped and counted."""
+
+ENVIRONMENTS = ("prod", "staging", "dev")
+"""Environment names a service can have a hostname for."""
+
+
+def plain(role: str, text: str) -> str:
+    """The default style: text unchanged, whatever its role."""
+    return text
+
+
+class UnknownServiceError(ValueError):
+    """A service name that the manifest does not know (message has the hint and the list)."""
+
+
+def resolve_service(manifest: Manifest, name: str) -> str:
+    """The service ``name`` refers to (name or alias, any case), or raise with a hint.
+
+    The message reads ``unknown service 'x' (did you mean 'y'?)`` followed by a line
+    listing every service.
+    """
+    found = manifest.resolve(name)
+    if found is not None:
+        return found
+    hint = did_you_mean(name, list(manifest.services))
+    if not hint:
+        alias = did_you_mean(name, list(manifest.aliases))
+        if alias:
+            guess = alias.split("'")[1]
+            hint = f" (did you mean {manifest.aliases[guess.lower()]!r}?)"
+    listing = ", ".join(sorted(manifest.services)) or "none"
+    raise UnknownServiceError(f"unknown service {name!r}{hint}\nservices: {listing}")
+
+
+def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    """Left-aligned columns; the last column is not padded."""
+    if not rows:
+        return []
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    out = []
+    for row in rows:
+        cells = [c.ljust(w) for c, w in zip(row, widths, strict=False)] + [row[-1]]
+        out.append((indent + "  ".join(cells)).rstrip())
+    return out
+
+
+# --------------------------------------------------------------------------- list
+
+
+def _service_row(name: str, svc: Service) -> dict[str, Any]:
+    return {
+        "name": name,
+        "description": svc.description,
+        "kind": svc.kind.value,
+        "status": svc.status.value,
+        "phase": svc.phase,
+        "target_date": svc.target_date,
+        "provider": svc.provider,
+        "repo": svc.repo,
+        "prod_domain": svc.domains.prod,
+    }
+
+
+def list_data(
+    manifest: Manifest,
+    *,
+    status: Status | str | None = None,
+    phase: int | None = None,
+    kind: Kind | str | None = None,
+) -> dict[str, Any]:
+    """Services grouped by status, filtered; the ``br-ops list --json`` shape.
+
+    ``{"filters": {"status", "phase", "kind"}, "count": N, "groups": {STATUS: [SERVICE]}}``
+    where ``groups`` always has the five statuses in lifecycle order and each SERVICE is
+    ``{"name", "description", "kind", "status", "phase", "target_date", "provider",
+    "repo", "prod_domain"}`` (names sorted within a group).
+    """
+    want_status = Status(status) if status is not None else None
+    want_kind = Kind(kind) if kind is not None else None
+    groups: dict[str, list[dict[str, Any]]] = {s.value: [] for s in STATUS_ORDER}
+    for name in sorted(manifest.services):
+        svc = manifest.services[name]
+        if want_status is not None and svc.status is not want_status:
+            continue
+        if want_kind is not None and svc.kind is not want_kind:
+            continue
+        if phase is not None and svc.phase != phase:
+            continue
+        groups[svc.status.value].append(_service_row(name, svc))
+    return {
+        "filters": {
+            "status": want_status.value if want_status else None,
+            "phase": phase,
+            "kind": want_kind.value if want_kind else None,
+        },
+        "count": sum(len(g) for g in groups.values()),
+        "groups": groups,
+    }
+
+
+def format_list(data: dict[str, Any], style: Style = plain) -> str:
+    """Text for ``br-ops list``: one block per non-empty status."""
+    if not data["count"]:
+        filters = " ".join(f"--{k} {v}" for k, v in data["filters"].items() if v is not None)
+        return f"no services match {filters}".rstrip() + "\n"
+    lines: list[str] = []
+    for status, services in data["groups"].items():
+        if not services:
+            continue
+        if lines:
+            lines.append("")
+        lines.append(style("heading", f"{status.upper()} ({len(services)})"))
+        rows = []
+        for s in services:
+            when = f"phase {s['phase']}"
+            if s["target_date"]:
+                when += f", target {s['target_date']}"
+            rows.append([s["name"], s["kind"], s["repo"] or "—", s["prod_domain"] or "—", when])
+        lines += _table(rows)
+    n = data["count"]
+    lines += ["", style("dim", f"{n} service{'s' * (n != 1)}")]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- env
+
+
+def _consumers(manifest: Manifest, exporter: str, var_name: str) -> list[str]:
+    """Services that read ``var_name`` from ``exporter`` (``provided_by`` or a dependency)."""
+    out = []
+    for name in manifest.readers.get(var_name, []):
+        svc = manifest.services[name]
+        for var in svc.env:
+            if var.name != var_name:
+                continue
+            if var.provided_by == exporter or (
+                var.provided_by is None and exporter in svc.depends_on
+            ):
+                out.append(name)
+                break
+    return sorted(out)
+
+
+def env_data(manifest: Manifest, name: str, *, tier: EnvTier | str | None = None) -> dict[str, Any]:
+    """Environment variables of service ``name``; the ``br-ops env --json`` shape.
+
+    ``{"service", "kind", "status", "tier", "counts": {TIER: N}, "variables": [VAR],
+    "exports": [{"name", "description", "format", "consumers": [SERVICE]}],
+    "used_by": [SERVICE]}``. VAR is ``{"name", "tier", "description", "secret",
+    "source", "provided_by", "example", "default", "value", "allowed", "generate"}``
+    in tier order (required, important, optional); a secret's ``example``,
+    ``default`` and ``value`` are always ``null``. ``tier`` filters ``variables``.
+    """
+    svc = manifest.services[name]
+    want = EnvTier(tier) if tier is not None else None
+    variables = []
+    for t in EnvTier:
+        if want is not None and t is not want:
+            continue
+        for var in svc.env:
+            if var.tier is not t:
+                continue
+            variables.append(
+                {
+                    "name": var.name,
+                    "tier": var.tier.value,
+                    "description": var.description,
+                    "secret": var.secret,
+                    "source": var.source,
+                    "provided_by": var.provided_by,
+                    "example": None if var.secret else var.example,
+                    "default": None if var.secret else var.default,
+                    "value": None if var.secret else var.value,
+                    "allowed": list(var.allowed),
+                    "generate": var.generate,
+                }
+            )
+    counts = Counter(v.tier.value for v in svc.env)
+    return {
+        "service": name,
+        "kind": svc.kind.value,
+        "status": svc.status.value,
+        "tier": want.value if want else None,
+        "counts": {t.value: counts.get(t.value, 0) for t in EnvTier},
+        "variables": variables,
+        "exports": [
+            {
+                "name": e.name,
+                "description": e.description,
+                "format": e.format,
+                "consumers": _consumers(manifest, name, e.name),
+            }
+            for e in svc.exports
+        ],
+        "used_by": manifest.used_by.get(name, []),
+    }
+
+
+def format_env(data: dict[str, Any], style: Style = plain) -> str:
+    """Text for ``br-ops env``: variables by tier, then what the service exports."""
+    name = data["service"]
+    counts = data["counts"]
+    total = sum(counts.values())
+    lines = []
+    if total:
+        parts = ", ".join(f"{n} {t}" for t, n in counts.items() if n)
+        lines.append(
+            f"{style('name', name)}: {total} environment variable{'s' * (total != 1)} ({parts})"
+        )
+    elif not data["exports"]:
+        lines.append(f"{style('name', name)} reads no environment variables (per the manifest)")
+    else:
+        lines.append(f"{style('name', name)} reads no environment variables")
+    if total and not data["variables"]:
+        lines.append(f"  none in tier {data['tier']}")
+    current = None
+    for var in data["variables"]:
+        if var["tier"] != current:
+            current = var["tier"]
+            lines += ["", style("heading", current.upper())]
+        marker = " " + style("warn", "[secret]") if var["secret"] else ""
+        lines.append(f"  {style('name', var['name'])}{marker}  {var['description']}")
+        details = []
+        for key in ("value", "default", "example", "source"):
+            if var[key] is not None:
+                details.append(f"{key}: {var[key]}")
+        if var["provided_by"]:
+            details.append(f"provided by: {var['provided_by']}")
+        if var["allowed"]:
+            details.append("allowed: " + ", ".join(var["allowed"]))
+        if var["generate"]:
+            details.append(f"generate: {var['generate']}")
+        if var["secret"]:
+            details.append("value: set it in the platform's secret store")
+        lines += [style("dim", f"      {d}") for d in details]
+    if data["exports"]:
+        lines += ["", style("heading", "EXPORTS")]
+        for exp in data["exports"]:
+            lines.append(f"  {style('name', exp['name'])}  {exp['description']}")
+            if exp["format"]:
+                lines.append(style("dim", f"      format: {exp['format']}"))
+            consumers = ", ".join(exp["consumers"]) or "no service (per the manifest)"
+            lines.append(style("dim", f"      consumed by: {consumers}"))
+    if data["used_by"]:
+        lines += ["", f"used by: {', '.join(data['used_by'])}"]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- repo
+
+
+def clone_urls(repo: str) -> tuple[str, str]:
+    """HTTPS and SSH clone URLs of a GitHub ``owner/name``."""
+    return f"https://github.com/{repo}.git", f"git@github.com:{repo}.git"
+
+
+def repo_data(manifest: Manifest, name: str) -> dict[str, Any]:
+    """Where service ``name``'s code lives; the ``br-ops repo --json`` shape.
+
+    ``{"service", "repo", "owner", "name", "branch", "kind", "language", "framework",
+    "runtime", "web_url", "https_url", "ssh_url"}``; the repository fields are ``null``
+    when the manifest names no repository.
+    """
+    svc = manifest.services[name]
+    owner = repo_name = web = https = ssh = None
+    if svc.repo:
+        owner, repo_name = svc.repo.split("/", 1)
+        https, ssh = clone_urls(svc.repo)
+        web = svc.links.repo or f"https://github.com/{svc.repo}"
+    return {
+        "service": name,
+        "repo": svc.repo,
+        "owner": owner,
+        "name": repo_name,
+        "branch": svc.branch,
+        "kind": svc.kind.value,
+        "language": svc.language,
+        "framework": svc.framework,
+        "runtime": svc.runtime,
+        "web_url": web,
+        "https_url": https,
+        "ssh_url": ssh,
+    }
+
+
+def format_repo(data: dict[str, Any], style: Style = plain) -> str:
+    """Text for ``br-ops repo``."""
+    head = style("name", data["service"])
+    if not data["repo"]:
+        return f"{head}: the manifest names no repository\n"
+    rows = [
+        ["repo", data["repo"]],
+        ["branch", data["branch"]],
+        ["kind", data["kind"]],
+        ["language", data["language"] or "—"],
+        ["framework", data["framework"] or "—"],
+        ["web", data["web_url"]],
+        ["https", data["https_url"]],
+        ["ssh", data["ssh_url"]],
+    ]
+    if data["runtime"]:
+        rows.insert(5, ["runtime", data["runtime"]])
+    return "\n".join([head, *_table(rows)]) + "\n"
+
+
+# --------------------------------------------------------------------------- open
+
+
+def open_data(manifest: Manifest, name: str, env: str = "prod") -> dict[str, Any]:
+    """Service ``name``'s URLs; the ``br-ops open --json`` shape.
+
+    ``{"service", "env", "url", "urls": {"prod", "staging", "dev"}, "dashboard",
+    "dashboard_source", "opened"}``: ``url`` is ``https://HOST`` for ``env`` (``null``
+    without a hostname); ``dashboard`` comes from ``links.dashboard``, else the
+    provider's ``dashboard`` (``dashboard_source`` says which, or ``null``);
+    ``opened`` is filled in by the adapter when it opened a browser.
+    """
+    if env not in ENVIRONMENTS:
+        raise ValueError(f"unknown environment {env!r}; expected one of {', '.join(ENVIRONMENTS)}")
+    svc = manifest.services[name]
+    hosts = {"prod": svc.domains.prod, "staging": svc.domains.staging, "dev": svc.domains.dev}
+    urls = {e: (f"https://{h}" if h else None) for e, h in hosts.items()}
+    dashboard, source = None, None
+    provider = manifest.providers.get(svc.provider)
+    if svc.links.dashboard:
+        dashboard, source = svc.links.dashboard, "links.dashboard"
+    elif provider is not None and provider.dashboard:
+        dashboard, source = provider.dashboard, f"providers.{svc.provider}.dashboard"
+    return {
+        "service": name,
+        "env": env,
+        "url": urls[env],
+        "urls": urls,
+        "dashboard": dashboard,
+        "dashboard_source": source,
+        "opened": False,
+    }
+
+
+def format_open(data: dict[str, Any], style: Style = plain) -> str:
+    """Text for ``br-ops open``: the URL (or why there is none), then the dashboard."""
+    name, env = data["service"], data["env"]
+    lines = []
+    if data["url"]:
+        lines.append(f"{env}: {data['url']}")
+    else:
+        have = [e for e, u in data["urls"].items() if u]
+        others = f"; it has: {', '.join(have)}" if have else "; it has no hostname at all"
+        lines.append(style("warn", f"{name} has no {env} hostname in the manifest{others}"))
+    if data["dashboard"]:
+        lines.append(f"dashboard: {data['dashboard']}")
+    else:
+        lines.append(
+            style(
+                "dim",
+                "dashboard: none in the manifest (links.dashboard or the provider's dashboard)",
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- status
+
+
+def _cents(amount: Decimal) -> str:
+    return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _currency(currencies: set[str]) -> str:
+    if len(currencies) > 1:
+        return "mixed"
+    return next(iter(currencies), "USD")
+
+
+def _phase(p: Phase | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {"id": p.id, "name": p.name, "status": p.status.value, "target": p.target}
+
+
+def status_data(manifest: Manifest) -> dict[str, Any]:
+    """Counts, phase and costs; the ``br-ops status --json`` shape (without ``--live``).
+
+    ``{"organization", "last_updated", "services": {"total", "by_status", "by_kind",
+    "by_phase"}, "phase": PHASE, "next_phase": PHASE, "phases": [PHASE + "services"],
+    "costs": [{"phase", "name", "current", "estimate", "monthly", "yearly",
+    "amortised_monthly", "annual", "change"}], "currency", "domains": {"total",
+    "by_status"}, "health": null}``. Counts are computed from the services; money is
+    a string rounded to cents (``"28.33"``); ``currency`` is ``"mixed"`` when the cost
+    lines use more than one. ``health`` is filled in by ``--live``.
+    """
+    services = manifest.services.values()
+    by_status = Counter(s.status.value for s in services)
+    by_kind = Counter(s.kind.value for s in services)
+    by_phase = Counter(s.phase for s in services)
+    current = manifest.current_phase
+    ordered = sorted(manifest.phases, key=lambda p: p.id)
+    upcoming = [p for p in ordered if p.status is PhaseStatus.PLANNED]
+    next_phase = next((p for p in upcoming if current is None or p.id > current.id), None)
+    costs = []
+    currencies: set[str] = set()
+    for pc in phase_costs(manifest):
+        currencies.update(c.currency for c in pc.lines)
+        costs.append(
+            {
+                "phase": pc.phase,
+                "name": pc.name,
+                "current": current is not None and pc.phase == current.id,
+                "estimate": any(c.estimate for c in pc.lines),
+                "monthly": _cents(pc.total.monthly),
+                "yearly": _cents(pc.total.yearly),
+                "amortised_monthly": _cents(pc.total.amortised_monthly),
+                "annual": _cents(pc.total.annual),
+                "change": None if pc.change is None else _cents(pc.change),
+            }
+        )
+    domain_status = Counter(d.status.value for d in manifest.domains)
+    return {
+        "organization": manifest.organization.name,
+        "last_updated": manifest.last_updated.isoformat() if manifest.last_updated else None,
+        "services": {
+            "total": len(manifest.services),
+            "by_status": {s.value: by_status.get(s.value, 0) for s in STATUS_ORDER},
+            "by_kind": {k.value: by_kind[k.value] for k in Kind if by_kind.get(k.value)},
+            "by_phase": {str(p): by_phase[p] for p in sorted(by_phase)},
+        },
+        "phase": _phase(current),
+        "next_phase": _phase(next_phase),
+        "phases": [{**(_phase(p) or {}), "services": by_phase.get(p.id, 0)} for p in ordered],
+        "costs": costs,
+        "currency": _currency(currencies),
+        "domains": {
+            "total": len(manifest.domains),
+            "by_status": dict(sorted(domain_status.items())),
+        },
+        "health": None,
+    }
+
+
+def _money(text: str, currency: str) -> str:
+    return money(Decimal(text), currency if currency != "mixed" else "USD")
+
+
+def format_status(data: dict[str, Any], style: Style = plain) -> str:
+    """Text for ``br-ops status``."""
+    svc = data["services"]
+    updated = f" (manifest updated {data['last_updated']})" if data["last_updated"] else ""
+    lines = [style("heading", data["organization"]) + updated, ""]
+    statuses = ", ".join(f"{n} {s}" for s, n in svc["by_status"].items() if n) or "none"
+    lines.append(f"services  {svc['total']} ({statuses})")
+    kinds = ", ".join(f"{n} {k}" for k, n in svc["by_kind"].items())
+    if kinds:
+        lines.append(style("dim", f"          by kind: {kinds}"))
+    phase = data["phase"]
+    if phase:
+        target = f", target {phase['target']}" if phase["target"] else ", no target date"
+        lines.append(f"phase     {phase['id']} {phase['name']} (current{target})")
+    else:
+        lines.append("phase     no phase is marked current")
+    nxt = data["next_phase"]
+    if nxt:
+        target = f", target {nxt['target']}" if nxt["target"] else ""
+        lines.append(style("dim", f"          next: {nxt['id']} {nxt['name']}{target}"))
+    domains = data["domains"]
+    if domains["total"]:
+        parts = ", ".join(f"{n} {s}" for s, n in domains["by_status"].items())
+        lines.append(f"domains   {domains['total']} ({parts})")
+    currency = data["currency"]
+    if data["costs"]:
+        lines += ["", style("heading", "costs per phase (yearly lines spread over 12 months)")]
+        rows = []
+        for c in data["costs"]:
+            notes = []
+            if c["current"]:
+                notes.append("current")
+            if c["estimate"]:
+                notes.append("estimate")
+            if c["change"] is not None:
+                sign = "+" if Decimal(c["change"]) >= 0 else "-"
+                notes.append(f"{sign}{_money(c['change'].lstrip('-'), currency)} vs previous")
+            rows.append(
+                [
+                    f"{c['phase']} {c['name']}",
+                    f"{_money(c['amortised_monthly'], currency)}/month",
+                    f"({_money(c['monthly'], currency)}/month + "
+                    f"{_money(c['yearly'], currency)}/year)",
+                    ", ".join(notes),
+                ]
+            )
+        lines += _table(rows)
+        if currency == "mixed":
+            lines.append(style("warn", "  note: cost lines use more than one currency"))
+    health = data.get("health")
+    if health is not None:
+        lines += ["", style("heading", "health (live)")]
+        summary = (
+            f"  {health['endpoints']} endpoint{'s' * (health['endpoints'] != 1)}: "
+            f"{health['ok']} ok, {health['failed']} failed; "
+            f"{health['skipped']} service{'s' * (health['skipped'] != 1)} skipped"
+        )
+        lines.append(style("fail" if health["failed"] else "ok", summary))
+        for f in health["failures"]:
+            lines.append(f"  {style('fail', 'FAIL')} {f['service']} {f['url']}: {f['error']}")
+    return "\n".join(lines) + "\n"

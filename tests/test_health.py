@@ -1,0 +1,466 @@
+"""``br-ops health`` against real HTTP servers on 127.0.0.1 (no mocks)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+from manifest_docs import health
+from manifest_docs.cli import main
+from manifest_docs.load import load_text
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+BR_OPS = Path(sys.executable).parent / "br-ops"
+
+HEALTH_MANIFEST = textwrap.dedent(
+    """\
+    schema_version: 1
+    organization:
+      name: Acme Ops
+      control_plane_repo: acme/infra
+      docs_url: https://docs.acme.dev
+    phases:
+      - id: 1
+        name: Launch
+        status: current
+    providers:
+      railway:
+        name: Railway
+        kind: hosting
+    services:
+      api:
+        description: Public API
+        kind: backend
+        status: active
+        phase: 1
+        provider: railway
+        domains:
+          prod: api.acme.invalid
+        health:
+          - path: /health
+          - path: /ready
+            method: HEAD
+      worker:
+        description: Background jobs
+        kind: worker
+        status: active
+        phase: 1
+        provider: railway
+        health:
+          - path: /health
+            method: POST
+            expected_status: 204
+      db:
+        description: Database
+        kind: database
+        status: active
+        phase: 1
+        provider: railway
+      next:
+        description: The next API
+        kind: backend
+        status: planned
+        phase: 1
+        provider: railway
+        domains:
+          prod: next.acme.invalid
+        health:
+          - path: /health
+    """
+)
+
+
+class Server:
+    """A ThreadingHTTPServer on 127.0.0.1 running in a thread, with a request counter."""
+
+    def __init__(self, behaviour: Callable[[BaseHTTPRequestHandler, Server], None]) -> None:
+        self.release = threading.Event()
+        self.requests = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self) -> None:
+                outer.requests += 1
+                behaviour(self, outer)
+
+            do_GET = do_HEAD = do_POST = _serve
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def close(self) -> None:
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _answer(code: int) -> Callable[[BaseHTTPRequestHandler, Server], None]:
+    def behaviour(handler: BaseHTTPRequestHandler, server: Server) -> None:
+        body = b'{"status": "ok"}' if code < 300 else b"boom"
+        handler.send_response(code)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        if handler.command != "HEAD":
+            handler.wfile.write(body)
+
+    return behaviour
+
+
+def _by_method(handler: BaseHTTPRequestHandler, server: Server) -> None:
+    _answer(204 if handler.command == "POST" else 200)(handler, server)
+
+
+def _hang(handler: BaseHTTPRequestHandler, server: Server) -> None:
+    server.release.wait(60)  # accepts the request and never answers (until teardown)
+
+
+def _flaky(handler: BaseHTTPRequestHandler, server: Server) -> None:
+    _answer(503 if server.requests == 1 else 200)(handler, server)
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Callable[[BaseHTTPRequestHandler, Server], None]], Server]]:
+    servers: list[Server] = []
+
+    def start(behaviour: Callable[[BaseHTTPRequestHandler, Server], None]) -> Server:
+        server = Server(behaviour)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port that was bound and closed: connecting to it is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def manifest_file(tmp_path: Path) -> Path:
+    path = tmp_path / "manifest.yml"
+    path.write_text(HEALTH_MANIFEST, encoding="utf-8")
+    return path
+
+
+def run_health(path: Path, *args: str) -> tuple[int, str, str, float]:
+    start = time.monotonic()
+    result = CliRunner().invoke(main, ["health", *args, "--manifest", str(path)])
+    elapsed = time.monotonic() - start
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr, elapsed
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+def test_healthy_server(manifest_file: Path, serve: Callable[..., Server]) -> None:
+    server = serve(_answer(200))
+    code, out, _, _ = run_health(manifest_file, "api", "--base-url", server.url)
+    assert code == 0, out
+    assert f"api (prod, {server.url})" in out
+    assert "ok    GET  /health  200" in out
+    assert "ok    HEAD /ready   200" in out
+    assert " ms" in out
+    assert "2 endpoints: 2 ok, 0 failed" in out
+    assert server.requests == 2
+
+
+def test_healthy_json_shape(manifest_file: Path, serve: Callable[..., Server]) -> None:
+    server = serve(_answer(200))
+    code, out, _, _ = run_health(manifest_file, "api", "--base-url", server.url + "/", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {
+        "env",
+        "base_url",
+        "timeout",
+        "retries",
+        "ok",
+        "results",
+        "skipped",
+        "summary",
+    }
+    assert data["ok"] is True
+    assert data["summary"] == {"endpoints": 2, "ok": 2, "failed": 0, "skipped": 0}
+    first = data["results"][0]
+    assert set(first) == {
+        "service",
+        "method",
+        "path",
+        "url",
+        "expected_status",
+        "status",
+        "ok",
+        "latency_ms",
+        "error",
+        "error_kind",
+        "attempts",
+    }
+    assert first["url"] == f"{server.url}/health"
+    assert first["status"] == 200
+    assert isinstance(first["latency_ms"], float)
+    assert first["attempts"] == 1
+    assert first["error"] is None
+
+
+def test_expected_status_and_method_come_from_the_manifest(
+    manifest_file: Path, serve: Callable[..., Server]
+) -> None:
+    server = serve(_by_method)
+    code, out, _, _ = run_health(manifest_file, "worker", "--base-url", server.url)
+    assert code == 0, out
+    assert "ok    POST /health  204" in out
+
+
+def test_server_answering_500(manifest_file: Path, serve: Callable[..., Server]) -> None:
+    server = serve(_answer(500))
+    code, out, _, _ = run_health(
+        manifest_file, "api", "--base-url", server.url, "--retries", "1", "--json"
+    )
+    assert code == 1
+    data = json.loads(out)
+    assert data["ok"] is False
+    for result in data["results"]:
+        assert result["status"] == 500
+        assert result["error_kind"] == "status"
+        assert result["error"] == "expected 200, got 500"
+        assert result["attempts"] == 2
+    code, out, _, _ = run_health(manifest_file, "api", "--base-url", server.url)
+    assert "FAIL  GET  /health  500" in out
+    assert "expected 200, got 500 (after 2 attempts)" in out
+    assert "2 endpoints: 0 ok, 2 failed" in out
+
+
+def test_server_that_never_answers_times_out(
+    manifest_file: Path, serve: Callable[..., Server]
+) -> None:
+    server = serve(_hang)
+    timeout, retries = 0.5, 1
+    code, out, _, elapsed = run_health(
+        manifest_file,
+        "api",
+        "--base-url",
+        server.url,
+        "--timeout",
+        str(timeout),
+        "--retries",
+        str(retries),
+        "--json",
+    )
+    assert code == 1
+    # Both endpoints run in parallel; each is bounded by timeout x (retries+1) + backoff.
+    assert elapsed < timeout * (retries + 1) + 10
+    for result in json.loads(out)["results"]:
+        assert result["error_kind"] == "timeout"
+        assert result["error"] == "timed out: no answer within 0.5 s"
+        assert result["status"] is None
+        assert result["latency_ms"] is None
+
+
+def test_refused_connection(manifest_file: Path, closed_port: int) -> None:
+    code, out, _, _ = run_health(
+        manifest_file, "api", "--base-url", f"http://127.0.0.1:{closed_port}", "--retries", "0"
+    )
+    assert code == 1
+    assert f"connection refused by 127.0.0.1:{closed_port} (nothing is listening)" in out
+
+
+def test_tls_error_against_a_plain_http_server(
+    manifest_file: Path, serve: Callable[..., Server]
+) -> None:
+    server = serve(_answer(200))
+    port = server.httpd.server_address[1]
+    code, out, _, _ = run_health(
+        manifest_file,
+        "api",
+        "--base-url",
+        f"https://127.0.0.1:{port}",
+        "--retries",
+        "0",
+        "--json",
+    )
+    assert code == 1
+    result = json.loads(out)["results"][0]
+    assert result["error_kind"] == "tls"
+    assert result["error"].startswith("TLS error:")
+
+
+def test_dns_failure(manifest_file: Path) -> None:
+    code, out, _, _ = run_health(
+        manifest_file,
+        "api",
+        "--base-url",
+        "http://no-such-host.invalid",
+        "--retries",
+        "0",
+        "--timeout",
+        "3",
+    )
+    assert code == 1
+    assert "DNS lookup failed: no-such-host.invalid does not resolve" in out
+
+
+def test_a_retry_recovers_a_flaky_endpoint(serve: Callable[..., Server]) -> None:
+    server = serve(_flaky)
+    target = health.Target("api", "GET", "/health", server.url + "/health", 200)
+    result = health.check_target(target, timeout=2, retries=2, backoff=0.05)
+    assert result.ok
+    assert result.attempts == 2
+    assert result.status == 200
+
+
+# --------------------------------------------------------------------------- what is probed
+
+
+def test_default_is_every_active_service_and_the_rest_is_skipped(
+    manifest_file: Path, serve: Callable[..., Server]
+) -> None:
+    server = serve(_by_method)
+    code, out, _, _ = run_health(manifest_file, "--base-url", server.url)
+    assert code == 0, out
+    assert "skipped db: no health endpoints in the manifest" in out
+    assert "next" not in out  # planned services are not part of the default set
+    assert "3 endpoints: 3 ok, 0 failed; 1 service skipped" in out
+
+
+def test_explicit_non_active_service_is_skipped_with_a_note(manifest_file: Path) -> None:
+    code, out, _, _ = run_health(manifest_file, "next")
+    assert code == 0
+    assert "skipped next: planned (only active services are checked)" in out
+    assert "nothing to check" in out
+
+
+def test_service_without_a_hostname_for_the_env_is_skipped(manifest_file: Path) -> None:
+    code, out, _, _ = run_health(manifest_file, "worker", "--env", "staging", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["skipped"] == [
+        {"service": "worker", "reason": "no staging hostname in the manifest"}
+    ]
+    assert data["results"] == []
+
+
+def test_plan_uses_https_hostnames_without_a_base_url() -> None:
+    m = load_text(HEALTH_MANIFEST).manifest
+    plan = health.plan_checks(m, ["api", "next"])
+    assert [t.url for t in plan.targets] == [
+        "https://api.acme.invalid/health",
+        "https://api.acme.invalid/ready",
+    ]
+    assert [s.service for s in plan.skipped] == ["next"]
+
+
+def test_many_endpoints_run_concurrently_within_the_bound(
+    tmp_path: Path, serve: Callable[..., Server]
+) -> None:
+    old = "      - path: /health\n      - path: /ready\n        method: HEAD\n"
+    assert old in HEALTH_MANIFEST
+    text = HEALTH_MANIFEST.replace(old, "".join(f"      - path: /h{i}\n" for i in range(8)))
+    path = tmp_path / "manifest.yml"
+    path.write_text(text, encoding="utf-8")
+    server = serve(_hang)
+    code, out, _, elapsed = run_health(
+        path,
+        "api",
+        "--base-url",
+        server.url,
+        "--timeout",
+        "0.5",
+        "--retries",
+        "0",
+        "--concurrency",
+        "8",
+        "--json",
+    )
+    assert code == 1
+    data = json.loads(out)
+    assert data["summary"]["failed"] == 8
+    assert elapsed < 8 * 0.5 + 10  # generous: far below eight sequential timeouts plus slack
+
+
+# --------------------------------------------------------------------------- usage
+
+
+def test_unknown_service_is_a_usage_error(manifest_file: Path) -> None:
+    code, out, err, _ = run_health(manifest_file, "apu")
+    assert code == 2
+    assert out == ""
+    assert "unknown service 'apu' (did you mean 'api'?)" in err
+    assert "services: api, db, next, worker" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--base-url", "ftp://127.0.0.1"], "expected a URL starting with http:// or https://"),
+        (["--base-url", "http://"], "no host"),
+        (["--base-url", "http://127.0.0.1:99999"], "not a number from 0 to 65535"),
+        (["--timeout", "0"], "Invalid value for '--timeout'"),
+        (["--retries", "-1"], "Invalid value for '--retries'"),
+        (["--env", "qa"], "Invalid value for '--env'"),
+    ],
+)
+def test_bad_options_exit_2(manifest_file: Path, args: list[str], message: str) -> None:
+    code, _, err, _ = run_health(manifest_file, *args)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_health_as_a_subprocess(
+    manifest_file: Path, serve: Callable[..., Server], closed_port: int
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "BR_MANIFEST"}
+    server = serve(_answer(200))
+    ok = subprocess.run(
+        [str(BR_OPS), "health", "api", "--base-url", server.url],
+        cwd=manifest_file.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "2 endpoints: 2 ok, 0 failed" in ok.stdout
+    bad = subprocess.run(
+        [str(BR_OPS), "health", "api", "--base-url", f"http://127.0.0.1:{closed_port}", "--json"],
+        cwd=manifest_file.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert bad.returncode == 1
+    assert {r["error_kind"] for r in json.loads(bad.stdout)["results"]} == {"refused"}

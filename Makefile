@@ -23,9 +23,10 @@ site: $(VENV)/.installed-docs
 	$(BIN)/br-ops validate
 	@if [ -f mkdocs.yml ]; then $(BIN)/mkdocs build --strict; fi
 
-## serve: preview the site with live reload on http://127.0.0.1:8000
+## serve: preview the site with live reload on http://127.0.0.1:8000 (ADDR=host:port)
+ADDR ?= 127.0.0.1:8000
 serve: $(VENV)/.installed-docs
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve -a $(ADDR)
 
 ## test: lint, type-check and run the whole test suite
 test: $(VENV)/.installed-dev
@@ -48,8 +49,9 @@ schema: $(VENV)/.installed-docs
 	$(BIN)/br-ops schema > schema/manifest.schema.json.tmp && mv schema/manifest.schema.json.tmp schema/manifest.schema.json
 
 ## bench: loader, drift and build benchmarks (ratios measured in one run)
+BENCH_ARGS ?=
 bench: $(VENV)/.installed-dev
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf site build .pytest_cache .mypy_cache .ruff_cache

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 import click
 
 from . import __version__, artefacts, health, ops
+from .drift.committed import refresh_committed
 from .dump import dump_manifest, json_schema_text
 from .errors import ManifestError, Problem
 from .fsutil import write_atomic
@@ -503,6 +504,9 @@ def render(manifest: str | None, check: bool, write: bool, out: str | None, as_j
     mode: Literal["plan", "check", "write"] = "write" if write else "check" if check else "plan"
     try:
         data = artefacts.render_report(loaded.manifest, folder, label=label, mode=mode, fix=fix)
+        if write:
+            root = (loaded.path or Path("manifest.yml")).resolve().parent
+            data["written"] += refresh_committed(loaded.manifest, root)
     except OSError as exc:
         _fail(f"cannot use {label}: {exc.strerror or exc}")
     _out(as_json, data, artefacts.format_render)

@@ -13,6 +13,8 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from ..artefacts import DEPLOY_DIR, RENDER_FIX, diff_rendered
+from ..fsutil import write_atomic
 from .findings import Finding
 
 if TYPE_CHECKING:
@@ -20,13 +22,20 @@ if TYPE_CHECKING:
 
     from ..model import Manifest
 
-__all__ = ["README_END", "README_START", "check_committed", "readme_table", "update_readme"]
+__all__ = [
+    "README_END",
+    "README_START",
+    "check_committed",
+    "readme_table",
+    "refresh_committed",
+    "update_readme",
+]
 
 README_START = "<!-- manifest-docs:services:start -->"
 """Marker before the generated service table in README.md."""
 README_END = "<!-- manifest-docs:services:end -->"
 """Marker after it."""
-FIX = "br-ops render --write"
+FIX = RENDER_FIX  # `render --write` also refreshes the README table and docs/CNAME
 
 
 def readme_table(manifest: Manifest) -> str:
@@ -113,4 +122,42 @@ def check_committed(manifest: Manifest, root: Path, *, docs_dir: str = "docs") -
                         "agree",
                     )
                 )
+    deploy = root / DEPLOY_DIR
+    if deploy.is_dir():
+        for d in diff_rendered(manifest, deploy, label=DEPLOY_DIR):
+            what = {
+                "missing": "is missing",
+                "changed": "is out of date",
+                "stale": "is no longer generated",
+            }[d.kind]
+            out.append(
+                Finding(
+                    f"{DEPLOY_DIR}/{d.path}",
+                    1,
+                    "artefact/stale",
+                    f"{what}; run: {RENDER_FIX}",
+                    diff=d.diff,
+                )
+            )
     return out
+
+
+def refresh_committed(manifest: Manifest, root: Path) -> list[str]:
+    """Regenerate README.md's service table (between markers) and docs/CNAME if present.
+
+    Returns the paths written (atomically); used by ``br-ops render --write``.
+    """
+    written = []
+    readme = root / "README.md"
+    if readme.is_file():
+        text = readme.read_text("utf-8")
+        new = update_readme(text, manifest)
+        if new is not None and new != text:
+            write_atomic(readme, new)
+            written.append("README.md")
+    cname = root / "docs" / "CNAME"
+    host = urlsplit(manifest.organization.docs_url).hostname or ""
+    if cname.is_file() and cname.read_text("utf-8").strip() != host:
+        write_atomic(cname, host + "\n")
+        written.append("docs/CNAME")
+    return written

@@ -56,6 +56,14 @@ _STATUS_MAP = {
     "deprecated": "retired",
 }
 _TECH = {"postgresql": "PostgreSQL", "redis": "Redis", "mysql": "MySQL", "mongodb": "MongoDB"}
+_RESOURCE_KEYS = {
+    "max_connections": "max_connections",
+    "shared_buffers": "shared_buffers",
+    "effective_cache_size": "effective_cache_size",
+    "maxmemory": "memory",
+    "maxmemory_policy": "eviction_policy",
+}
+"""Legacy ``configuration`` keys and the v1 ``resources`` keys they become."""
 _HEALTHISH = re.compile(r"health|version|status|ready|live", re.IGNORECASE)
 
 
@@ -194,6 +202,11 @@ class _Converter:
             self.warn(loc, f"service {name!r} appears twice; the later one is ignored")
             return
         merged = {**group, **svc}
+        # Keys a service inherits from its group were written on the group.
+        group_loc = loc[:-2] if len(loc) == 4 else loc
+        for key in ("description", "kind", "status", "phase"):
+            if key in merged:
+                self.link((*new, key), (*loc, key) if key in svc else (*group_loc, key))
         status = str(merged.get("status", "planned")).lower()
         kind_raw = str(merged.get("kind", "research" if status == "research" else "backend"))
         kind = _KIND_MAP.get(kind_raw, "research" if status == "research" else None)
@@ -212,7 +225,7 @@ class _Converter:
         for key in ("target_date", "repo", "language", "framework", "runtime"):
             if merged.get(key) is not None:
                 result[key] = str(merged[key])
-                self.link((*new, key), (*loc, key) if key in svc else (*loc[:-2], key))
+                self.link((*new, key), (*loc, key) if key in svc else (*group_loc, key))
         if svc.get("branch"):
             result["branch"] = str(svc["branch"])
         if svc.get("type"):
@@ -230,6 +243,12 @@ class _Converter:
         if deployment:
             result["deploy"] = self.deploy(deployment, (*loc, "deployment"))
             self.link((*new, "deploy"), (*loc, "deployment"))
+            for new_key, old_key in (
+                ("source_dir", "source"),
+                ("health_check", "healthcheck_path"),
+                ("builder", "platform" if "platform" in deployment else "dockerfile"),
+            ):
+                self.link((*new, "deploy", new_key), (*loc, "deployment", old_key))
         if isinstance(svc.get("domains"), dict):
             result["domains"] = {
                 k: str(v)
@@ -243,16 +262,23 @@ class _Converter:
             self.link((*new, "routes"), (*loc, "routes"))
         entry = svc.get("entrypoints")
         if isinstance(entry, list):
-            result["health"] = [
-                {
-                    "path": str(e["path"]),
-                    "method": str(e.get("method", "GET")),
-                    **({"description": str(e["description"])} if e.get("description") else {}),
-                }
-                for e in entry
-                if isinstance(e, dict) and e.get("path") and _HEALTHISH.search(str(e["path"]))
-            ]
             self.link((*new, "health"), (*loc, "entrypoints"))
+            result["health"] = []
+            for i, e in enumerate(entry):
+                if isinstance(e, dict) and e.get("path") and _HEALTHISH.search(str(e["path"])):
+                    # Entry points that are not health checks are skipped: link each one.
+                    self.link((*new, "health", len(result["health"])), (*loc, "entrypoints", i))
+                    result["health"].append(
+                        {
+                            "path": str(e["path"]),
+                            "method": str(e.get("method", "GET")),
+                            **(
+                                {"description": str(e["description"])}
+                                if e.get("description")
+                                else {}
+                            ),
+                        }
+                    )
         env, exports = self.env(svc.get("env"), (*loc, "env"), new)
         if env:
             result["env"] = env
@@ -262,6 +288,8 @@ class _Converter:
         if res:
             result["resources"] = res
             self.link((*new, "resources"), (*loc, "configuration"))
+            for old_key, new_key in _RESOURCE_KEYS.items():
+                self.link((*new, "resources", new_key), (*loc, "configuration", old_key))
         backups = svc.get("backups")
         if isinstance(backups, dict) and backups.get("frequency"):
             days = backups.get("retention_days")
@@ -271,11 +299,13 @@ class _Converter:
                 "retention": f"{days}d" if days is not None else "0d",
             }
             self.link((*new, "backups"), (*loc, "backups"))
+            self.link((*new, "backups", "retention"), (*loc, "backups", "retention_days"))
         migrations = svc.get("migrations")
         if isinstance(migrations, dict) and migrations.get("tool"):
             result["migrations"] = {
                 k: migrations[k] for k in ("tool", "location", "auto_upgrade") if k in migrations
             }
+            self.link((*new, "migrations"), (*loc, "migrations"))
         usage = svc.get("usage")
         if isinstance(usage, list):
             result["usage"] = [
@@ -291,6 +321,7 @@ class _Converter:
                 for k in ("metrics", "logging", "tracing", "alerts")
                 if isinstance(obs.get(k), list)
             }
+            self.link((*new, "observability"), (*loc, "observability"))
         review = self.old.get("metadata")
         if isinstance(review, dict) and review.get("last_audit") and review.get("next_review"):
             result["review"] = {
@@ -298,6 +329,7 @@ class _Converter:
                 "next_review": review["next_review"],
             }
             self.link((*new, "review"), ("metadata",))
+            self.link((*new, "review", "last_reviewed"), ("metadata", "last_audit"))
         result["_databases"] = self.refs(svc.get("databases"))
         result["_caches"] = self.refs(svc.get("caches"))
         out[name] = result
@@ -403,14 +435,7 @@ class _Converter:
     def resources(conf: Any) -> dict[str, Any]:
         if not isinstance(conf, dict):
             return {}
-        mapping = {
-            "max_connections": "max_connections",
-            "shared_buffers": "shared_buffers",
-            "effective_cache_size": "effective_cache_size",
-            "maxmemory": "memory",
-            "maxmemory_policy": "eviction_policy",
-        }
-        return {new: conf[old] for old, new in mapping.items() if conf.get(old) is not None}
+        return {new: conf[old] for old, new in _RESOURCE_KEYS.items() if conf.get(old) is not None}
 
     def phases(self, services: dict[str, Any]) -> list[dict[str, Any]]:
         state = self.old.get("deployment_state")
@@ -481,8 +506,10 @@ class _Converter:
                 entry["service"] = service
             self.link(("domains", len(out)), ("domains", key))
             if apex in zone_index:
-                self.link(("domains", len(out), "dns"),
-                          ("infrastructure", "cloudflare", "zones", zone_index[apex]))
+                self.link(
+                    ("domains", len(out), "dns"),
+                    ("infrastructure", "cloudflare", "zones", zone_index[apex]),
+                )
             out.append(entry)
         return out
 

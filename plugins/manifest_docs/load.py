@@ -8,6 +8,7 @@ raises :class:`~manifest_docs.errors.ManifestError` listing every problem with i
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import types
 import typing
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Loc, ManifestError, Problem, did_you_mean
 from .legacy import convert_legacy, is_legacy
 from .model import Manifest
-from .rules import check_manifest, scan_credentials
+from .rules import check_manifest, redact, scan_credentials
 from .yamlsafe import SourceMap, parse_yaml, read_yaml
 
 __all__ = ["LoadedManifest", "find_manifest", "load_manifest", "load_text"]
@@ -84,6 +85,22 @@ def load_text(text: str, *, shown: str = "manifest.yml") -> LoadedManifest:
 
 
 def _finish(data: Any, source: SourceMap, problems: list[Problem]) -> LoadedManifest:
+    try:
+        return _validate(data, source, problems)
+    except ManifestError as exc:
+        raise ManifestError([_redacted(p) for p in exc.problems]) from None
+
+
+def _redacted(problem: Problem) -> Problem:
+    """``problem`` without any credential it quotes (in its message or its path)."""
+    loc = tuple(redact(part) if isinstance(part, str) else part for part in problem.loc)
+    message = redact(problem.message)
+    if loc == problem.loc and message == problem.message:
+        return problem
+    return dataclasses.replace(problem, loc=loc, message=message)
+
+
+def _validate(data: Any, source: SourceMap, problems: list[Problem]) -> LoadedManifest:
     if problems:
         raise ManifestError(problems)
     warnings: list[Problem] = []
@@ -92,16 +109,20 @@ def _finish(data: Any, source: SourceMap, problems: list[Problem]) -> LoadedMani
         legacy = True
         data, redirects, warnings = convert_legacy(data, source)
         source.redirects.update(redirects)
-    elif isinstance(data, dict) and data.get("schema_version") not in (1, None):
-        raise ManifestError(
-            [
-                source.problem(
-                    ("schema_version",),
-                    f"unsupported schema_version {data['schema_version']!r}; "
-                    "this version of manifest-docs reads schema_version: 1",
-                )
-            ]
-        )
+    elif isinstance(data, dict) and data.get("schema_version") is not None:
+        version = data["schema_version"]
+        # ``type(...) is int``: YAML's true and 1.0 compare equal to 1 but are not it.
+        if type(version) is not int or version != 1:
+            hint = " (write it as a number, without quotes)" if str(version).strip() == "1" else ""
+            raise ManifestError(
+                [
+                    source.problem(
+                        ("schema_version",),
+                        f"unsupported schema_version {version!r}{hint}; "
+                        "this version of manifest-docs reads schema_version: 1",
+                    )
+                ]
+            )
     errors = scan_credentials(data, source)
     try:
         manifest = Manifest.model_validate(data)
@@ -212,7 +233,9 @@ def _translate(exc: ValidationError, data: Any, source: SourceMap) -> list[Probl
             doc = ""
             if owner is not None and isinstance(name, str) and name in owner.model_fields:
                 desc = owner.model_fields[name].description
-                doc = f" — {desc.splitlines()[0]}" if desc else ""
+                # Descriptions are reST (``x``); a terminal message quotes like the others.
+                first = desc.splitlines()[0].replace("``", "'") if desc else ""
+                doc = f" — {first}" if first else ""
             problems.append(source.problem(loc[:-1], f"missing required key {name!r}{doc}"))
             continue
         if kind == "extra_forbidden":

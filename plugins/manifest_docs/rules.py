@@ -18,7 +18,13 @@ if TYPE_CHECKING:
 
     from .yamlsafe import SourceMap
 
-__all__ = ["CREDENTIAL_PATTERNS", "check_manifest", "find_credential", "scan_credentials"]
+__all__ = [
+    "CREDENTIAL_PATTERNS",
+    "check_manifest",
+    "find_credential",
+    "redact",
+    "scan_credentials",
+]
 
 CREDENTIAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a Stripe secret key", re.compile(r"\b[sr]k_(live|test)_[A-Za-z0-9]{8,}")),
@@ -75,15 +81,33 @@ def find_credential(text: str) -> str | None:
     return None
 
 
-def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+def redact(text: str) -> str:
+    """``text`` with every credential found by :func:`find_credential` blanked out.
+
+    Messages echo what the user wrote ("got 'x'", "unknown key 'x'"); a pasted
+    credential must not travel on into terminals and CI logs that way.
+    """
+    for _, pattern in CREDENTIAL_PATTERNS:
+        text = pattern.sub("<redacted>", text)
+
+    def blank(match: re.Match[str]) -> str:
+        if _is_placeholder(match.group(2)):
+            return match.group(0)
+        return match.group(0).replace(f":{match.group(2)}@", ":<redacted>@")
+
+    return _URL_PASSWORD.sub(blank, text)
+
+
+def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str, bool]]:
+    """Every string in ``data`` as (path, text, is_a_key)."""
     stack: list[tuple[Loc, Any]] = [(loc, data)]
     while stack:
         here, value = stack.pop()
         if isinstance(value, str):
-            yield here, value
+            yield here, value, False
         elif isinstance(value, dict):
             for k, v in value.items():
-                yield (*here, k), str(k)
+                yield (*here, k), str(k), True
                 stack.append(((*here, k), v))
         elif isinstance(value, list):
             stack.extend(((*here, i), v) for i, v in enumerate(value))
@@ -92,7 +116,7 @@ def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
 def scan_credentials(data: Any, source: SourceMap) -> list[Problem]:
     """A problem for every string anywhere in ``data`` that looks like a credential."""
     problems = []
-    for loc, text in _strings(data, ()):
+    for loc, text, is_key in _strings(data, ()):
         what = find_credential(text)
         if what:
             problems.append(
@@ -101,6 +125,7 @@ def scan_credentials(data: Any, source: SourceMap) -> list[Problem]:
                     f"looks like {what}; never put credentials in the manifest — mark the "
                     "variable 'secret: true' and keep the value in the platform's secret store "
                     "(placeholders such as 'user:pass' or '<password>' are fine)",
+                    key=is_key,
                 )
             )
     return problems

@@ -124,7 +124,9 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        # Columns count characters, as everywhere else; the line before the bad byte is valid.
+        prefix = before[before.rfind(b"\n") + 1 :].decode("utf-8")
+        col = len(prefix.removeprefix("\ufeff") if line == 1 else prefix) + 1
         return fail(
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line, col
         )
@@ -159,6 +161,8 @@ class _Builder:
         self.source = source
         self.problems: list[Problem] = []
         self.budget = budget
+        self.open: set[int] = set()
+        """Ids of the collection nodes being built (to catch an alias inside itself)."""
 
     def _mark(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
@@ -184,11 +188,17 @@ class _Builder:
             return None
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, loc)
+        if id(node) in self.open:
+            self._fail(node, loc, _RECURSIVE)
+            return None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 self._fail(node, loc, _tag_message(node.tag))
                 return None
-            return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+            self.open.add(id(node))
+            items = [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+            self.open.discard(id(node))
+            return items
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
                 self._fail(node, loc, _tag_message(node.tag))
@@ -208,6 +218,13 @@ class _Builder:
         return value
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
+        self.open.add(id(node))
+        try:
+            return self._mapping_items(node, loc, depth)
+        finally:
+            self.open.discard(id(node))
+
+    def _mapping_items(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         seen: dict[str, int] = {}
         merged: dict[str, Any] = {}
@@ -243,9 +260,15 @@ class _Builder:
             if not isinstance(src, yaml.MappingNode):
                 self._fail(src, loc, "'<<' merges only mappings")
                 continue
+            if id(src) in self.open:
+                self._fail(src, loc, _RECURSIVE)
+                continue
             for key, value in self._mapping(src, loc, depth).items():
                 result.setdefault(key, value)
         return result
+
+
+_RECURSIVE = "an alias refers to a node that contains it, so it would never end; write values out"
 
 
 def _tag_message(tag: str) -> str:
@@ -298,10 +321,35 @@ def _too_deep(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of character ``index`` in ``text``."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _byte_position(text: str, offset: int) -> tuple[int, int]:
+    """(line, column) of a UTF-8 byte ``offset`` (libyaml reports reader errors in bytes)."""
+    if _Loader is yaml.SafeLoader:  # pragma: no cover - the pure-Python reader counts characters
+        return _line_col(text, offset)
+    prefix = text.encode("utf-8")[:offset].decode("utf-8", errors="ignore")
+    return _line_col(text, len(prefix))
+
+
+def _surrogate_problems(text: str, shown: str) -> list[Problem]:
+    """A lone surrogate (only possible in text handed over by code) cannot be UTF-8 encoded."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line, col = _line_col(text, exc.start)
+        bad = ord(text[exc.start])
+        return [Problem(shown, line, col, f"not valid text (lone surrogate U+{bad:04X})")]
+    return []
+
+
 def parse_yaml(text: str, shown: str) -> YamlDocument:
     """Parse YAML text into located plain data; never raises for bad input."""
     source = SourceMap(shown)
-    problems = _tab_problems(text, shown)
+    problems = _tab_problems(text, shown) or _surrogate_problems(text, shown)
     if problems:
         return YamlDocument(None, source, problems)
     try:
@@ -326,7 +374,31 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
         what = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             what = f"{exc.context}, {exc.problem}"
+        start = exc.context_mark
+        if (
+            start is not None
+            and mark is not None
+            and start.line != mark.line
+            and (exc.context or "").startswith("while ")
+        ):
+            # An unclosed quote or bracket is found far below where it was opened.
+            what += f" (it started at line {start.line + 1}, column {start.column + 1})"
         return YamlDocument(None, source, [Problem(shown, line, col, f"YAML syntax error: {what}")])
+    except yaml.reader.ReaderError as exc:
+        line, col = _byte_position(text, exc.position)
+        return YamlDocument(
+            None,
+            source,
+            [
+                Problem(
+                    shown,
+                    line,
+                    col,
+                    f"character U+{exc.character:04X} is not allowed in YAML "
+                    f"({exc.reason}); remove it",
+                )
+            ],
+        )
     except yaml.YAMLError as exc:
         return YamlDocument(None, source, [Problem(shown, 0, 0, f"YAML error: {exc}")])
     except RecursionError:
@@ -359,7 +431,7 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
     data = builder.build(root, (), 0)
     if not builder.problems and not isinstance(data, dict):
         line, col = builder._mark(root)
-        kind = type(data).__name__ if data is not None else "null"
+        kind = _TOP_KINDS.get(type(data), type(data).__name__)
         builder.problems.append(
             Problem(
                 shown,
@@ -369,6 +441,16 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
             )
         )
     return YamlDocument(data, source, builder.problems)
+
+
+_TOP_KINDS: dict[type, str] = {
+    list: "a list",
+    str: "text",
+    int: "a number",
+    float: "a number",
+    bool: "true/false",
+    type(None): "null",
+}
 
 
 def read_yaml(path: Path, shown: str | None = None) -> YamlDocument:

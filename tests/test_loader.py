@@ -215,15 +215,15 @@ def test_bad_indentation_is_a_syntax_error_at_the_right_line(minimal_manifest: s
 
 def test_undefined_alias_is_a_syntax_error() -> None:
     assert problems_in("schema_version: 1\nservices: *nope\n") == [
-        "manifest.yml:2:11: YAML syntax error: found undefined alias"
+        "manifest.yml:2:11: services: unknown alias *nope; define &nope before using it"
     ]
 
 
 def test_two_documents_in_one_file_are_refused(minimal_manifest: str) -> None:
     line = minimal_manifest.count("\n") + 1
     assert problems_in(minimal_manifest + "---\nschema_version: 1\n") == [
-        f"manifest.yml:{line}:1: YAML syntax error: expected a single document in the stream, "
-        "but found another document"
+        f"manifest.yml:{line}:1: more than one YAML document (a second '---'); "
+        "a manifest is a single document"
     ]
 
 

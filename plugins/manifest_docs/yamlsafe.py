@@ -154,118 +154,244 @@ def _tab_problems(text: str, shown: str) -> list[Problem]:
     return problems
 
 
-class _Builder:
-    """Turns a composed node graph into plain data, recording positions."""
+@dataclass
+class _Frame:
+    """A mapping or sequence being built from the event stream."""
 
-    def __init__(self, source: SourceMap, budget: int) -> None:
+    is_map: bool
+    value: Any
+    loc: Loc
+    anchor: str | None
+    mark: Any = None
+    size: int = 0
+    key: str | None = None
+    discard: bool = False
+    merging: bool = False
+    merges: list[Any] = field(default_factory=list)
+    seen: dict[str, int] = field(default_factory=dict)
+
+
+def _pos(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
+class _EventBuilder:
+    """Builds plain data straight from libyaml's event stream, iteratively.
+
+    One pass and no recursion (libyaml's own composer recurses in C and crashes the
+    interpreter on deep nesting); positions are recorded as nodes start; an alias
+    shares the anchored value instead of copying it, and its expanded size is counted
+    so that an alias bomb is refused before anything walks the data.
+    """
+
+    def __init__(self, source: SourceMap) -> None:
         self.source = source
         self.problems: list[Problem] = []
-        self.budget = budget
-        self.open: set[int] = set()
-        """Ids of the collection nodes being built (to catch an alias inside itself)."""
+        self.anchors: dict[str, tuple[Any, int, Any]] = {}
+        self.mark: Any = None
+        """Start mark of the value being delivered (for merge problems)."""
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.root_size = 0
+        self.root_mark: Any = None
+        self.nodes = 0
 
-    def _mark(self, node: yaml.Node) -> tuple[int, int]:
-        return node.start_mark.line + 1, node.start_mark.column + 1
-
-    def _fail(self, node: yaml.Node, loc: Loc, msg: str) -> None:
-        line, col = self._mark(node)
+    def fail(self, mark: Any, loc: Loc, msg: str) -> None:
+        line, col = _pos(mark)
         self.problems.append(Problem(self.source.file, line, col, msg, loc))
 
-    def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
-            if self.budget == -1:
-                self._fail(
-                    node,
+    def _child_loc(self) -> Loc | None:
+        """Where the next value goes (``None``: it is discarded)."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if not top.is_map:
+            return (*top.loc, len(top.value))
+        if top.key is None or top.discard or top.merging:
+            return None
+        return (*top.loc, top.key)
+
+    def _start(self, mark: Any) -> Loc:
+        self.nodes += 1
+        if self.root_mark is None:
+            self.root_mark = mark
+        loc = self._child_loc()
+        if loc is not None:
+            self.source.positions.setdefault(loc, _pos(mark))
+            return loc
+        return self.stack[-1].loc if self.stack else ()
+
+    def _deliver(self, value: Any, size: int) -> None:
+        if not self.stack:
+            self.root, self.root_size = value, size
+            return
+        top = self.stack[-1]
+        top.size += size
+        if not top.is_map:
+            top.value.append(value)
+        elif top.key is None:  # a collection used as a key: reported, dropped
+            top.key, top.discard = "", True
+        else:
+            if top.merging:
+                top.merges.append((value, self.mark))
+            elif not top.discard:
+                top.value[top.key] = value
+            top.key, top.discard, top.merging = None, False, False
+
+    def _key(self, top: _Frame, event: yaml.ScalarEvent, tag: str) -> None:
+        mark = event.start_mark
+        if tag == _MERGE:
+            top.key, top.merging = "<<", True
+            return
+        if tag not in _SCALAR_TAGS:
+            self.fail(mark, top.loc, "mapping keys must be plain text")
+            top.key, top.discard = "", True
+            return
+        key = str(event.value)
+        child = (*top.loc, key)
+        if key in top.seen:
+            self.fail(
+                mark,
+                child,
+                f"duplicate key {key!r} (first defined at line "
+                f"{top.seen[key]}); remove one of them",
+            )
+            top.key, top.discard = key, True
+            return
+        top.seen[key] = _pos(mark)[0]
+        self.source.keys[child] = _pos(mark)
+        top.key = key
+
+    def scalar(self, loader: Any, event: yaml.ScalarEvent) -> None:
+        tag = event.tag
+        if tag in (None, "!"):
+            tag = (
+                _STR if tag == "!" else loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            )
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_map and top.key is None:
+            self._key(top, event, tag)
+            return
+        loc = self._start(event.start_mark)
+        value: Any = None
+        if tag == _STR:
+            value = event.value
+        elif tag not in _SCALAR_TAGS:
+            self.fail(event.start_mark, loc, _tag_message(tag))
+        else:
+            node = yaml.ScalarNode(tag, event.value, style=event.style)
+            try:
+                value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+            except (ValueError, yaml.YAMLError, OverflowError):
+                self.fail(
+                    event.start_mark,
                     loc,
-                    "document expands to too many nodes "
-                    "(aliases that multiply, a 'billion laughs'?); write values out",
+                    f"cannot read value {event.value!r}; quote it if it is text",
                 )
-            return None
-        self.source.positions.setdefault(loc, self._mark(node))
-        if depth > MAX_DEPTH:
-            self._fail(node, loc, f"nested more than {MAX_DEPTH} levels deep")
-            return None
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, loc)
-        if id(node) in self.open:
-            self._fail(node, loc, _RECURSIVE)
-            return None
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                self._fail(node, loc, _tag_message(node.tag))
-                return None
-            self.open.add(id(node))
-            items = [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
-            self.open.discard(id(node))
-            return items
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != _MAP:
-                self._fail(node, loc, _tag_message(node.tag))
-                return None
-            return self._mapping(node, loc, depth)
-        return None  # pragma: no cover - composer yields only the three kinds
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1, event.start_mark)
+        self.mark = event.start_mark
+        self._deliver(value, 1)
 
-    def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
-        if node.tag not in _SCALAR_TAGS:
-            self._fail(node, loc, _tag_message(node.tag))
-            return None
-        try:
-            value = _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
-        except (ValueError, yaml.YAMLError, OverflowError):
-            self._fail(node, loc, f"cannot read value {node.value!r}; quote it if it is text")
-            return None
-        return value
+    def start(self, event: yaml.CollectionStartEvent, is_map: bool) -> bool:
+        if len(self.stack) >= MAX_DEPTH:
+            # Fatal, and whatever else was found on the way down is a consequence of it.
+            line, col = _pos(event.start_mark)
+            self.problems = [
+                Problem(
+                    self.source.file,
+                    line,
+                    col,
+                    f"nested more than {MAX_DEPTH} levels deep; a manifest needs far fewer",
+                )
+            ]
+            return False
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_map and top.key is None:
+            self.fail(event.start_mark, top.loc, "mapping keys must be plain text")
+        loc = self._start(event.start_mark)
+        expected = _MAP if is_map else _SEQ
+        if event.tag not in (None, "!", expected):
+            self.fail(event.start_mark, loc, _tag_message(event.tag))
+        self.stack.append(_Frame(is_map, {} if is_map else [], loc, event.anchor, event.start_mark))
+        return True
 
-    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
-        self.open.add(id(node))
+    def end(self, event: yaml.Event) -> None:
+        frame = self.stack.pop()
+        value = frame.value
+        for src, mark in frame.merges:
+            for part in src if isinstance(src, list) else [src]:
+                if not isinstance(part, dict):
+                    self.fail(mark, frame.loc, "'<<' merges only mappings")
+                    continue
+                for k, v in part.items():
+                    value.setdefault(k, v)
+        size = frame.size + 1
+        if frame.anchor:
+            self.anchors[frame.anchor] = (value, size, frame.mark)
+        self.mark = frame.mark
+        self._deliver(value, size)
+
+    def alias(self, event: yaml.AliasEvent) -> None:
+        anchor = event.anchor or ""
+        if anchor not in self.anchors:
+            holder = next((f for f in self.stack if f.anchor == anchor), None)
+            if holder is not None:  # the alias sits inside the node it names
+                loc = self._child_loc() or (self.stack[-1].loc if self.stack else ())
+                self.fail(holder.mark, loc, _RECURSIVE)
+                self._skip()
+                return
+            loc = self._start(event.start_mark)
+            self.fail(
+                event.start_mark, loc, f"unknown alias *{anchor}; define &{anchor} before using it"
+            )
+            self._deliver(None, 1)
+            return
+        self._start(event.start_mark)
+        value, size, self.mark = self.anchors[anchor]
+        self._deliver(value, size)
+
+    def _skip(self) -> None:
+        """Drop the value being delivered (already reported)."""
+        if not self.stack:
+            return
+        top = self.stack[-1]
+        if top.is_map:
+            top.key, top.discard, top.merging = None, False, False
+
+    def run(self, text: str) -> None:
+        """Consume the whole stream (raises PyYAML's errors for syntax problems)."""
+        loader = _Loader(text)
+        documents = 0
         try:
-            return self._mapping_items(node, loc, depth)
+            while True:
+                event = loader.get_event()
+                if event is None:
+                    return
+                if isinstance(event, yaml.ScalarEvent):
+                    self.scalar(loader, event)
+                elif isinstance(event, yaml.MappingStartEvent):
+                    if not self.start(event, True):
+                        return
+                elif isinstance(event, yaml.SequenceStartEvent):
+                    if not self.start(event, False):
+                        return
+                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    self.end(event)
+                elif isinstance(event, yaml.AliasEvent):
+                    self.alias(event)
+                elif isinstance(event, yaml.DocumentStartEvent):
+                    documents += 1
+                    if documents > 1:
+                        self.fail(
+                            event.start_mark,
+                            (),
+                            "more than one YAML document (a "
+                            "second '---'); a manifest is a single document",
+                        )
+                        return
         finally:
-            self.open.discard(id(node))
-
-    def _mapping_items(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        seen: dict[str, int] = {}
-        merged: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                merged.update(self._merge(value_node, loc, depth))
-                continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
-                self._fail(key_node, loc, "mapping keys must be plain text")
-                continue
-            key = str(key_node.value)
-            child = (*loc, key)
-            line, col = self._mark(key_node)
-            if key in seen:
-                self._fail(
-                    key_node,
-                    child,
-                    f"duplicate key {key!r} (first defined at line "
-                    f"{seen[key]}); remove one of them",
-                )
-                continue
-            seen[key] = line
-            self.source.keys[child] = (line, col)
-            out[key] = self.build(value_node, child, depth + 1)
-        for key, value in merged.items():
-            out.setdefault(key, value)
-        return out
-
-    def _merge(self, node: yaml.Node, loc: Loc, depth: int) -> dict[str, Any]:
-        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        result: dict[str, Any] = {}
-        for src in sources:
-            if not isinstance(src, yaml.MappingNode):
-                self._fail(src, loc, "'<<' merges only mappings")
-                continue
-            if id(src) in self.open:
-                self._fail(src, loc, _RECURSIVE)
-                continue
-            for key, value in self._mapping(src, loc, depth).items():
-                result.setdefault(key, value)
-        return result
+            loader.dispose()
 
 
 _RECURSIVE = "an alias refers to a node that contains it, so it would never end; write values out"
@@ -283,42 +409,6 @@ def _tag_message(tag: str) -> str:
         f"unsupported YAML tag {shown!r}; only plain strings, numbers, booleans, "
         "dates, null, lists and mappings are allowed"
     )
-
-
-def _count_nodes(root: yaml.Node) -> int:
-    """Distinct nodes in the graph (aliases counted once)."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                stack.append(k)
-                stack.append(v)
-    return len(seen)
-
-
-def _too_deep(text: str) -> tuple[int, int] | None:
-    """Where nesting first exceeds :data:`MAX_DEPTH`, found from the event stream.
-
-    libyaml's composer recurses in C and crashes the interpreter on pathological
-    nesting, so the depth is measured first with the (iterative) event parser.
-    """
-    depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                return (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-    return None
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -352,22 +442,9 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
     problems = _tab_problems(text, shown) or _surrogate_problems(text, shown)
     if problems:
         return YamlDocument(None, source, problems)
+    builder = _EventBuilder(source)
     try:
-        too_deep = _too_deep(text)
-        if too_deep is not None:
-            return YamlDocument(
-                None,
-                source,
-                [
-                    Problem(
-                        shown,
-                        too_deep[0],
-                        too_deep[1],
-                        f"nested more than {MAX_DEPTH} levels deep; a manifest needs far fewer",
-                    )
-                ],
-            )
-        root = yaml.compose(text, Loader=_Loader)
+        builder.run(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -414,7 +491,9 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
                 )
             ],
         )
-    if root is None:
+    if builder.problems:
+        return YamlDocument(None, source, builder.problems)
+    if builder.nodes == 0:
         return YamlDocument(
             None,
             source,
@@ -427,10 +506,24 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
                 )
             ],
         )
-    builder = _Builder(source, budget=_count_nodes(root) * 4 + 10_000)
-    data = builder.build(root, (), 0)
-    if not builder.problems and not isinstance(data, dict):
-        line, col = builder._mark(root)
+    if builder.root_size > 10 * builder.nodes + 100_000:
+        line, col = _pos(builder.root_mark)
+        return YamlDocument(
+            None,
+            source,
+            [
+                Problem(
+                    shown,
+                    line,
+                    col,
+                    "document expands to too many nodes (aliases that multiply, a 'billion "
+                    "laughs'?); write values out",
+                )
+            ],
+        )
+    data = builder.root
+    if not isinstance(data, dict):
+        line, col = _pos(builder.root_mark)
         kind = _TOP_KINDS.get(type(data), type(data).__name__)
         builder.problems.append(
             Problem(

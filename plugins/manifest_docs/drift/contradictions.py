@@ -52,9 +52,13 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 _SIZE_UNITS = {"kb": 1024, "mb": 1024**2, "gb": 1024**3, "tb": 1024**4}
-_SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([KMGT])i?B\b", re.IGNORECASE)
+_SIZE = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s?([KMGT])i?B\b"
+    r"(?!\s*(?:per\s|/\s*(?:s|sec|min|h|hr|hour|d|day|w|week|mo|month|y|yr|year)\b))",
+    re.IGNORECASE,
+)
 _VERSION = re.compile(r"(?<![\w.$/-])v?(\d+(?:\.\d+)*)(\+|\.x)?(?![\w%/]|\.\d)")
-_INT = re.compile(r"(?<![\w.$/:-])(\d{1,6})(?![\w.%/-]|:\d)")
+_INT = re.compile(r"(?<![\w.$/:-])(\d{1,6})(?![\w%/-]|[.:]\d)")
 _REGION = re.compile(r"(?<![\w-])([a-z]{2,}(?:-[a-z]+)+-?\d+[a-z]?)(?![\w-])")
 _SSL = re.compile(
     r"full[\s(_-]*strict(?:\s*\))?|\bstrict\b|\bfull\b|\bflexible\b|\boff\b", re.IGNORECASE
@@ -145,7 +149,8 @@ def _eviction(text: str) -> Iterator[Found]:
 
 def _paths(text: str) -> Iterator[Found]:
     for m in _PATH.finditer(text):
-        yield Found(m.start(), m.end(), m.group(0), m.group(1).rstrip("."))
+        path = m.group(1).rstrip(".")
+        yield Found(m.start(), m.start() + len(path), path, path)
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(("path",), _w(r"\bhealth[ _-]?checks?(path)?\b|\bhealthcheck\b"), _paths),
     Kind(("timeout", "deploy-timeout"), _w(r"\btime-?outs?\b"), _durations),
     Kind(("interval",), _w(r"\b(interval|every)\b"), _durations),
-    Kind(("ttl",), _w(r"\bttl\b|\bexpir(y|es|ation)\b"), _durations),
+    Kind(("ttl",), _w(r"\bttl\b|\bexpir(e|es|ed|y|ation)\b"), _durations),
     Kind(("retention",), _w(r"\bretention\b|\bretained\b"), _durations),
     Kind(("region",), _w(r"\bregions?\b"), _regions),
     Kind(("ssl",), _w(r"\bssl\b|\bencryption mode\b"), _ssl),
@@ -232,6 +237,9 @@ _STOP = {
     "mode",
 }
 _WORD_BEFORE = re.compile(r"([\w.+#-]+)\W*$")
+_OWNER = re.compile(r"([\w.+#-]+)[ \t]+$")
+_GENERIC = {"db", "database", "server", "cache", "cluster", "service", "app", "default", "primary"}
+"""Capitalised words before an attribute that name no other product (``DB version``)."""
 _NEAR_AFTER, _NEAR_BEFORE, _LABEL = 60, 25, 70
 
 
@@ -285,15 +293,109 @@ def _tied_version(text: str, found: Found, index: FactIndex, kind: Kind) -> bool
     return ":" in gap or "=" in gap
 
 
+def _relevant(exps: list[Expectation], text: str) -> list[Expectation]:
+    """The expectations ``text`` can be about (a qualifier must appear in it)."""
+    relevant = [e for e in exps if not e.qualifier or e.qualifier.lower() in text.lower()]
+    if any(e.qualifier for e in exps) and not any(e.qualifier for e in relevant):
+        return []
+    return relevant
+
+
 def _compare(
     unit_line: int, kind: Kind, shown: str, exps: list[Expectation], found: Found, text: str
 ) -> Contradiction | None:
-    relevant = [e for e in exps if not e.qualifier or e.qualifier.lower() in text.lower()]
-    if any(e.qualifier for e in exps) and not any(e.qualifier for e in relevant):
-        return None
+    relevant = _relevant(exps, text)
     if not relevant or any(e.accepts(found.value) for e in relevant):
         return None
     return Contradiction(unit_line, relevant[0].kind, shown, found.text, relevant[0])
+
+
+def _distance(hit: tuple[int, int], found: Found) -> int | None:
+    """How far ``found`` is from an attribute word (``None``: too far to be its value)."""
+    start, end = hit
+    if 0 <= found.start - end <= _NEAR_AFTER:
+        return found.start - end
+    if 0 <= start - found.end <= _NEAR_BEFORE:
+        return start - found.end
+    return None
+
+
+def _foreign(index: FactIndex, text: str, start: int) -> bool:
+    """``AWS region``, ``Python version``: the attribute word belongs to another product."""
+    m = _OWNER.search(text[:start])
+    if m is None or not text[: m.start(1)].strip(" *_(\"'`"):
+        return False  # no word right before it, or the word opens the sentence
+    word = m.group(1).strip(".")
+    return (
+        any(c.isupper() for c in word)
+        and word.lower() not in index.by_name
+        and word.lower() not in _STOP
+        and word.lower() not in _GENERIC
+        and not any(k.words.fullmatch(word) for k in KINDS)
+    )
+
+
+def _attribute_hits(index: FactIndex, text: str) -> list[list[tuple[int, int]]]:
+    """Attribute words per kind (in the order of :data:`KINDS`), found in ``text``.
+
+    A word inside a longer attribute word of another kind (``size`` in ``effective cache
+    size``) or owned by another product (``AWS region``) is left out.
+    """
+    raw = [[m.span() for m in kind.words.finditer(text)] for kind in KINDS]
+    spans = [(k, s, e) for k, hits in enumerate(raw) for s, e in hits]
+    return [
+        [
+            (s, e)
+            for s, e in hits
+            if not any(k2 != k and s2 <= s and e <= e2 and e2 - s2 > e - s for k2, s2, e2 in spans)
+            and not _foreign(index, text, s)
+        ]
+        for k, hits in enumerate(raw)
+    ]
+
+
+def _bound_values(
+    k: int, hits: list[list[tuple[int, int]]], values: list[list[Found]]
+) -> list[Found]:
+    """The value each attribute word of ``KINDS[k]`` states.
+
+    That is the nearest value after the word, else the nearest one before it — unless
+    that value is closer to a word of another kind (``every 30s with a timeout of 5s``:
+    30s is the interval, 5s the timeout).
+    """
+
+    def nearest(kind: int, found: Found) -> int | None:
+        dists = [d for h in hits[kind] if (d := _distance(h, found)) is not None]
+        return min(dists) if dists else None
+
+    def claimed(found: Found, mine: int) -> bool:
+        for other in range(len(KINDS)):
+            if other == k or not any(
+                f.start == found.start and f.end == found.end for f in values[other]
+            ):
+                continue
+            theirs = nearest(other, found)
+            if theirs is not None and theirs < mine:
+                return True
+        return False
+
+    bound: list[Found] = []
+    for start, end in hits[k]:
+        after = sorted(
+            (f for f in values[k] if 0 <= f.start - end <= _NEAR_AFTER),
+            key=lambda f: f.start,
+        )
+        before = sorted(
+            (f for f in values[k] if 0 <= start - f.end <= _NEAR_BEFORE),
+            key=lambda f: -f.end,
+        )
+        for found in after + before:
+            mine = nearest(k, found)
+            if mine is not None and not claimed(found, mine):
+                if found not in bound:
+                    bound.append(found)
+                break
+    return bound
 
 
 def _check_text(
@@ -305,21 +407,21 @@ def _check_text(
     line: int,
 ) -> Iterator[Contradiction]:
     mentions = _mentions(index, text)
-    for kind in KINDS:
-        attr_hits = [(m.start(), m.end()) for m in kind.words.finditer(text)]
-        from_context = bool(kind.words.search(context_attr))
-        if not attr_hits and not from_context:
+    hits = _attribute_hits(index, text)
+    in_context = [bool(kind.words.search(context_attr)) for kind in KINDS]
+    values = [  # only kinds named here (or in the headings) can state a value
+        list(kind.values(text)) if hits[k] or in_context[k] else [] for k, kind in enumerate(KINDS)
+    ]
+    for k, kind in enumerate(KINDS):
+        if hits[k]:
+            candidates = _bound_values(k, hits, values)
+        elif in_context[k] and not kind.words.search(text):
+            candidates = [f for f in values[k] if f.start <= _LABEL]
+        else:
             continue
-        for found in kind.values(text):
-            if attr_hits:
-                near = any(
-                    0 <= found.start - end <= _NEAR_AFTER or 0 <= start - found.end <= _NEAR_BEFORE
-                    for start, end in attr_hits
-                )
-                if not near:
-                    continue
-            elif found.start > _LABEL:
-                continue
+        found_wrong: dict[tuple[str, ...], Contradiction] = {}
+        agreed: set[tuple[str, ...]] = set()
+        for found in candidates:
             if kind.kinds == ("version",) and not _tied_version(text, found, index, kind):
                 continue
             if any(found.start < s + len(w) and s < found.end for s, w, _ in mentions):
@@ -329,8 +431,14 @@ def _check_text(
             picked = _pick(kind, before + after + heading_subjects)
             if picked is None:
                 continue
+            key = tuple(e.path for e in picked[1])
             result = _compare(line, kind, picked[0], picked[1], found, text)
             if result is not None:
+                found_wrong.setdefault(key, result)
+            elif _relevant(picked[1], text):
+                agreed.add(key)  # "from version 14 to version 15": a change, not drift
+        for key, result in found_wrong.items():
+            if key not in agreed:
                 yield result
                 break  # one finding per attribute per unit
 

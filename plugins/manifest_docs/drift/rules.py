@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from ..errors import did_you_mean
 from .contradictions import find_contradictions
@@ -49,6 +50,9 @@ _LIVE = re.compile(
     r"is serving|is deployed)\b",
     re.IGNORECASE,
 )
+_CONDITIONAL = re.compile(
+    r"\b(once|when|whenever|until|till|if|unless|after|before|as soon as)\b", re.IGNORECASE
+)
 
 
 def _known_env(loaded: LoadedManifest) -> set[str]:
@@ -89,6 +93,9 @@ def _env_findings(loaded: LoadedManifest, known: set[str], unit: Unit) -> Iterat
 def _zones(loaded: LoadedManifest) -> tuple[set[str], set[str]]:
     m = loaded.manifest
     hosts = {d.name for d in m.domains}
+    docs_host = urlsplit(m.organization.docs_url).hostname
+    if docs_host:
+        hosts.add(docs_host.lower())
     for svc in m.services.values():
         hosts |= {h for _, h in svc.domains.items()}
         if svc.deploy and svc.deploy.target:
@@ -133,8 +140,10 @@ def _fact_findings(index: FactIndex, shown: str, unit: Unit) -> Iterator[Finding
 
 
 def _status_findings(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> Iterator[Finding]:
-    if unit.kind == "code" or not _LIVE.search(unit.text):
-        return
+    if unit.kind == "code" or not any(
+        not _CONDITIONAL.search(unit.text[: live.start()]) for live in _LIVE.finditer(unit.text)
+    ):
+        return  # "once the console is live, …" looks ahead; it does not say it is live
     for m in index.pattern.finditer(unit.text):
         for subj in index.by_name.get(m.group(1).lower(), []):
             if not subj.key.startswith("service:"):
@@ -191,7 +200,12 @@ def check_sources(
                     f"{did_you_mean(name, m.services)}; rename or remove it",
                 )
             )
+        in_code = {  # a link in a code block is an example, not a link
+            u.line + k for u in units if u.kind == "code" for k in range(1, len(u.lines) + 1)
+        }
         for number, line in enumerate(text.split("\n"), start=1):
+            if number in in_code:
+                continue
             for link in _SERVICE_LINK.finditer(line):
                 if link.group(2) not in m.services and link.group(2) != "index":
                     found.append(

@@ -1,0 +1,162 @@
+"""Property-based: any Markdown-ish text gives findings, never an exception."""
+
+from __future__ import annotations
+
+from driftkit import loaded
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from manifest_docs.drift.markdown import parse_markdown
+from manifest_docs.drift.rules import RULES, check_sources
+
+# Pieces that steer the text into every branch of the parser and the rules: block
+# markers, subjects, attribute words, values, names, hosts, macros, comments.
+FRAGMENTS = [
+    "# ",
+    "## ",
+    "###### ",
+    "- ",
+    "1. ",
+    "  ",
+    "| ",
+    " | ",
+    "|---|---|",
+    "| --- |",
+    "```",
+    "```bash",
+    "~~~",
+    "---",
+    "`",
+    "**",
+    "_",
+    "*",
+    "[x](services/",
+    ".md)",
+    "](../services/api/)",
+    "{{ ",
+    " }}",
+    "{% raw %}",
+    "{% endraw %}",
+    "{%",
+    "%}",
+    "{#",
+    "<!-- drift: ignore fact/version why -->",
+    "<!-- drift: ignore fact -->",
+    "<!-- drift: ignore ",
+    "<!--",
+    "-->",
+    "PostgreSQL",
+    "Postgres",
+    "Redis",
+    "API",
+    "api",
+    "console",
+    "Railway",
+    "Cloudflare",
+    "Next.js",
+    "AWS",
+    "Version",
+    "version",
+    "Memory",
+    "RAM",
+    "size",
+    "effective cache size",
+    "shared_buffers",
+    "max_connections",
+    "storage",
+    "port",
+    "Instances",
+    "replicas",
+    "health check",
+    "timeout",
+    "every",
+    "TTL",
+    "expire",
+    "retention",
+    "region",
+    "SSL",
+    "Full (strict)",
+    "Persistence",
+    "AOF",
+    "allkeys-lru",
+    "eviction",
+    "RTO",
+    "RPO",
+    "active services",
+    "is live",
+    "when",
+    'startCommand = "x"',
+    'healthcheck.path = "/x"',
+    "export ",
+    "FOO_BAR=1",
+    "$REDIS_URL",
+    "`DATABSE_URL`",
+    "NOTES.md",
+    "app.acme.dev",
+    "api.acme.dev",
+    "session:*",
+    "cache:*",
+    "/healthz",
+    "/v1/",
+    "14+",
+    "15",
+    "3.11",
+    "1.",
+    "128MB",
+    "5 GB",
+    "1GB per month",
+    "8080",
+    "0.0.0.0:8000",
+    "45s",
+    "5-60 min",
+    "2 hours",
+    "30 days",
+    "us-west-2",
+    "eu-west-1",
+    "3",
+    ": ",
+    ", ",
+    ". ",
+    "; ",
+    "(",
+    ")",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\t",
+    " ",
+]
+
+markdownish = st.lists(
+    st.one_of(
+        st.sampled_from(FRAGMENTS),
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=8),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=markdownish, name=st.sampled_from(["page.md", "services/x.md", "services/api.md"]))
+def test_any_text_gives_findings_on_real_lines(text: str, name: str) -> None:
+    found = check_sources(loaded(), {name: text})
+    n_lines = text.count("\n") + 1
+    known = {r for r in RULES if not r.endswith("*")}
+    for f in found:
+        assert f.file == name
+        assert 1 <= f.line <= n_lines, (f, n_lines)
+        assert f.rule in known or f.rule.startswith("fact/"), f
+        assert f.severity == "error"
+        assert f.message
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=markdownish)
+def test_units_and_suppressions_stay_inside_the_document(text: str) -> None:
+    units, suppressions = parse_markdown(text)
+    n_lines = text.count("\n") + 1
+    for unit in units:
+        assert 1 <= unit.line <= n_lines
+        assert 1 <= unit.line + len(unit.lines) <= n_lines
+    for s in suppressions:
+        assert 1 <= s.line <= n_lines
+        assert s.first <= s.last + 1

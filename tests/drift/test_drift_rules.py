@@ -1,0 +1,399 @@
+"""The non-``fact`` rules: env/unknown, host/unknown, coverage/*, status/stale,
+freshness/overdue, artefact/stale, and what the gate ignores (macros, raw regions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import pytest
+from driftkit import (
+    FIXTURE_MANIFEST,
+    br_ops,
+    findings,
+    fixture_text,
+    loaded,
+    none,
+    only,
+    parse_lines,
+    project,
+    rules_of,
+)
+from manifest_docs.drift import check_docs, check_freshness
+from manifest_docs.drift.committed import (
+    README_END,
+    README_START,
+    check_committed,
+    readme_table,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_fixture_manifest_is_valid(tmp_path: Path) -> None:
+    result = br_ops("validate", "--manifest", FIXTURE_MANIFEST, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "valid — 4 services (3 active, 1 planned)" in result.stdout
+
+
+# --------------------------------------------------------------------------- env/unknown
+
+
+@pytest.mark.parametrize(
+    ("markdown", "line", "name", "hint"),
+    [
+        pytest.param(
+            "# Setup\n\nSet `DATABASE_URLL` in Railway.\n",
+            3,
+            "DATABASE_URLL",
+            "DATABASE_URL",
+            id="code-span",
+        ),
+        pytest.param(
+            "| Variable | Purpose |\n| --- | --- |\n| SECRET_KEY | signing |\n"
+            "| DATABSE_URL | database |\n",
+            4,
+            "DATABSE_URL",
+            "DATABASE_URL",
+            id="table-cell",
+        ),
+        pytest.param(
+            "# Shell\n\n```bash\nexport LOG_LEVEL=DEBUG\nexport SECRET_KEYS=abc\n```\n",
+            5,
+            "SECRET_KEYS",
+            "SECRET_KEY",
+            id="shell-export",
+        ),
+        pytest.param(
+            "```python\nimport os\n\nurl = os.environ['REDIS_URI']\n```\n",
+            4,
+            "REDIS_URI",
+            "REDIS_URL",
+            id="python-environ",
+        ),
+        pytest.param(
+            "Secrets: `RAILWAY_TOKENS`.\n",
+            1,
+            "RAILWAY_TOKENS",
+            "RAILWAY_TOKEN",
+            id="ci-secret-typo",
+        ),
+    ],
+)
+def test_env_unknown(markdown: str, line: int, name: str, hint: str) -> None:
+    finding = only(markdown, "env/unknown")
+    assert finding.line == line
+    assert finding.message == (
+        f"{name} is not an env var of any service in the manifest, nor a CI secret "
+        f"(did you mean {hint!r}?)"
+    )
+
+
+def test_env_unknown_reported_once_per_unit_and_without_hint_when_nothing_is_close() -> None:
+    finding = only("Set `ZZZ_QQQ` and again `ZZZ_QQQ`.\n", "env/unknown")
+    assert finding.message.endswith("nor a CI secret")
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        pytest.param("Set `DATABASE_URL`, `SECRET_KEY` and `LOG_LEVEL`.\n", id="read-vars"),
+        pytest.param("Postgres exports `DATABASE_URL`; Redis `REDIS_URL`.\n", id="exported"),
+        pytest.param("CI needs `RAILWAY_TOKEN` and `CF_API_TOKEN`.\n", id="ci-secrets"),
+        pytest.param("See `DEPLOYMENT_NOTES.md` and `docs/RUN_BOOK.md`.\n", id="file-names"),
+        pytest.param("Read DEPLOYMENT_NOTES.md and set SOME_THING first.\n", id="plain-prose"),
+        pytest.param("Tune MAX_CONNECTIONS in prose only.\n", id="prose-upper-snake"),
+        pytest.param(
+            "```bash\nexport DATABASE_URL=postgres://x\necho $REDIS_URL\n```\n", id="shell"
+        ),
+        pytest.param(
+            "```yaml\nenv:\n  TOKEN: ${{ secrets.RAILWAY_TOKEN }}\n```\n", id="workflow-expr"
+        ),
+        pytest.param("```python\nMAX_RETRIES = 3\n```\n", id="python-constant"),
+    ],
+)
+def test_env_known_or_not_an_env_var(markdown: str) -> None:
+    none(markdown)
+
+
+# --------------------------------------------------------------------------- host/unknown
+
+
+def test_host_unknown_under_a_declared_zone() -> None:
+    finding = only("# Links\n\nThe app is at https://app.acme.dev/login.\n", "host/unknown")
+    assert finding.line == 3
+    assert finding.message == (
+        "app.acme.dev is under the acme.dev zone but is not a domain or service hostname "
+        "in the manifest (did you mean 'api.acme.dev'?)"
+    )
+
+
+def test_host_unknown_in_code_block_has_the_code_line() -> None:
+    assert rules_of("Try it:\n\n```bash\ncurl -s \\\n  https://app.acme.dev/x\n```\n") == [
+        (5, "host/unknown")
+    ]
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        pytest.param("Open https://acme.dev and https://www.acme.dev.\n", id="domain-and-www"),
+        pytest.param("The API is `api.acme.dev`.\n", id="declared-domain"),
+        pytest.param("Staging: `staging-api.acme.dev`.\n", id="service-hostname"),
+        pytest.param("The console will be console.acme.dev.\n", id="planned-service-hostname"),
+        pytest.param("Docs are built to https://docs.acme.dev/.\n", id="docs-url-host"),
+        pytest.param("Mail ops@acme.dev with questions.\n", id="email"),
+        pytest.param("See example.org, github.com and railway.app.\n", id="outside-zones"),
+    ],
+)
+def test_host_known_or_outside_the_zones(markdown: str) -> None:
+    none(markdown)
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def test_orphan_narrative() -> None:
+    finding = only("# Nosuch\n\nWords.\n", "coverage/orphan", name="services/nosuch.md")
+    assert (finding.file, finding.line) == ("services/nosuch.md", 1)
+    assert finding.message == "narrative for unknown service 'nosuch'; rename or remove it"
+
+
+def test_orphan_narrative_with_a_hint() -> None:
+    finding = only("# Redis\n", "coverage/orphan", name="services/rediss.md")
+    assert "(did you mean 'redis'?)" in finding.message
+
+
+@pytest.mark.parametrize("name", ["services/api.md", "services/index.md", "guides/nosuch.md"])
+def test_narratives_that_are_fine(name: str) -> None:
+    none("# Page\n\nWords.\n", name=name)
+
+
+def test_link_to_a_missing_service_page() -> None:
+    markdown = (
+        "# Index\n\nSee [the API](services/api.md), [all](services/index.md)\n"
+        "and [gone](../services/nosuch.md#top).\n"
+    )
+    finding = only(markdown, "coverage/link")
+    assert finding.line == 4
+    assert finding.message == "links to ../services/nosuch.md, but there is no service 'nosuch'"
+
+
+def test_link_in_a_code_block_is_an_example() -> None:
+    markdown = (
+        "Write links like this:\n\n```markdown\nSee [x](services/nosuch.md).\n```\n"
+        "Then [y](services/other.md) is checked.\n"
+    )
+    assert rules_of(markdown) == [(6, "coverage/link")]
+
+
+def test_link_hint() -> None:
+    finding = only("[cache](services/rediss.md)\n", "coverage/link")
+    assert "(did you mean 'redis'?)" in finding.message
+
+
+# --------------------------------------------------------------------------- status/stale
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "The console is live.\n",
+        "# Console\n\n- The console is in production since May.\n",
+        "`console.acme.dev` is deployed on Railway.\n",
+    ],
+)
+def test_planned_service_described_as_live(markdown: str) -> None:
+    finding = only(markdown, "status/stale")
+    assert "described as live, but the manifest says it is planned (target 2027-Q1)" in (
+        finding.message
+    )
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        pytest.param("The API is live.\n", id="active-service"),
+        pytest.param("The console is planned for 2027.\n", id="planned-said-planned"),
+        pytest.param("The console is not live yet.\n", id="negated"),
+        pytest.param("The console will be live in 2027.\n", id="future"),
+        pytest.param("Once the console is live, DNS moves to it.\n", id="once"),
+        pytest.param("When the console is deployed we switch DNS.\n", id="when"),
+        pytest.param("Until the console is live, operators use the API.\n", id="until"),
+        pytest.param("```\nconsole is live\n```\n", id="code"),
+    ],
+)
+def test_not_stale_status(markdown: str) -> None:
+    none(markdown)
+
+
+# --------------------------------------------------------------------------- freshness/overdue
+
+
+def test_freshness_is_a_warning_unless_strict() -> None:
+    lm = loaded()
+    assert check_freshness(lm, dt.date(2099, 1, 1)) == []
+    [late] = check_freshness(lm, dt.date(2099, 1, 3))
+    assert (late.file, late.rule, late.severity) == ("manifest.yml", "freshness/overdue", "warning")
+    line = FIXTURE_MANIFEST.read_text("utf-8").splitlines().index("      next_review: 2099-01-01")
+    assert late.line == line + 1
+    assert late.message == (
+        "services.api: review was due 2099-01-01 (2 days ago); check its facts and move the "
+        "dates on"
+    )
+    [strict] = check_freshness(lm, dt.date(2099, 1, 3), strict=True)
+    assert strict.severity == "error"
+
+
+def test_freshness_through_the_command(tmp_path: Path) -> None:
+    root = project(
+        tmp_path,
+        {"index.md": "# Home\n"},
+        manifest=fixture_text(("next_review: 2099-01-01", "next_review: 2024-06-01")),
+    )
+    warn = br_ops("check", cwd=root)
+    assert warn.returncode == 0, warn.stdout + warn.stderr
+    [line] = parse_lines(warn.stdout)
+    assert (line.file, line.rule) == ("manifest.yml", "freshness/overdue")
+    assert warn.stderr.strip().endswith("no drift, 1 warning")
+
+    strict = br_ops("check", "--strict-freshness", cwd=root)
+    assert strict.returncode == 1
+    assert parse_lines(strict.stdout) == parse_lines(warn.stdout)
+    assert strict.stderr.strip().endswith("1 finding")
+
+
+# --------------------------------------------------------------------------- artefact/stale
+
+
+def _readme(table: str) -> str:
+    return f"# Acme\n\nIntro.\n\n{README_START}\n{table}{README_END}\n\nMore.\n"
+
+
+def test_committed_artefacts_up_to_date(tmp_path: Path) -> None:
+    lm = loaded()
+    root = project(
+        tmp_path,
+        {"index.md": "# Home\n", "CNAME": "docs.acme.dev\n"},
+        extra={
+            "README.md": _readme(readme_table(lm.manifest)),
+            "mkdocs.yml": "site_name: Acme\nsite_url: https://docs.acme.dev/\n",
+        },
+    )
+    assert check_committed(lm.manifest, root) == []
+    result = br_ops("check", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def test_stale_readme_table_has_a_diff_and_the_fix(tmp_path: Path) -> None:
+    lm = loaded()
+    old = readme_table(lm.manifest).replace("| redis | active |", "| redis | planned |")
+    text = _readme(old)
+    root = project(tmp_path, {"index.md": "# Home\n"}, extra={"README.md": text})
+    result = br_ops("check", cwd=root)
+    assert result.returncode == 1
+    [finding] = parse_lines(result.stdout)
+    assert (finding.file, finding.line, finding.rule) == (
+        "README.md",
+        text.splitlines().index(README_START) + 1,
+        "artefact/stale",
+    )
+    assert finding.message == "the service table is out of date; run: br-ops render --write"
+    out = result.stdout
+    assert "--- a/README.md\n+++ b/README.md\n" in out
+    assert "\n-| redis | planned | cache | 1 | — |\n" in out
+    assert "\n+| redis | active | cache | 1 | — |\n" in out
+
+
+def test_readme_without_markers_is_left_alone(tmp_path: Path) -> None:
+    root = project(tmp_path, {"index.md": "# Home\n"}, extra={"README.md": "# Acme\n\nHi.\n"})
+    assert check_committed(loaded().manifest, root) == []
+
+
+def test_stale_cname_and_site_url(tmp_path: Path) -> None:
+    mkdocs_yml = "site_name: Acme\n# the site\nsite_url: 'https://old.acme.dev/'\n"
+    root = project(
+        tmp_path,
+        {"index.md": "# Home\n", "CNAME": "old.acme.dev\n"},
+        extra={"mkdocs.yml": mkdocs_yml},
+    )
+    result = br_ops("check", cwd=root)
+    assert result.returncode == 1
+    lines = parse_lines(result.stdout)
+    assert [(f.file, f.line, f.rule) for f in lines] == [
+        ("docs/CNAME", 1, "artefact/stale"),
+        ("mkdocs.yml", 3, "artefact/stale"),
+    ]
+    assert lines[0].message == (
+        "says 'old.acme.dev', the manifest's docs_url host is 'docs.acme.dev'; "
+        "run: br-ops render --write"
+    )
+    assert "-old.acme.dev\n+docs.acme.dev" in result.stdout
+    assert lines[1].message == (
+        "site_url is 'https://old.acme.dev/' but organization.docs_url in the manifest is "
+        "'https://docs.acme.dev'; make them agree"
+    )
+    skipped = br_ops("check", "--no-committed", cwd=root)
+    assert skipped.returncode == 0, skipped.stdout
+
+
+# --------------------------------------------------------------------------- ignored text
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        pytest.param(
+            "# PostgreSQL\n\n- **Version**: {{ service('postgres').version }}\n", id="macro"
+        ),
+        pytest.param(
+            "# PostgreSQL\n\n{{ service('postgres').version\n   | default('14+') }}"
+            " is the version.\n",
+            id="multi-line-macro",
+        ),
+        pytest.param(
+            "# PostgreSQL\n\n{% raw %}\n- **Version**: 14+\n- Set `NOT_DECLARED`.\n"
+            "- https://app.acme.dev\n{% endraw %}\n",
+            id="raw-region",
+        ),
+        pytest.param("{# `UNKNOWN_VAR` in a comment #}\n", id="jinja-comment"),
+        pytest.param("<!-- The console is live. -->\n", id="html-comment"),
+        pytest.param(
+            "---\ntitle: The console is live\nversion: 14\n---\n\n# Home\n", id="front-matter"
+        ),
+    ],
+)
+def test_ignored_regions(markdown: str) -> None:
+    none(markdown)
+
+
+def test_after_a_raw_region_lines_still_count() -> None:
+    markdown = "# PostgreSQL\n\n{% raw %}\n{{ not a macro }}\n{% endraw %}\n\n- **Version**: 14+\n"
+    assert rules_of(markdown) == [(7, "fact/version")]
+
+
+def test_check_docs_prefixes_the_shown_folder_and_sorts(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "b.md").write_text("Set `NOPE_VAR`.\n\n# PostgreSQL\n\nVersion: 13\n", "utf-8")
+    (docs / "a.md").write_text("\n\nThe console is live.\n", "utf-8")
+    found = check_docs(loaded(), docs, shown_dir="site-docs", today=dt.date(2024, 1, 1))
+    assert [(f.file, f.line, f.rule) for f in found] == [
+        ("site-docs/a.md", 3, "status/stale"),
+        ("site-docs/b.md", 1, "env/unknown"),
+        ("site-docs/b.md", 5, "fact/version"),
+    ]
+
+
+def test_findings_are_plain_data() -> None:
+    [f] = findings("# Redis\n\nRedis memory is 1GB.\n")
+    assert (f.file, f.line, f.rule, f.severity, f.diff) == (
+        "page.md",
+        3,
+        "fact/memory",
+        "error",
+        "",
+    )

@@ -25,10 +25,19 @@ def manifest(n: int, seed: int = 1) -> dict[str, object]:
     for i in range(dbs):
         services[f"db-{i:03d}"] = {
             "description": f"Shared PostgreSQL cluster {i}",
-            "kind": "database", "status": "active", "phase": 1, "provider": "railway",
-            "technology": "PostgreSQL", "version": "15+",
-            "exports": [{"name": f"DB{i}_URL", "description": "Connection string",
-                         "format": "postgresql://user:pass@host:5432/db"}],
+            "kind": "database",
+            "status": "active",
+            "phase": 1,
+            "provider": "railway",
+            "technology": "PostgreSQL",
+            "version": "15+",
+            "exports": [
+                {
+                    "name": f"DB{i}_URL",
+                    "description": "Connection string",
+                    "format": "postgresql://user:pass@host:5432/db",
+                }
+            ],
             "resources": {"storage": "10GB", "max_connections": 200},
             "backups": {"frequency": "daily", "retention": "30d"},
         }
@@ -38,46 +47,97 @@ def manifest(n: int, seed: int = 1) -> dict[str, object]:
         db = f"db-{rng.randrange(dbs):03d}"
         deps = [db] if status != "planned" else []
         env = [
-            {"name": f"DB{int(db[3:])}_URL", "tier": "required", "description": "Database connection string",
-             "provided_by": db},
-            {"name": "LOG_LEVEL", "tier": "optional", "description": "Log verbosity",
-             "allowed": ["debug", "info", "warning"], "default": "info"},
-            {"name": f"SVC_{i:04d}_API_KEY", "tier": "important",
-             "description": "Key for the upstream API", "secret": True},
+            {
+                "name": f"DB{int(db[3:])}_URL",
+                "tier": "required",
+                "description": "Database connection string",
+                "provided_by": db,
+            },
+            {
+                "name": "LOG_LEVEL",
+                "tier": "optional",
+                "description": "Log verbosity",
+                "allowed": ["debug", "info", "warning"],
+                "default": "info",
+            },
+            {
+                "name": f"SVC_{i:04d}_API_KEY",
+                "tier": "important",
+                "description": "Key for the upstream API",
+                "secret": True,
+            },
         ]
         services[name] = {
             "description": f"Synthetic service {i} | handles <batch> jobs",
             "aliases": [f"Service {i:04d}"],
-            "kind": KINDS[i % len(KINDS)], "status": status, "phase": 1 + i % 3,
-            "owner": f"team-{i % 17}", "repo": f"example/svc-{i:04d}",
-            "language": "python", "framework": "FastAPI 0.110", "provider": "railway",
-            "deploy": {"builder": "dockerfile", "dockerfile": "Dockerfile",
-                       "start_command": "uvicorn app:app --port $PORT", "port": 8000,
-                       "replicas": 1 + i % 3,
-                       "health_check": {"path": "/health", "interval": "30s",
-                                        "timeout": "5s", "retries": 3}},
-            "domains": {"prod": f"svc-{i:04d}.example.org",
-                        "staging": f"svc-{i:04d}.staging.example.org"},
+            "kind": KINDS[i % len(KINDS)],
+            "status": status,
+            "phase": 1 + i % 3,
+            "owner": f"team-{i % 17}",
+            "repo": f"example/svc-{i:04d}",
+            "language": "python",
+            "framework": "FastAPI 0.110",
+            "provider": "railway",
+            "deploy": {
+                "builder": "dockerfile",
+                "dockerfile": "Dockerfile",
+                "start_command": "uvicorn app:app --port $PORT",
+                "port": 8000,
+                "replicas": 1 + i % 3,
+                "health_check": {
+                    "path": "/health",
+                    "interval": "30s",
+                    "timeout": "5s",
+                    "retries": 3,
+                },
+            },
+            "domains": {
+                "prod": f"svc-{i:04d}.example.org",
+                "staging": f"svc-{i:04d}.staging.example.org",
+            },
             "routes": [{"path": "/api/*", "serves": "REST API", "type": "api"}],
-            "depends_on": deps, "env": env,
+            "depends_on": deps,
+            "env": env,
             "health": [{"path": "/health", "description": "Liveness"}],
         }
     return {
         "schema_version": 1,
-        "organization": {"name": "Example Org", "control_plane_repo": "example/infra",
-                         "docs_url": "https://docs.example.org"},
-        "phases": [{"id": 1, "name": "Now", "status": "current"},
-                   {"id": 2, "name": "Next", "status": "planned", "target": "2027-Q2"},
-                   {"id": 3, "name": "Later", "status": "planned"}],
-        "providers": {"railway": {"name": "Railway", "kind": "hosting", "region": "us-west1"},
-                      "cloudflare": {"name": "Cloudflare", "kind": "dns"}},
+        "organization": {
+            "name": "Example Org",
+            "control_plane_repo": "example/infra",
+            "docs_url": "https://docs.example.org",
+        },
+        "phases": [
+            {"id": 1, "name": "Now", "status": "current"},
+            {"id": 2, "name": "Next", "status": "planned", "target": "2027-Q2"},
+            {"id": 3, "name": "Later", "status": "planned"},
+        ],
+        "providers": {
+            "railway": {"name": "Railway", "kind": "hosting", "region": "us-west1"},
+            "cloudflare": {"name": "Cloudflare", "kind": "dns"},
+        },
         "services": services,
-        "domains": [{"name": "example.org", "tier": "primary", "purpose": "Main",
-                     "hosting": "railway", "yearly_cost": "10.00",
-                     "dns": {"ssl_mode": "full"}}],
-        "costs": [{"item": f"Plan {i}", "provider": "railway", "amount": "5.00",
-                   "period": "month", "phase": 1, "service": f"svc-{i:04d}"}
-                  for i in range(0, n, 10)],
+        "domains": [
+            {
+                "name": "example.org",
+                "tier": "primary",
+                "purpose": "Main",
+                "hosting": "railway",
+                "yearly_cost": "10.00",
+                "dns": {"ssl_mode": "full"},
+            }
+        ],
+        "costs": [
+            {
+                "item": f"Plan {i}",
+                "provider": "railway",
+                "amount": "5.00",
+                "period": "month",
+                "phase": 1,
+                "service": f"svc-{i:04d}",
+            }
+            for i in range(0, n, 10)
+        ],
     }
 
 
@@ -93,14 +153,18 @@ def write_project(root: Path, n: int) -> Path:
     for i in range(0, n, 2):
         (docs / "services" / f"svc-{i:04d}.md").write_text(
             f"## Usage\n\nService {i:04d} keeps its `LOG_LEVEL` at info; "
-            f"the health check path is `/health` every 30s.\n", "utf-8")
+            f"the health check path is `/health` every 30s.\n",
+            "utf-8",
+        )
     for j in range(n // 2):
         i = (j * 7) % n
         (docs / "notes" / f"note-{j:04d}.md").write_text(
             f"# Note {j}\n\n## Service {i:04d}\n\n"
             f"- **Port**: 8000\n- **Region**: us-west1 for Railway\n"
             f"- nginx keeps 128MB of buffers; Next.js 14+ renders the UI.\n\n"
-            f"| Variable | Meaning |\n| --- | --- |\n| `LOG_LEVEL` | verbosity |\n", "utf-8")
+            f"| Variable | Meaning |\n| --- | --- |\n| `LOG_LEVEL` | verbosity |\n",
+            "utf-8",
+        )
     return root / "manifest.yml"
 
 

@@ -36,10 +36,15 @@ from manifest_docs.drift import check_docs  # noqa: E402
 from manifest_docs.load import load_manifest  # noqa: E402
 from manifest_docs.render.pages import render_site  # noqa: E402
 
-THEME = {"name": "material", "font": False, "features": ["navigation.prune",
-                                                          "navigation.sections"]}
-EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", {"toc": {"permalink": True}},
-              {"pymdownx.superfences": {}}]
+THEME = {"name": "material", "font": False, "features": ["navigation.prune", "navigation.sections"]}
+EXTENSIONS = [
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "tables",
+    {"toc": {"permalink": True}},
+    {"pymdownx.superfences": {}},
+]
 
 
 def _median_time(fn: object, runs: int) -> float:
@@ -68,20 +73,30 @@ def _nav_tree(pages: list[tuple[tuple[str, ...], str, str]]) -> list[object]:
 def _notes_nav(folder: Path, size: int = 30) -> list[object]:
     """Hand-written notes in sections of ``size``, as a real project would group them."""
     names = [f"notes/{p.name}" for p in sorted(folder.glob("*.md"))]
-    return [{f"Notes {i // size + 1}": names[i:i + size]} for i in range(0, len(names), size)]
+    return [{f"Notes {i // size + 1}": names[i : i + size]} for i in range(0, len(names), size)]
 
 
 def _projects(root: Path, n: int) -> tuple[Path, Path]:
     """The plugin project and the equivalent plain-Markdown project."""
     plug = root / "plugin"
     manifest = write_project(plug, n)
-    (plug / "mkdocs.yml").write_text(yaml.safe_dump({
-        "site_name": "bench", "site_url": "https://docs.example.org/", "theme": THEME,
-        "plugins": ["search", {"manifest-docs": {"manifest": "manifest.yml",
-                                                 "check_committed": False}},
-                    {"macros": {"modules": ["manifest_docs.macros"]}}],
-        "markdown_extensions": EXTENSIONS,
-    }, sort_keys=False), "utf-8")
+    (plug / "mkdocs.yml").write_text(
+        yaml.safe_dump(
+            {
+                "site_name": "bench",
+                "site_url": "https://docs.example.org/",
+                "theme": THEME,
+                "plugins": [
+                    "search",
+                    {"manifest-docs": {"manifest": "manifest.yml", "check_committed": False}},
+                    {"macros": {"modules": ["manifest_docs.macros"]}},
+                ],
+                "markdown_extensions": EXTENSIONS,
+            },
+            sort_keys=False,
+        ),
+        "utf-8",
+    )
     plain = root / "plain"
     shutil.copytree(plug / "docs", plain / "docs")
     pages = render_site(load_manifest(manifest).manifest)
@@ -98,22 +113,39 @@ def _projects(root: Path, n: int) -> tuple[Path, Path]:
         target.write_text(extra.content, "utf-8")
     notes = _notes_nav(plain / "docs" / "notes")
     nav = [{"Home": "index.md"}, {"Notes": notes}, *_nav_tree(nav_pages)]
-    (plain / "mkdocs.yml").write_text(yaml.safe_dump({
-        "site_name": "bench", "site_url": "https://docs.example.org/", "theme": THEME,
-        "plugins": ["search"], "markdown_extensions": EXTENSIONS, "nav": nav,
-        "validation": {"omitted_files": "ignore"},
-    }, sort_keys=False), "utf-8")
+    (plain / "mkdocs.yml").write_text(
+        yaml.safe_dump(
+            {
+                "site_name": "bench",
+                "site_url": "https://docs.example.org/",
+                "theme": THEME,
+                "plugins": ["search"],
+                "markdown_extensions": EXTENSIONS,
+                "nav": nav,
+                "validation": {"omitted_files": "ignore"},
+            },
+            sort_keys=False,
+        ),
+        "utf-8",
+    )
     (plug / "mkdocs.yml").write_text(
         (plug / "mkdocs.yml").read_text("utf-8")
-        + yaml.safe_dump({"nav": [{"Home": "index.md"}, {"Notes": notes}]}), "utf-8")
+        + yaml.safe_dump({"nav": [{"Home": "index.md"}, {"Notes": notes}]}),
+        "utf-8",
+    )
     return plug, plain
 
 
 def _build(project: Path) -> dict[str, float]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    out = subprocess.run([sys.executable, str(Path(__file__).parent / "build_once.py"),
-                          str(project / "mkdocs.yml")], capture_output=True, text=True,
-                         check=True, env=env, cwd=project)
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "build_once.py"), str(project / "mkdocs.yml")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=project,
+    )
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -138,11 +170,17 @@ def bench(n: int, runs: int, workdir: Path) -> dict[str, float]:
     m_s = statistics.median(r["seconds"] for r in without)
     site_bytes = _size(plug / "site")
     return {
-        "n": n, "load_s": load_s, "drift_s": drift_s, "pages": n // 2,
-        "plugin_build_s": p_s, "plain_build_s": m_s, "ratio": p_s / m_s,
+        "n": n,
+        "load_s": load_s,
+        "drift_s": drift_s,
+        "pages": n // 2,
+        "plugin_build_s": p_s,
+        "plain_build_s": m_s,
+        "ratio": p_s / m_s,
         "plugin_peak_mib": max(r["peak_mib"] for r in with_plugin),
         "plain_peak_mib": max(r["peak_mib"] for r in without),
-        "site_mib": site_bytes / 2**20, "kib_per_service": site_bytes / 1024 / n,
+        "site_mib": site_bytes / 2**20,
+        "kib_per_service": site_bytes / 1024 / n,
     }
 
 
@@ -158,14 +196,16 @@ def table(results: list[dict[str, float]]) -> str:
             f"| {r['n']:,} | {r['load_s']:.3f} s | {r['drift_s']:.3f} s ({r['pages']:,}) | "
             f"{r['plugin_build_s']:.1f} s | {r['plain_build_s']:.1f} s | {r['ratio']:.2f}× | "
             f"{r['plugin_peak_mib']:.0f} / {r['plain_peak_mib']:.0f} MiB | "
-            f"{r['site_mib']:.1f} MiB | {r['kib_per_service']:.0f} KiB |")
+            f"{r['site_mib']:.1f} MiB | {r['kib_per_service']:.0f} KiB |"
+        )
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     """Run the benchmarks and print (and optionally save) the table."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="100,1000,2000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the raw results here")
@@ -176,8 +216,10 @@ def main() -> None:
         for n in sizes:
             print(f"… {n} services", file=sys.stderr, flush=True)
             results.append(bench(n, args.runs, Path(tmp)))
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, {platform.platform()}")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.platform()}"
+    )
     print(table(results))
     by_n = {r["n"]: r for r in results}
     if 1000 in by_n and 2000 in by_n:

@@ -29,6 +29,8 @@ _INLINE = str.maketrans(
     {
         "&": "&amp;",
         "*": "&#42;",
+        "[": "&#91;",
+        "]": "&#93;",
         "<": "&lt;",
         ">": "&gt;",
         "|": "&#124;",
@@ -386,15 +388,18 @@ def _unwrapping(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def template_line() -> int | None:
-    """The line of the Jinja template currently being rendered (for error messages).
+    """The page line being rendered when a macro fails (for error messages).
 
-    Walks the call stack to the frame of the compiled template and maps its Python
-    line back to the template source, as Jinja's own tracebacks do.
+    Walks the call stack to the compiled Jinja templates and maps the outermost one's
+    Python line back to its source, as Jinja's own tracebacks do. The outermost
+    template is the page itself, so a mistake inside an included snippet is reported
+    at the page line that includes it.
     """
-    frame = sys._getframe(1)
+    frame: Any = sys._getframe(1)
+    line = None
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
         if template is not None:
-            return int(template.get_corresponding_lineno(frame.f_lineno))
-        frame = frame.f_back  # type: ignore[assignment]
-    return None
+            line = int(template.get_corresponding_lineno(frame.f_lineno))
+        frame = frame.f_back
+    return line

@@ -68,15 +68,6 @@ def test_macro_error_in_a_narrative_names_the_narrative_line(tmp_path: Path) -> 
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "facts.template_line (facts.py:388) returns the line in the innermost Jinja "
-        "template and plugin._locate (plugin.py:224) pins it on the page: a typo on line 3 "
-        "of an included snippet is reported as docs/page.md:3, not snippets/snip.md:3 or "
-        "the include's line 7"
-    ),
-)
 def test_macro_error_in_an_included_snippet_points_at_the_right_place(tmp_path: Path) -> None:
     page = "# Page\n\nOne.\n\nTwo.\n\n{% include 'snip.md' %}\n"
     config = write_project(

@@ -146,15 +146,5 @@ def test_macro_table_keeps_its_cells(site: Path) -> None:
     assert tables[0][1][3].startswith("a | b <script>alert(1)</script> {{ 7*7 }}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "facts._INLINE (facts.py:28) escapes & * < > | { } and newlines but not [ ] :, so a "
-        "manifest string read through a macro keeps its link syntax: "
-        '[x](javascript:alert(1)) becomes <a href="javascript:alert(1)"> on the '
-        "hand-written page, although facts.py's docstring promises a description can "
-        "never inject markup"
-    ),
-)
 def test_macro_output_never_links_to_a_script_url(site: Path) -> None:
     assert unsafe_hrefs(read_page(site, "macros/").doc) == []

@@ -320,7 +320,7 @@ def test_service_key_namespaces(site: Path) -> None:
 def test_service_costs_review_and_links(site: Path) -> None:
     article = page(site, "services/backend/").article
     assert article.section("Costs").rows() == [
-        ["Railway Hobby plan", "railway", "$20.00 / month", "1–1"],
+        ["Railway Hobby plan", "railway", "$20.00 / month", "1"],
     ]
     assert article.section("Review").text().strip() == (
         "Last reviewed 2026-01-10; next review due 2099-01-10."
@@ -512,28 +512,12 @@ def test_phases_page_lists_each_phase_and_its_services(site: Path) -> None:
     assert "Put a gateway in front of the API." in two.text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "phases.md.j2:8-11: trim_blocks swallows the newline after the '{% endif %}' ending "
-        "the badge line, so the phase description joins the badge's paragraph although the "
-        "template leaves a blank line before it"
-    ),
-)
 def test_phase_description_is_a_paragraph_of_its_own(site: Path) -> None:
     section = page(site, "phases/").article.section("Phase 2 — Expansion")
     paragraphs = [p.text().strip() for p in section.find_all("p")]
     assert "Put a gateway in front of the API." in paragraphs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "render/schema_doc.py:149 copies the model docstrings verbatim and md() escapes their "
-        "reST ``literals``, so the schema page shows double backticks, e.g. 'The whole "
-        "``manifest.yml``.'"
-    ),
-)
 def test_schema_page_shows_no_rest_markup(site: Path) -> None:
     assert "``" not in page(site, "reference/schema/").article.text()
 

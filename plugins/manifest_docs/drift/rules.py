@@ -55,6 +55,27 @@ _CONDITIONAL = re.compile(
 )
 
 
+PLATFORM_ENV = frozenset(
+    {
+        "GITHUB_TOKEN",
+        "GITHUB_SHA",
+        "GITHUB_REF",
+        "GITHUB_REF_NAME",
+        "GITHUB_REPOSITORY",
+        "GITHUB_WORKSPACE",
+        "GITHUB_RUN_ID",
+        "GITHUB_ACTOR",
+        "GITHUB_EVENT_NAME",
+        "GITHUB_OUTPUT",
+        "GITHUB_ENV",
+        "GITHUB_STEP_SUMMARY",
+        "RUNNER_OS",
+        "RUNNER_TEMP",
+    }
+)
+"""Variables GitHub Actions sets itself: never unknown (exact names, so typos still are)."""
+
+
 def _known_env(loaded: LoadedManifest) -> set[str]:
     m = loaded.manifest
     known = set(m.readers) | set(m.exporters)
@@ -78,7 +99,7 @@ def _env_findings(loaded: LoadedManifest, known: set[str], unit: Unit) -> Iterat
             names += [(unit.line, m.group(1)) for m in _ENV_NAME.finditer(text)]
     seen: set[str] = set()
     for where, name in names:
-        if name in known or name in seen:
+        if name in known or name in seen or name in PLATFORM_ENV:
             continue
         seen.add(name)
         hint = did_you_mean(name, known)

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
-__all__ = ["Markup", "code", "link", "md", "url"]
+__all__ = ["Markup", "code", "doc", "link", "md", "url"]
 
 _TABLE = str.maketrans(
     {
@@ -83,3 +83,11 @@ def link(text: object, href: str) -> Markup:
         return md(text)
     escaped = target.translate(_TABLE)
     return Markup(f'<a href="{escaped}">{md(text)}</a>')
+
+
+_DOC_CODE = re.compile(r"&#96;&#96;(.+?)&#96;&#96;")
+
+
+def doc(text: object) -> Markup:
+    """A docstring for a page: escaped like :func:`md`, with reST ````code```` as ``<code>``."""
+    return Markup(_DOC_CODE.sub(r"<code>\1</code>", str(md(text))))

@@ -18,7 +18,7 @@ import jinja2
 from ..artefacts import env_example
 from ..costs import money, phase_costs
 from ..model import EnvTier, Kind, Manifest, Service, Status
-from .escape import Markup, code, link, md
+from .escape import Markup, code, doc, link, md
 from .schema_doc import schema_docs
 
 if TYPE_CHECKING:
@@ -109,6 +109,7 @@ def make_environment(overrides: Path | None = None) -> jinja2.Environment:
     env.globals.update(
         badge=badge,
         code=code,
+        doc=doc,
         link=link,
         money=money,
         md=md,

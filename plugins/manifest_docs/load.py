@@ -73,7 +73,7 @@ def load_manifest(path: str | os.PathLike[str], *, shown: str | None = None) -> 
     """
     p = Path(path)
     doc = read_yaml(p, shown if shown is not None else str(path))
-    loaded = _finish(doc.data, doc.source, doc.problems)
+    loaded = _finish(doc.data, doc.source, doc.problems, doc.text)
     loaded.path = p
     return loaded
 
@@ -81,12 +81,14 @@ def load_manifest(path: str | os.PathLike[str], *, shown: str | None = None) -> 
 def load_text(text: str, *, shown: str = "manifest.yml") -> LoadedManifest:
     """Validate manifest YAML given as text (for tests and tools)."""
     doc = parse_yaml(text, shown)
-    return _finish(doc.data, doc.source, doc.problems)
+    return _finish(doc.data, doc.source, doc.problems, doc.text)
 
 
-def _finish(data: Any, source: SourceMap, problems: list[Problem]) -> LoadedManifest:
+def _finish(
+    data: Any, source: SourceMap, problems: list[Problem], text: str | None = None
+) -> LoadedManifest:
     try:
-        return _validate(data, source, problems)
+        return _validate(data, source, problems, text)
     except ManifestError as exc:
         raise ManifestError([_redacted(p) for p in exc.problems]) from None
 
@@ -100,7 +102,9 @@ def _redacted(problem: Problem) -> Problem:
     return dataclasses.replace(problem, loc=loc, message=message)
 
 
-def _validate(data: Any, source: SourceMap, problems: list[Problem]) -> LoadedManifest:
+def _validate(
+    data: Any, source: SourceMap, problems: list[Problem], text: str | None
+) -> LoadedManifest:
     if problems:
         raise ManifestError(problems)
     warnings: list[Problem] = []
@@ -123,7 +127,7 @@ def _validate(data: Any, source: SourceMap, problems: list[Problem]) -> LoadedMa
                     )
                 ]
             )
-    errors = scan_credentials(data, source)
+    errors = scan_credentials(data, source, text=text)
     try:
         manifest = Manifest.model_validate(data)
     except ValidationError as exc:

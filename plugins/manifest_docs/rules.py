@@ -70,8 +70,16 @@ def _is_placeholder(secret: str) -> bool:
     return bool(set(s) <= set("*x.X"))
 
 
+_ANY_CREDENTIAL = re.compile(
+    "|".join(f"(?:{p.pattern})" for _, p in CREDENTIAL_PATTERNS) + "|" + _URL_PASSWORD.pattern
+)
+"""One pass over a string tells whether any pattern can match (most strings are clean)."""
+
+
 def find_credential(text: str) -> str | None:
     """Describe the credential ``text`` seems to contain, or ``None`` if it looks clean."""
+    if not _ANY_CREDENTIAL.search(text):
+        return None
     for what, pattern in CREDENTIAL_PATTERNS:
         if pattern.search(text):
             return what
@@ -113,8 +121,14 @@ def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str, bool]]:
             stack.extend(((*here, i), v) for i, v in enumerate(value))
 
 
-def scan_credentials(data: Any, source: SourceMap) -> list[Problem]:
-    """A problem for every string anywhere in ``data`` that looks like a credential."""
+def scan_credentials(data: Any, source: SourceMap, *, text: str | None = None) -> list[Problem]:
+    """A problem for every string anywhere in ``data`` that looks like a credential.
+
+    With the document's ``text``, one regex pass over it rules out the common case of
+    a clean file (unless escapes could hide a credential from a plain-text search).
+    """
+    if text is not None and "\\" not in text and not _ANY_CREDENTIAL.search(text):
+        return []
     problems = []
     for loc, text, is_key in _strings(data, ()):
         what = find_credential(text)

@@ -35,6 +35,8 @@ _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
+_MAYBE_TYPED = frozenset("yYnNtTfFoO")
+"""First letters of YAML 1.1 booleans and null (yes/no/true/false/on/off/null)."""
 _SCALAR_TAGS = {
     _STR,
     "tag:yaml.org,2002:int",
@@ -102,6 +104,8 @@ class YamlDocument:
     """Positions of every node."""
     problems: list[Problem]
     """Everything that stopped the document from being read."""
+    text: str | None = None
+    """The text that was parsed (when it could be read)."""
 
 
 def _read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
@@ -264,10 +268,14 @@ class _EventBuilder:
 
     def scalar(self, loader: Any, event: yaml.ScalarEvent) -> None:
         tag = event.tag
-        if tag in (None, "!"):
-            tag = (
-                _STR if tag == "!" else loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-            )
+        if tag is None:
+            first = event.value[:1]
+            if not event.implicit[0] or (first.isalpha() and first not in _MAYBE_TYPED):
+                tag = _STR  # quoted, or plain text that no YAML type starts with
+            else:
+                tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        elif tag == "!":
+            tag = _STR
         top = self.stack[-1] if self.stack else None
         if top is not None and top.is_map and top.key is None:
             self._key(top, event, tag)
@@ -368,7 +376,8 @@ class _EventBuilder:
                 event = loader.get_event()
                 if event is None:
                     return
-                if isinstance(event, yaml.ScalarEvent):
+                kind = type(event)
+                if kind is yaml.ScalarEvent:
                     self.scalar(loader, event)
                 elif isinstance(event, yaml.MappingStartEvent):
                     if not self.start(event, True):
@@ -533,7 +542,7 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
                 f"expected a mapping of keys (schema_version, services, …) at the top, got {kind}",
             )
         )
-    return YamlDocument(data, source, builder.problems)
+    return YamlDocument(data, source, builder.problems, text)
 
 
 _TOP_KINDS: dict[type, str] = {

@@ -30,11 +30,10 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import write_project  # noqa: E402
-
-from manifest_docs.drift import check_docs  # noqa: E402
-from manifest_docs.load import load_manifest  # noqa: E402
-from manifest_docs.render.pages import render_site  # noqa: E402
+from generate import write_project
+from manifest_docs.drift import check_docs
+from manifest_docs.load import load_manifest
+from manifest_docs.render.pages import render_site
 
 THEME = {"name": "material", "font": False, "features": ["navigation.prune", "navigation.sections"]}
 EXTENSIONS = [

@@ -130,8 +130,8 @@ def scan_credentials(data: Any, source: SourceMap, *, text: str | None = None) -
     if text is not None and "\\" not in text and not _ANY_CREDENTIAL.search(text):
         return []
     problems = []
-    for loc, text, is_key in _strings(data, ()):
-        what = find_credential(text)
+    for loc, string, is_key in _strings(data, ()):
+        what = find_credential(string)
         if what:
             problems.append(
                 source.problem(

@@ -9,6 +9,7 @@ unknown tags, alias bombs and absurd nesting.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,15 @@ class SourceMap:
     """Path → (line, column) of the key that introduces the value."""
     redirects: dict[Loc, Loc] = field(default_factory=dict)
     """Converted path prefix → original path prefix."""
+    text: str | None = field(default=None, repr=False)
+    """Text whose positions are still to be recorded (filled on first use)."""
+
+    def _fill(self) -> None:
+        """Record positions now: the fast path leaves them until a message needs one."""
+        if self.text is not None:
+            text, self.text = self.text, None
+            with contextlib.suppress(yaml.YAMLError):  # it parsed once already
+                _EventBuilder(self).run(text)
 
     def _original(self, loc: Loc) -> Loc:
         if not self.redirects:
@@ -77,6 +87,7 @@ class SourceMap:
 
     def locate(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """The (line, column) of ``loc``, or of its nearest written ancestor."""
+        self._fill()
         loc = self._original(loc)
         if key and loc in self.keys:
             return self.keys[loc]
@@ -420,6 +431,115 @@ def _tag_message(tag: str) -> str:
     )
 
 
+_SCALAR_EVENT, _MAP_START, _SEQ_START = (
+    yaml.ScalarEvent,
+    yaml.MappingStartEvent,
+    yaml.SequenceStartEvent,
+)
+_MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+_DOC_START = yaml.DocumentStartEvent
+
+
+class _Bail(Exception):
+    """The fast path met something only the full builder handles (or reports)."""
+
+
+def _fast_scalar(loader: Any, event: yaml.ScalarEvent) -> Any:
+    tag = event.tag
+    value = event.value
+    if tag is None:
+        first = value[:1]
+        if not event.implicit[0] or (first.isalpha() and first not in _MAYBE_TYPED):
+            return value
+        tag = loader.resolve(yaml.ScalarNode, value, event.implicit)
+    elif tag == "!":
+        return value
+    if tag == _STR:
+        return value
+    if tag not in _SCALAR_TAGS:
+        raise _Bail
+    try:
+        return _CONSTRUCTOR.yaml_constructors[tag](
+            _CONSTRUCTOR, yaml.ScalarNode(tag, value, style=event.style)
+        )
+    except (ValueError, yaml.YAMLError, OverflowError):
+        raise _Bail from None
+
+
+def _fast_build(text: str) -> Any:
+    """Plain data for an ordinary, valid document — or raise :class:`_Bail`.
+
+    The common case (no anchors, merge keys, tags, duplicate keys or odd nesting)
+    costs little more than libyaml's own parse. Anything else goes to
+    :class:`_EventBuilder`, which records positions and reports problems.
+    """
+    loader = _Loader(text)
+    get = loader.get_event
+    stack: list[Any] = []
+    keys: list[Any] = []
+    root: Any = _Bail
+    documents = 0
+    try:
+        while True:
+            event = get()
+            if event is None:
+                break
+            kind = type(event)
+            if kind is _SCALAR_EVENT:
+                if event.anchor:
+                    raise _Bail
+                if stack:
+                    top = stack[-1]
+                    if type(top) is dict:
+                        key = keys[-1]
+                        if key is None:
+                            if event.tag is not None:
+                                raise _Bail
+                            k = event.value
+                            if k in top or k == "<<":
+                                raise _Bail
+                            keys[-1] = k
+                            continue
+                        top[key] = _fast_scalar(loader, event)
+                        keys[-1] = None
+                    else:
+                        top.append(_fast_scalar(loader, event))
+                else:
+                    root = _fast_scalar(loader, event)
+            elif kind is _MAP_START or kind is _SEQ_START:
+                if event.anchor or event.tag not in (None, "!") or len(stack) >= MAX_DEPTH:
+                    raise _Bail
+                if stack and type(stack[-1]) is dict and keys[-1] is None:
+                    raise _Bail  # a collection as a key
+                stack.append({} if kind is _MAP_START else [])
+                keys.append(None)
+            elif kind is _MAP_END or kind is _SEQ_END:
+                done = stack.pop()
+                keys.pop()
+                if stack:
+                    top = stack[-1]
+                    if type(top) is dict:
+                        top[keys[-1]] = done
+                        keys[-1] = None
+                    else:
+                        top.append(done)
+                else:
+                    root = done
+            elif kind is _DOC_START:
+                documents += 1
+                if documents > 1:
+                    raise _Bail
+            elif kind is yaml.AliasEvent:
+                raise _Bail
+    except yaml.YAMLError:
+        raise _Bail from None
+    finally:
+        loader.dispose()
+    if not isinstance(root, dict):
+        raise _Bail
+    return root
+
+
 def _line_col(text: str, index: int) -> tuple[int, int]:
     """1-based (line, column) of character ``index`` in ``text``."""
     line = text.count("\n", 0, index) + 1
@@ -451,6 +571,13 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
     problems = _tab_problems(text, shown) or _surrogate_problems(text, shown)
     if problems:
         return YamlDocument(None, source, problems)
+    try:
+        data = _fast_build(text)
+    except _Bail:
+        pass
+    else:
+        source.text = text  # positions are recorded when a message first needs one
+        return YamlDocument(data, source, [], text)
     builder = _EventBuilder(source)
     try:
         builder.run(text)

@@ -11,6 +11,7 @@ through unchanged.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote, urlsplit
 
@@ -54,7 +55,12 @@ def md(value: object) -> Markup:
     """``value`` as inert text for a Markdown page (safe in a table cell, on one line)."""
     if isinstance(value, Markup):
         return value
-    text = "" if value is None else str(value)
+    return _md_text("" if value is None else str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _md_text(text: str) -> Markup:
+    """Escaped text, cached: pages repeat names, statuses and kinds many times."""
     return Markup(text.translate(_TABLE))
 
 

@@ -17,7 +17,7 @@ import jinja2
 
 from ..artefacts import env_example
 from ..costs import money, phase_costs
-from ..model import EnvTier, Kind, Manifest, Service, Status
+from ..model import EnvTier, EnvVar, Kind, Manifest, Service, Status
 from .escape import Markup, code, doc, link, md
 from .schema_doc import schema_docs
 
@@ -236,15 +236,12 @@ def _architecture_context(manifest: Manifest) -> dict[str, Any]:
 def _environment_context(manifest: Manifest) -> dict[str, Any]:
     rows = []
     conflicts = []
-    for var_name in sorted(
-        {v.name for s in manifest.services.values() for v in s.env} | set(manifest.exporters)
-    ):
-        decls = [
-            (n, v)
-            for n, s in sorted(manifest.services.items())
-            for v in s.env
-            if v.name == var_name
-        ]
+    declared: dict[str, list[tuple[str, EnvVar]]] = {}
+    for name, svc in sorted(manifest.services.items()):  # one pass, not one per variable
+        for var in svc.env:
+            declared.setdefault(var.name, []).append((name, var))
+    for var_name in sorted(set(declared) | set(manifest.exporters)):
+        decls = declared.get(var_name, [])
         secret_flags = {v.secret for _, v in decls}
         descriptions = {v.description for _, v in decls}
         problems = []

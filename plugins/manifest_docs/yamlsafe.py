@@ -580,7 +580,19 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
         return YamlDocument(data, source, [], text)
     builder = _EventBuilder(source)
     try:
-        builder.run(text)
+        try:
+            builder.run(text)
+        except yaml.MarkedYAMLError as exc:
+            # libyaml (>= 0.2.6) refuses more than 1,000 open flow collections while it
+            # scans ahead, before any event reaches the builder. The text up to that
+            # point holds the builder's own, shallower, limit: read that prefix instead.
+            mark = exc.problem_mark
+            if "maximum nesting depth" not in (exc.problem or "") or mark is None:
+                raise
+            builder = _EventBuilder(source)
+            builder.run(text[: mark.index])
+            if not builder.problems:
+                raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)

@@ -117,6 +117,8 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
                 files.remove(existing)
             if narrative is not None:
                 body, skipped = _strip_front_matter(narrative)
+                # Generated text never holds macro syntax (it is escaped); the narrative may.
+                content = content.replace("render_macros: false\n", "", 1)
                 content = content.rstrip("\n") + "\n\n"
                 self.narratives[page.src_uri] = (content.count("\n") + 1, skipped)
                 content += body

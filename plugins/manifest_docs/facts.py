@@ -171,6 +171,20 @@ class Fact:
     def __html__(self) -> str:
         return str(self)
 
+    @property
+    def plain(self) -> str:
+        """The value as unescaped text, for fenced code blocks (the highlighter escapes)."""
+        value = self._value
+        if isinstance(value, BaseModel):
+            return str(self)  # reports the error
+        if isinstance(value, dict):
+            text = ", ".join(str(k) for k in value)
+        elif isinstance(value, list):
+            text = ", ".join(_text(v) for v in value)
+        else:
+            text = _text(value)
+        return " ".join(text.splitlines())
+
 
 class Facts:
     """The functions hand-written pages call, bound to one manifest."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .codecontext import CODE_FILTER, VERBATIM_FILTER, protect_code
 from .facts import Fact, Facts, inline
 
-__all__ = ["define_env"]
+__all__ = ["define_env", "on_pre_page_macros"]
 
 _UNAVAILABLE = "⚠ manifest.yml has errors"
 
@@ -42,3 +43,19 @@ def define_env(env: Any) -> None:
         return value.code if isinstance(value, Fact) else f"<code>{inline(str(value))}</code>"
 
     env.filter(code, "code")
+
+    def code_text(value: Any) -> str:
+        """A fact written inside a code span (see :mod:`manifest_docs.codecontext`)."""
+        return str(value) if isinstance(value, Fact) else inline(str(value))
+
+    def verbatim(value: Any) -> str:
+        """A fact inside a fenced code block: the plain value (``{{ x | verbatim }}``)."""
+        return value.plain if isinstance(value, Fact) else " ".join(str(value).splitlines())
+
+    env.filter(code_text, CODE_FILTER)
+    env.filter(verbatim, VERBATIM_FILTER)
+
+
+def on_pre_page_macros(env: Any) -> None:
+    """Before a page's macros expand: facts inside code render as written."""
+    env.markdown = protect_code(env.markdown)

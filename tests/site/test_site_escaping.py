@@ -22,6 +22,12 @@ MACRO_PAGE = """\
 Description: {{ service('api').description }}
 
 {{ env_table('api') }}
+
+In code: `{{ service('api').description }}` and `a*b {{ service('api').status }} <c>`.
+
+```sh
+echo {{ service('api').description }}
+```
 """
 
 # Pages that show EVIL, and how many times at least.
@@ -148,3 +154,16 @@ def test_macro_table_keeps_its_cells(site: Path) -> None:
 
 def test_macro_output_never_links_to_a_script_url(site: Path) -> None:
     assert unsafe_hrefs(read_page(site, "macros/").doc) == []
+
+
+def test_macro_in_a_code_span_reads_exactly_as_the_manifest_says(site: Path) -> None:
+    codes = [n.text() for n in read_page(site, "macros/").article.find_all("code")]
+    assert EVIL in codes
+    assert "a*b active <c>" in codes
+
+
+def test_macro_in_a_fenced_block_is_the_plain_value(site: Path) -> None:
+    article = read_page(site, "macros/").article
+    blocks = [n.text() for n in article.find_all("pre")]
+    assert any(f"echo {EVIL}" in b for b in blocks), blocks
+    assert article.find_all("script") == []

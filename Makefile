@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint typecheck schema bench clean
+.PHONY: site serve test lint typecheck schema screenshot bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ typecheck: $(VENV)/.installed-dev
 ## schema: regenerate schema/manifest.schema.json from the model
 schema: $(VENV)/.installed-docs
 	$(BIN)/br-ops schema > schema/manifest.schema.json.tmp && mv schema/manifest.schema.json.tmp schema/manifest.schema.json
+
+## screenshot: refresh the README's picture of the site (needs /usr/bin/chromium)
+screenshot: $(VENV)/.installed-dev
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q tests/browser/test_browser_pages.py -k catalogue_as_a_reader
+	mkdir -p docs/assets
+	cp build/screenshots/test_catalogue_as_a_reader_first_sees_it-readme.png docs/assets/screenshot.png
 
 ## bench: loader, drift and build benchmarks (ratios measured in one run)
 BENCH_ARGS ?=

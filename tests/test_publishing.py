@@ -62,11 +62,12 @@ def test_docs_workflow_tests_on_pull_requests_and_deploys_main_to_pages() -> Non
     assert deploy["concurrency"]["group"] == "pages"
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
     versions = {s["uses"] for job in wf["jobs"].values() for s in job["steps"] if "uses" in s}
+    # The current majors (Node 24 runtimes; GitHub forces Node 24 from June 2026).
     assert versions == {
-        "actions/checkout@v5",
+        "actions/checkout@v6",
         "actions/setup-python@v6",
-        "actions/upload-pages-artifact@v4",
-        "actions/deploy-pages@v4",
+        "actions/upload-pages-artifact@v5",
+        "actions/deploy-pages@v5",
     }
 
 

@@ -155,3 +155,10 @@ def test_readme_mkdocs_snippet_builds_a_site(tmp_path: Path) -> None:
     home = (tmp_path / "site" / "index.html").read_text("utf-8")
     assert f"Redis {version.text}." in home
     assert (tmp_path / "site" / "services" / "redis" / "index.html").is_file()
+
+
+def test_readme_images_exist() -> None:
+    images = re.findall(r"!\[[^\]]*\]\(([^)\s]+)", README)
+    assert images, "the README shows the site"
+    missing = [src for src in images if not (ROOT / src).is_file()]
+    assert not missing, f"README images missing (run `make screenshot`): {missing}"

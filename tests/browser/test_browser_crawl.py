@@ -43,8 +43,14 @@ class PageReport:
 
 
 @pytest.fixture(scope="module")
-def every_page(chromium: Browser, site_url: str, built_site: Path) -> Iterator[list[PageReport]]:
-    """Open each page of the site in one tab and report on it (one crawl for the module)."""
+def every_page(
+    chromium: Browser, site_url: str, built_site: Path, mermaid_js: Path
+) -> Iterator[list[PageReport]]:
+    """Open each page of the site in one tab and report on it (one crawl for the module).
+
+    Pages with a diagram load Mermaid from its CDN, answered from the local copy
+    (``mermaid_js``): without it they would log an error that is not the site's.
+    """
     paths = sorted(
         index.parent.relative_to(built_site).as_posix() + "/"
         for index in built_site.rglob("index.html")

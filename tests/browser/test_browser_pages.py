@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import pytest
 from browserkit import REPO_ROOT, mkdocs_config, row
@@ -37,6 +38,10 @@ def test_home_page_loads_cleanly(visit: Visit) -> None:
     # Material's deferred work (search index, repository facts) happens after "load".
     page.wait_for_load_state("networkidle")
     visit.assert_clean()
+    # Nothing outside the site is needed to read it (system fonts, no web fonts): the
+    # only outside request is Material's optional repository facts from GitHub's API.
+    outside = {urlsplit(url).hostname for url in visit.blocked}
+    assert outside <= {"api.github.com"}, visit.blocked
 
 
 def test_reader_follows_catalogue_to_service_facts(visit: Visit, manifest: Manifest) -> None:
@@ -80,4 +85,16 @@ def test_generated_page_carries_note_and_badges(visit: Visit, manifest: Manifest
     # The package's stylesheet is applied: the badge is drawn as a badge, not plain text.
     background = badge.evaluate("el => getComputedStyle(el).backgroundColor")
     assert background not in {"rgba(0, 0, 0, 0)", "transparent"}, background
+    visit.assert_clean()
+
+
+def test_catalogue_as_a_reader_first_sees_it(visit: Visit, manifest: Manifest) -> None:
+    # Also the README's picture: `make screenshot` copies this file to docs/assets/.
+    page = visit.goto("/services/")
+    article = page.locator("article")
+    for name in manifest.services:
+        expect(article.get_by_role("link", name=name, exact=True).first).to_be_attached()
+    expect(article.locator(".mdocs-badge").first).to_be_visible()
+    path = visit.screenshot("readme", full_page=False)
+    assert path.stat().st_size > 10_000
     visit.assert_clean()

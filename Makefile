@@ -57,7 +57,7 @@ screenshot: $(VENV)/.installed-dev
 ## bench: loader, drift and build benchmarks (ratios measured in one run)
 BENCH_ARGS ?=
 bench: $(VENV)/.installed-dev
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --markdown docs/performance.md $(BENCH_ARGS)
 
 clean:
 	rm -rf site build .pytest_cache .mypy_cache .ruff_cache

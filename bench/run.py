@@ -10,7 +10,11 @@ then measures, as medians of several runs in this one process tree:
   both see the same machine state; their ratio is the number that matters;
 * peak memory and site size.
 
-Usage: ``python bench/run.py [--sizes 100,1000,2000] [--runs 3] [--markdown FILE]``
+Usage: ``python bench/run.py [--sizes 100,1000,2000] [--runs 3] [--markdown FILE] [--json FILE]``
+
+``--markdown docs/performance.md`` replaces the part of that page between the
+``<!-- bench:start -->`` and ``<!-- bench:end -->`` markers with this run's table, the
+machine and the targets it was measured against (``make bench`` does this).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import write_project
 from manifest_docs.drift import check_docs
+from manifest_docs.fsutil import write_atomic
 from manifest_docs.load import load_manifest
 from manifest_docs.render.pages import render_site
 
@@ -200,6 +205,68 @@ def table(results: list[dict[str, float]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+TARGETS = [
+    ("Load + validate, 1,000 services", "< 0.3 s"),
+    ("Drift check, 1,000 services + 500 pages", "< 2 s"),
+    ("Build with the plugin vs plain Markdown, 1,000 services", "≤ 1.15×"),
+    ("Build time, 2,000 vs 1,000 services", "≤ 2.2×"),
+    ("Site size per service as N grows", "flat"),
+]
+
+
+def verdicts(results: list[dict[str, float]]) -> list[tuple[str, str, str]]:
+    """(target, goal, measured) for each target this run can speak to."""
+    by_n = {int(r["n"]): r for r in results}
+    out: list[tuple[str, str, str]] = []
+    if 1000 in by_n:
+        r = by_n[1000]
+        out.append((*TARGETS[0], f"{r['load_s']:.3f} s"))
+        out.append((*TARGETS[1], f"{r['drift_s']:.3f} s"))
+        out.append((*TARGETS[2], f"{r['ratio']:.2f}×"))
+    if 1000 in by_n and 2000 in by_n:
+        scale = by_n[2000]["plugin_build_s"] / by_n[1000]["plugin_build_s"]
+        out.append((*TARGETS[3], f"{scale:.2f}×"))
+    if len(by_n) > 1:
+        sizes = " → ".join(f"{by_n[n]['kib_per_service']:.0f}" for n in sorted(by_n))
+        out.append((*TARGETS[4], f"{sizes} KiB"))
+    return out
+
+
+def report(results: list[dict[str, float]], machine: str, runs: int) -> str:
+    """The Markdown block written between the performance page's markers."""
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d')} on {machine}; each time is the median of "
+        f"{runs} runs, the two builds alternating.",
+        "",
+        table(results),
+    ]
+    rows = verdicts(results)
+    if rows:
+        lines += ["| Target | Goal | Measured |", "| --- | ---: | ---: |"]
+        lines += [f"| {t} | {g} | {m} |" for t, g, m in rows]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_markdown(path: Path, block: str | None) -> None:
+    """Replace the text between the markers of ``path`` (atomically) with ``block``.
+
+    With ``block=None`` only check that the page exists and has its markers.
+    """
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise SystemExit(f"{path}: cannot read the page to update ({exc.strerror})") from None
+    start, end = text.find(START), text.find(END)
+    if start == -1 or end < start:
+        raise SystemExit(f"{path}: expected the markers {START} and {END} around the table")
+    if block is None:
+        return
+    write_atomic(path, text[: start + len(START)] + "\n" + block + text[end:])
+
+
 def main() -> None:
     """Run the benchmarks and print (and optionally save) the table."""
     parser = argparse.ArgumentParser(
@@ -208,22 +275,26 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000,2000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument(
+        "--markdown", type=Path, help="update the table between the markers of this page"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.markdown:  # fail now, not after the run
+        write_markdown(args.markdown, None)
     results = []
     with tempfile.TemporaryDirectory(prefix="manifest-docs-bench-") as tmp:
         for n in sizes:
             print(f"… {n} services", file=sys.stderr, flush=True)
             results.append(bench(n, args.runs, Path(tmp)))
-    print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, {platform.platform()}"
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.platform()}"
     )
-    print(table(results))
-    by_n = {r["n"]: r for r in results}
-    if 1000 in by_n and 2000 in by_n:
-        scale = by_n[2000]["plugin_build_s"] / by_n[1000]["plugin_build_s"]
-        print(f"2,000 / 1,000 services build time: {scale:.2f}× (linear is 2.0×)")
+    block = report(results, machine, args.runs)
+    print(block)
+    if args.markdown:
+        write_markdown(args.markdown, block)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), "utf-8")
 

@@ -278,6 +278,8 @@ CREDENTIALS = [
     ("AKIAIOSFODNN7EXAMPLE", "an AWS access key id"),
     ("xoxb-1234567890-abcdefghij", "a Slack token"),
     ("postgres://admin:hunter2@db/x", "a password inside a URL"),
+    ("redis://:s3cretP4ss@cache:6379", "a password inside a URL"),
+    ("whsec_" + "Q1w2" * 6, "a Stripe webhook secret"),
 ]
 
 
@@ -394,6 +396,8 @@ def test_placeholder_passwords_in_urls_pass(minimal_manifest: str, url: str) -> 
         "sk-short",
         "https://example.com/path?user=admin",
         "the ${{Postgres.DATABASE_URL}} reference",
+        "redis://:password@cache:6379",
+        "redis://default:<password>@cache:6379",
     ],
 )
 def test_ordinary_text_is_not_mistaken_for_a_credential(text: str) -> None:
@@ -442,3 +446,76 @@ def test_service_name_must_be_lower_case(minimal_manifest: str) -> None:
         f"{at(text, 'Worker:')}: services.Worker: service name 'Worker' must be lower-case "
         "letters, digits and dashes, e.g. 'blackroad-api'"
     ]
+
+
+# --------------------------------------------------------------------------- credential names
+
+CREDENTIAL_NAMED = """\
+      - name: {name}
+        tier: optional
+        description: Extra variable
+        {attr}: {literal}
+"""
+
+
+def _with_var(minimal_manifest: str, name: str, attr: str, literal: str) -> str:
+    anchor = "      - name: LOG_LEVEL\n"
+    var = CREDENTIAL_NAMED.format(name=name, attr=attr, literal=literal)
+    return replace_once(minimal_manifest, anchor, var + anchor)
+
+
+@pytest.mark.parametrize("attr", ["default", "value", "example"])
+@pytest.mark.parametrize(
+    ("name", "literal"),
+    [
+        ("DB_PASSWORD", "hunter2hunter2"),
+        ("API_SECRET_KEY", "Zx81kqP0aa7"),
+        ("SMTP_PASS", "pw9f8e7d6"),
+    ],
+)
+def test_unmarked_variable_named_like_a_credential_with_a_real_looking_value_fails(
+    minimal_manifest: str, name: str, literal: str, attr: str
+) -> None:
+    text = _with_var(minimal_manifest, name, attr, literal)
+    assert problems_in(text) == [
+        f"{at(text, literal)}: services.backend.env[2].{attr}: {name} is named like a "
+        f"credential and its {attr} looks like a real one; mark the variable 'secret: true' "
+        "and keep the value in the platform's secret store (or use a placeholder such as "
+        "'<token>')"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "literal"),
+    [
+        ("ACCESS_TOKEN_EXPIRE_MINUTES", "30"),  # about a token, not one
+        ("CACHE_KEY", "v1"),  # too short to be a credential
+        ("STRIPE_PUBLISHABLE_KEY", "pk_test_51Hx9"),  # public by name
+        ("SECRET_KEY_FILE", "/run/secrets/key1"),  # where it lives
+        ("API_TOKEN", "<token>"),  # a placeholder
+        ("DB_PASSWORD", "changeme123"),
+        ("SESSION_SECRET", "use openssl rand -hex 32"),
+    ],
+)
+def test_credential_named_variables_with_harmless_values_pass(
+    minimal_manifest: str, name: str, literal: str
+) -> None:
+    text = _with_var(minimal_manifest, name, "default", f"'{literal}'")
+    assert load_text(text).manifest.services["backend"].env[2].name == name
+
+
+# --------------------------------------------------------------------------- bad typed values
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("schema_version: !!timestamp 'x'", "cannot read value 'x' as !!timestamp"),
+        ("schema_version: !!bool ''", "cannot read value '' as !!bool"),
+        ("schema_version: !!int 1_0x", "cannot read value '1_0x' as !!int"),
+    ],
+)
+def test_a_value_its_tag_cannot_read_is_a_located_problem(line: str, message: str) -> None:
+    found = problems_in(line + "\n")
+    assert len(found) == 1
+    assert found[0].startswith("manifest.yml:1:17: schema_version: " + message)

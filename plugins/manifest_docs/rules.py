@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CREDENTIAL_PATTERNS",
     "check_manifest",
+    "credential_like",
+    "credential_name",
     "find_credential",
     "redact",
     "scan_credentials",
@@ -28,6 +30,7 @@ __all__ = [
 
 CREDENTIAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a Stripe secret key", re.compile(r"\b[sr]k_(live|test)_[A-Za-z0-9]{8,}")),
+    ("a Stripe webhook secret", re.compile(r"\bwhsec_[A-Za-z0-9]{16,}")),
     ("an OpenAI-style API key", re.compile(r"\bsk-[A-Za-z0-9_-]{16,}")),
     ("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}")),
     ("a GitHub fine-grained token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}")),
@@ -39,7 +42,8 @@ CREDENTIAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 """(what it is, pattern) pairs for strings that must never be in a manifest."""
 
-_URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://([^:/@\s]+):([^@/\s]+)@")
+_URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://([^:/@\s]*):([^@/\s]+)@")
+"""A password in a URL, with a user (``postgres://u:p@h``) or without (``redis://:p@h``)."""
 _PLACEHOLDER_WORDS = {
     "pass",
     "password",
@@ -76,6 +80,7 @@ _PREFIXES = (
     "sk_test_",
     "rk_live_",
     "rk_test_",
+    "whsec_",
     "ghp_",
     "gho_",
     "ghu_",
@@ -130,6 +135,36 @@ def redact(text: str) -> str:
         return match.group(0).replace(f":{match.group(2)}@", ":<redacted>@")
 
     return _URL_PASSWORD.sub(blank, text)
+
+
+_CREDENTIAL_LAST = {"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "PWD", "APIKEY"}
+_CREDENTIAL_ANY = {"PASSWORD", "PASSWD", "SECRET", "CREDENTIALS"}
+_PUBLIC_WORDS = {"PUBLIC", "PUBLISHABLE", "ID", "NAME", "PATH", "FILE", "URL"}
+
+
+def credential_name(name: str) -> bool:
+    """Whether an env var's name says it holds a credential (``DB_PASSWORD``, ``API_KEY``).
+
+    A key that is public by name (``STRIPE_PUBLISHABLE_KEY``) or that names where a
+    credential lives (``SECRET_KEY_FILE``, ``ACCESS_TOKEN_EXPIRE_MINUTES``) does not.
+    """
+    words = name.upper().split("_")
+    if _PUBLIC_WORDS & set(words):
+        return False
+    return words[-1] in _CREDENTIAL_LAST or bool(_CREDENTIAL_ANY & set(words[:-1]))
+
+
+def credential_like(value: str) -> bool:
+    """Whether a literal could be a real credential: long, unbroken, letters and digits."""
+    s = value.strip()
+    return (
+        len(s) >= 8
+        and not any(c.isspace() for c in s)
+        and any(c.isalpha() for c in s)
+        and any(c.isdigit() for c in s)
+        and not _is_placeholder(s)
+        and not s.lower().startswith(("change", "your", "example", "dummy", "test"))
+    )
 
 
 def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str, bool]]:
@@ -273,6 +308,17 @@ class _Checker:
                             (*loc, attr),
                             f"{var.name} is secret, so it may not have a "
                             f"literal {attr}; set it in the platform's secret store",
+                        )
+            elif credential_name(var.name):
+                for attr in ("value", "default", "example"):
+                    literal = getattr(var, attr)
+                    if isinstance(literal, str) and credential_like(literal):
+                        self.err(
+                            (*loc, attr),
+                            f"{var.name} is named like a credential and its {attr} looks "
+                            "like a real one; mark the variable 'secret: true' and keep the "
+                            "value in the platform's secret store (or use a placeholder "
+                            "such as '<token>')",
                         )
             if var.allowed and var.default is not None and var.default not in var.allowed:
                 self.err(

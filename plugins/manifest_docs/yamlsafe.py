@@ -301,11 +301,16 @@ class _EventBuilder:
             node = yaml.ScalarNode(tag, event.value, style=event.style)
             try:
                 value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
-            except (ValueError, yaml.YAMLError, OverflowError):
+            except Exception:  # any constructor failure is a bad value, never a crash
+                hint = (
+                    f"as !!{tag.rsplit(':', 1)[-1]}; fix the value or drop the tag"
+                    if event.tag is not None
+                    else "; quote it if it is text"
+                )
                 self.fail(
                     event.start_mark,
                     loc,
-                    f"cannot read value {event.value!r}; quote it if it is text",
+                    f"cannot read value {event.value!r} {hint}".replace(" ;", ";"),
                 )
         if event.anchor:
             self.anchors[event.anchor] = (value, 1, event.start_mark)
@@ -462,7 +467,7 @@ def _fast_scalar(loader: Any, event: yaml.ScalarEvent) -> Any:
         return _CONSTRUCTOR.yaml_constructors[tag](
             _CONSTRUCTOR, yaml.ScalarNode(tag, value, style=event.style)
         )
-    except (ValueError, yaml.YAMLError, OverflowError):
+    except Exception:  # the full builder reports it at its line
         raise _Bail from None
 
 

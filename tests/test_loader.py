@@ -267,10 +267,42 @@ def test_top_level_must_be_a_mapping(text: str, kind: str) -> None:
 # --------------------------------------------------------------------------- keys
 
 
-def test_duplicate_top_level_key_names_both_lines() -> None:
-    assert problems_in("schema_version: 1\nschema_version: 1\n") == [
-        "manifest.yml:2:1: schema_version: duplicate key 'schema_version' "
+def test_duplicate_top_level_key_names_both_lines(minimal_manifest: str) -> None:
+    text = minimal_manifest.replace("schema_version: 1\n", "schema_version: 1\n" * 2, 1)
+    assert problems_in(text) == [
+        f"{at(text, 'schema_version', 2)}: schema_version: duplicate key 'schema_version' "
         "(first defined at line 1); remove one of them"
+    ]
+
+
+def test_a_duplicate_key_does_not_hide_the_schema_and_reference_problems(
+    minimal_manifest: str,
+) -> None:
+    # The first value is kept, so everything else can still be judged in the same run.
+    text = replace_once(minimal_manifest, "    kind: cache\n", "    kind: cache\n    kind: cache\n")
+    text = replace_once(text, "memory: 256MB", "memory: lots")
+    text = replace_once(
+        text, "    depends_on:\n      - postgres", "    depends_on:\n      - postgress"
+    )
+    found = problems_in(text)
+    assert found == [
+        f"{at(text, 'kind: cache', 2)}: services.redis.kind: duplicate key 'kind' "
+        f"(first defined at line {position(text, 'kind: cache')[0]}); remove one of them",
+        f"{at(text, 'lots')}: services.redis.resources.memory: expected a size like '256MB', "
+        "got 'lots'",
+        f"{at(text, 'postgress')}: services.backend.depends_on[0]: unknown service "
+        "'postgress' (did you mean 'postgres'?); known services: backend, postgres, redis, "
+        "worker",
+    ]
+
+
+def test_a_reference_to_a_service_that_failed_the_schema_is_not_called_unknown(
+    minimal_manifest: str,
+) -> None:
+    text = replace_once(minimal_manifest, "memory: 256MB", "memory: lots")
+    assert problems_in(text) == [
+        f"{at(text, 'lots')}: services.redis.resources.memory: expected a size like '256MB', "
+        "got 'lots'"
     ]
 
 
@@ -641,7 +673,8 @@ def test_three_cross_reference_errors_are_all_reported(minimal_manifest: str) ->
 
 def test_every_tab_and_every_duplicate_comes_back_together() -> None:
     text = "a: 1\na: 2\nb:\n  c: 1\n  c: 2\n"
-    assert problems_in(text) == [
+    duplicates = [p for p in problems_in(text) if "duplicate" in p]
+    assert duplicates == [
         "manifest.yml:2:1: a: duplicate key 'a' (first defined at line 1); remove one of them",
         "manifest.yml:5:3: b.c: duplicate key 'c' (first defined at line 4); remove one of them",
     ]

@@ -105,8 +105,11 @@ def _redacted(problem: Problem) -> Problem:
 def _validate(
     data: Any, source: SourceMap, problems: list[Problem], text: str | None
 ) -> LoadedManifest:
-    if problems:
+    # Problems that still left data (a duplicate key keeps its first value) are reported
+    # together with everything the data itself shows.
+    if problems and not isinstance(data, dict):
         raise ManifestError(problems)
+    early = list(problems)
     warnings: list[Problem] = []
     legacy = False
     if isinstance(data, dict) and "schema_version" not in data and is_legacy(data):
@@ -120,23 +123,50 @@ def _validate(
             hint = " (write it as a number, without quotes)" if str(version).strip() == "1" else ""
             raise ManifestError(
                 [
+                    *early,
                     source.problem(
                         ("schema_version",),
                         f"unsupported schema_version {version!r}{hint}; "
                         "this version of manifest-docs reads schema_version: 1",
-                    )
+                    ),
                 ]
             )
-    errors = scan_credentials(data, source, text=text)
+    errors = early + scan_credentials(data, source, text=text)
     try:
         manifest = Manifest.model_validate(data)
     except ValidationError as exc:
         errors.extend(_translate(exc, data, source))
+        errors.extend(_rules_without(exc, data, source))
         raise ManifestError(errors + warnings) from None
     errors.extend(check_manifest(manifest, source))
     if errors:
         raise ManifestError(errors + warnings)
     return LoadedManifest(manifest, source, legacy=legacy, warnings=sorted(warnings))
+
+
+def _rules_without(exc: ValidationError, data: dict[str, Any], source: SourceMap) -> list[Problem]:
+    """The cross-reference and secret rules over everything but the invalid services.
+
+    When every schema error lies inside some service, the rest of the manifest is
+    checked without those services, so one typo does not hide the other problems;
+    references to a broken service are not judged (it exists). An error anywhere else
+    leaves the rules unjudged.
+    """
+    services = data.get("services")
+    if not isinstance(services, dict):
+        return []
+    broken: set[str] = set()
+    for err in exc.errors(include_url=False):
+        loc = err["loc"]
+        if len(loc) < 2 or loc[0] != "services" or not isinstance(loc[1], str):
+            return []
+        broken.add(loc[1])
+    rest = {**data, "services": {k: v for k, v in services.items() if k not in broken}}
+    try:
+        manifest = Manifest.model_validate(rest)
+    except ValidationError:
+        return []
+    return check_manifest(manifest, source, unjudged=frozenset(broken))
 
 
 # --------------------------------------------------------------------------- errors

@@ -207,9 +207,13 @@ def scan_credentials(data: Any, source: SourceMap, *, text: str | None = None) -
 
 
 class _Checker:
-    def __init__(self, m: Manifest, source: SourceMap) -> None:
+    def __init__(
+        self, m: Manifest, source: SourceMap, unjudged: frozenset[str] = frozenset()
+    ) -> None:
         self.m = m
         self.source = source
+        self.unjudged = unjudged
+        """Services that exist but failed the schema: references to them are not judged."""
         self.problems: list[Problem] = []
 
     def err(self, loc: Loc, msg: str, *, key: bool = False) -> None:
@@ -218,11 +222,11 @@ class _Checker:
     def service_ref(self, loc: Loc, name: str, what: str = "service") -> bool:
         if name in self.m.services:
             return True
-        hint = did_you_mean(name, self.m.services)
-        self.err(
-            loc,
-            f"unknown {what} {name!r}{hint}; known services: " + ", ".join(sorted(self.m.services)),
-        )
+        if name in self.unjudged:
+            return False
+        known = sorted({*self.m.services, *self.unjudged})
+        hint = did_you_mean(name, known)
+        self.err(loc, f"unknown {what} {name!r}{hint}; known services: " + ", ".join(known))
         return False
 
     def provider_ref(self, loc: Loc, name: str) -> None:
@@ -426,6 +430,12 @@ class _Checker:
             seen.add(secret)
 
 
-def check_manifest(manifest: Manifest, source: SourceMap) -> list[Problem]:
-    """Every cross-reference problem in ``manifest``, located through ``source``."""
-    return _Checker(manifest, source).run()
+def check_manifest(
+    manifest: Manifest, source: SourceMap, *, unjudged: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """Every cross-reference problem in ``manifest``, located through ``source``.
+
+    ``unjudged`` names services left out of ``manifest`` because they failed the schema:
+    they exist, so references to them are neither errors nor followed.
+    """
+    return _Checker(manifest, source, unjudged).run()

@@ -210,6 +210,8 @@ class _EventBuilder:
         self.root_size = 0
         self.root_mark: Any = None
         self.nodes = 0
+        self.recoverable = 0
+        """How many problems leave the data usable (a duplicate key keeps its first value)."""
 
     def fail(self, mark: Any, loc: Loc, msg: str) -> None:
         line, col = _pos(mark)
@@ -271,6 +273,7 @@ class _EventBuilder:
                 f"duplicate key {key!r} (first defined at line "
                 f"{top.seen[key]}); remove one of them",
             )
+            self.recoverable += 1
             top.key, top.discard = key, True
             return
         top.seen[key] = _pos(mark)[0]
@@ -644,7 +647,7 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
                 )
             ],
         )
-    if builder.problems:
+    if len(builder.problems) > builder.recoverable:
         return YamlDocument(None, source, builder.problems)
     if builder.nodes == 0:
         return YamlDocument(

@@ -16,7 +16,16 @@ from .model import DomainStatus, Period
 if TYPE_CHECKING:
     from .model import Manifest
 
-__all__ = ["CostLine", "PhaseCosts", "Totals", "cost_lines", "money", "phase_costs"]
+__all__ = [
+    "CostLine",
+    "PhaseCosts",
+    "ServiceCosts",
+    "Totals",
+    "cost_lines",
+    "money",
+    "phase_costs",
+    "service_costs",
+]
 
 CENT = Decimal("0.01")
 MONTHS = Decimal(12)
@@ -182,3 +191,40 @@ def phase_costs(manifest: Manifest) -> list[PhaseCosts]:
         )
         previous = total.amortised_monthly
     return out
+
+
+@dataclass(frozen=True)
+class ServiceCosts:
+    """What one service costs: its lines (domain registrations included) and its share.
+
+    The share of each phase is the by-service total of that phase's :class:`PhaseCosts`,
+    so a service page and the costs page always agree.
+    """
+
+    lines: list[CostLine]
+    """The service's cost lines, in roll-up order (manifest lines, then domains)."""
+    by_phase: list[tuple[int, str, Totals]]
+    """(phase id, phase name, totals) for every phase in which a line applies."""
+
+
+def service_costs(
+    manifest: Manifest, phases: list[PhaseCosts] | None = None
+) -> dict[str, ServiceCosts]:
+    """Every service that owns a cost line, with its costs (one pass over the lines).
+
+    ``phases`` is :func:`phase_costs` of the manifest when the caller has it already.
+    """
+    rollup = phase_costs(manifest) if phases is None else phases
+    lines: dict[str, list[CostLine]] = {}
+    for line in cost_lines(manifest):
+        if line.service:
+            lines.setdefault(line.service, []).append(line)
+    return {
+        name: ServiceCosts(
+            lines=owned,
+            by_phase=[
+                (p.phase, p.name, p.by_service[name]) for p in rollup if name in p.by_service
+            ],
+        )
+        for name, owned in lines.items()
+    }

@@ -23,12 +23,14 @@ from .model import Manifest, Status
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-__all__ = ["Fact", "FactError", "Facts", "inline", "template_line"]
+__all__ = ["Fact", "FactError", "Facts", "Unavailable", "inline", "template_line"]
 
 _INLINE = str.maketrans(
     {
         "&": "&amp;",
         "*": "&#42;",
+        "_": "&#95;",
+        "`": "&#96;",
         "[": "&#91;",
         "]": "&#93;",
         "<": "&lt;",
@@ -43,10 +45,13 @@ _INLINE = str.maketrans(
 
 
 def inline(text: str) -> str:
-    """Escape ``text`` for prose: no HTML, no table breaks, no macro syntax.
+    """Escape ``text`` for prose: no HTML, table breaks, macros, emphasis or code spans.
 
-    Lighter than the generated pages' escaping so that a fact still reads right when a
-    contributor puts it in a code span (``7+``, ``DATABASE_URL``, ``us-west1``).
+    ``*``, ``_`` and backticks are escaped along with ``<``, ``|`` and ``{``: characters
+    become numeric references, which Markdown shows as typed — except inside a Markdown
+    code span, so :mod:`manifest_docs.codecontext` turns code spans holding a macro into
+    ``<code>`` elements first. Lighter than the generated pages' escaping (``:``, ``+``
+    and ``-`` stay as they are).
     """
     return text.translate(_INLINE)
 
@@ -184,6 +189,76 @@ class Fact:
         else:
             text = _text(value)
         return " ".join(text.splitlines())
+
+
+class Unavailable:
+    """What every macro returns while the manifest is broken (only under ``mkdocs serve``).
+
+    Pages go on rendering around it: any attribute, index or call gives the placeholder
+    again, it iterates as empty, has length 0, is falsy, equals nothing and prints
+    :attr:`text`. So ``{% for p in fact('phases') if p.status == 'current' %}`` or
+    ``{{ service('redis').resources.memory }}`` render the warning instead of failing.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str = "⚠ manifest.yml has errors") -> None:
+        self.text = text
+        """What the placeholder prints."""
+
+    def __getattr__(self, name: str) -> Unavailable:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __getitem__(self, key: object) -> Unavailable:
+        return self
+
+    def __call__(self, *args: object, **kwargs: object) -> Unavailable:
+        """The placeholder again: ``{{ service('x').items() }}`` keeps rendering."""
+        return self
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __contains__(self, item: object) -> bool:
+        return False
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __ne__(self, other: object) -> bool:
+        return True
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+    __le__ = __gt__ = __ge__ = __lt__
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def _same(self, *other: object) -> Unavailable:
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _same
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _same
+    __neg__ = __pos__ = __abs__ = __round__ = _same
+
+    def __str__(self) -> str:
+        return inline(self.text)
+
+    def __html__(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"Unavailable({self.text!r})"
 
 
 class Facts:

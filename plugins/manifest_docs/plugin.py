@@ -95,6 +95,8 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
         """Add the generated pages (with narratives appended) and downloads."""
         if not self.config.enabled:
             return None
+        for template in _override_templates(files, self.overrides):
+            files.remove(template)
         css = (Path(__file__).parent / "render" / "manifest-docs.css").read_text("utf-8")
         files.append(File.generated(config, CSS_URI, content=css))
         if self.loaded is None:
@@ -250,6 +252,24 @@ def _rel(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def _override_templates(files: Files, overrides: Path | None) -> list[File]:
+    """The plugin's page templates (``*.md.j2`` under ``overrides``) among the files.
+
+    ``overrides/`` is usually the theme's ``custom_dir`` too, whose files MkDocs would
+    publish; the templates are only read by the plugin.
+    """
+    if overrides is None:
+        return []
+    root = overrides.resolve()
+    return [
+        f
+        for f in files
+        if f.src_uri.endswith(".md.j2")
+        and f.abs_src_path is not None
+        and Path(f.abs_src_path).resolve().is_relative_to(root)
+    ]
 
 
 def _strip_front_matter(text: str) -> tuple[str, int]:

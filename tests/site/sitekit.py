@@ -44,7 +44,7 @@ site_url: https://docs.example.org/
 theme:
   name: material
   font: false
-  features: {features}
+  features: {features}{custom_dir}
 plugins:
   - search
   - manifest-docs: {plugin_options}
@@ -94,6 +94,7 @@ def write_project(
     files: dict[str, str] | None = None,
     features: list[str] | None = None,
     macros: dict[str, Any] | None = None,
+    custom_dir: str | None = None,
 ) -> Path:
     """Write ``mkdocs.yml``, ``manifest.yml`` and ``docs/`` under ``root``; return the config.
 
@@ -101,7 +102,8 @@ def write_project(
     ``manifest-docs`` plugin (default: the manifest at ``manifest.yml``); ``api`` adds
     mkdocstrings (slow, so only where the API page is checked); ``files`` are extra
     files relative to ``root`` (templates under ``overrides/``…); ``features`` replace
-    the Material features; ``macros`` are added to the mkdocs-macros options.
+    the Material features; ``macros`` are added to the mkdocs-macros options;
+    ``custom_dir`` is the theme's ``custom_dir`` (relative to ``root``).
     """
     root.mkdir(parents=True, exist_ok=True)
     text = manifest.read_text("utf-8") if isinstance(manifest, Path) else manifest
@@ -116,6 +118,7 @@ def write_project(
         plugin_options=json.dumps({"manifest": "manifest.yml", **(options or {})}),
         extra_plugins=MKDOCSTRINGS if api else "",
         features=json.dumps(FEATURES if features is None else features),
+        custom_dir=f"\n  custom_dir: {json.dumps(custom_dir)}" if custom_dir else "",
         macros_options=json.dumps(
             {"modules": ["manifest_docs.macros"], "on_error_fail": True, **(macros or {})}
         ),

@@ -14,7 +14,7 @@ from sitekit import FIXTURES, Node, build_site, read_page, write_project
 if TYPE_CHECKING:
     from pathlib import Path
 
-EVIL = "a | b <script>alert(1)</script> {{ 7*7 }} **bold** [x](javascript:alert(1))"
+EVIL = "a | b <script>alert(1)</script> {{ 7*7 }} **bold** [x](javascript:alert(1)) _u_ `tick`"
 
 MACRO_PAGE = """\
 # Through the macros
@@ -72,6 +72,8 @@ def injected_elements(article: Node) -> list[str]:
         if n.tag in ("strong", "em") and "bold" in n.text()
     ]
     found += [f"<a>{n.text()}" for n in article.find_all("a") if n.text() == "x"]
+    found += [f"<em>{n.text()}" for n in article.find_all("em") if n.text() == "u"]
+    found += [f"<code>{n.text()}" for n in article.find_all("code") if n.text() == "tick"]
     return found
 
 
@@ -141,7 +143,9 @@ def test_macro_output_keeps_html_and_macro_syntax_as_text(site: Path) -> None:
     assert "{{ 7*7 }}" in text
     assert "49" not in text
     assert "**bold**" in text
+    assert "_u_ `tick`" in text
     assert [n.tag for n in article.iter() if n.tag in ("strong", "em")] == []
+    assert injected_elements(article) == []
 
 
 def test_macro_table_keeps_its_cells(site: Path) -> None:

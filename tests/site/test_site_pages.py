@@ -319,8 +319,14 @@ def test_service_key_namespaces(site: Path) -> None:
 
 def test_service_costs_review_and_links(site: Path) -> None:
     article = page(site, "services/backend/").article
-    assert article.section("Costs").rows() == [
-        ["Railway Hobby plan", "railway", "$20.00 / month", "1"],
+    costs = article.section("Costs").tables()
+    assert costs[0][1:] == [
+        ["Railway Hobby plan", "Railway", "$20.00 / month", "1"],
+        ["Domain registration: example.org", "Cloudflare", "$25.00 / year", "1+"],
+    ]
+    assert costs[1][1:] == [
+        ["1 — Foundation", "$20.00", "$25.00", "$22.08"],
+        ["2 — Expansion", "$0.00", "$25.00", "$2.08"],
     ]
     assert article.section("Review").text().strip() == (
         "Last reviewed 2026-01-10; next review due 2099-01-10."
@@ -379,17 +385,39 @@ def test_domains_page_lists_cname_records(site: Path) -> None:
         "Main product domain.",
         "backend",
         "active",
+        "Cloudflare",
         "yes",
         "strict",
         "1.2",
         "yes",
-        "$25.00 / year",
+        "yes",
+        "$25.00 / year at Cloudflare",
     ]
     assert row(primary, "example.net")[2] == "GitHub Pages"
-    assert [r[0] for r in article.section("Secondary domains").rows()] == [
-        "example.dev",
-        "example.io",
+    assert row(primary, "example.net")[9] == "—"  # always_https not stated
+    secondary = article.section("Secondary domains")
+    assert [r[0] for r in secondary.rows()] == ["example.dev", "example.io"]
+    assert row(secondary, "example.dev")[-1] == "$25.00 / year at Namecheap"
+    assert [li.text() for li in secondary.find_all("li")] == [
+        "example.io: Renewal is due in March; keep it while the *lab* name is undecided."
     ]
+    assert primary.find_all("li") == []
+
+
+def test_service_pages_show_the_costs_the_costs_page_charges_them(site: Path) -> None:
+    costs = page(site, "costs/").article
+    charged: dict[str, list[list[str]]] = {}
+    for heading in costs.headings("h2"):
+        if not heading.startswith("Phase "):
+            continue
+        by_service = next(t for t in costs.section(heading).tables() if t[0][0] == "Service")
+        for name, *totals in by_service[1:]:
+            if name != "shared":
+                charged.setdefault(name, []).append([heading.removeprefix("Phase "), *totals])
+    assert sorted(charged) == ["backend"]
+    for name, rows in charged.items():
+        tables = page(site, f"services/{name}/").article.section("Costs").tables()
+        assert tables[1][1:] == rows
 
 
 def test_costs_page_totals_phase_one(site: Path) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from ..artefacts import env_example
-from ..costs import money, phase_costs
+from ..costs import PhaseCosts, ServiceCosts, money, phase_costs, service_costs
 from ..model import EnvTier, EnvVar, Kind, Manifest, Service, Status
 from .escape import Markup, code, doc, link, md
 from .schema_doc import schema_docs
@@ -170,7 +170,9 @@ def _nav_groups(manifest: Manifest, size: int = GROUP_SIZE) -> dict[str, tuple[s
     return groups
 
 
-def _service_context(manifest: Manifest, name: str, svc: Service) -> dict[str, Any]:
+def _service_context(
+    manifest: Manifest, name: str, svc: Service, costs: ServiceCosts | None
+) -> dict[str, Any]:
     tiers = [(tier, [v for v in svc.env if v.tier is tier]) for tier in EnvTier]
     consumers = {
         e.name: sorted(n for n in manifest.readers.get(e.name, []) if n != name)
@@ -184,7 +186,7 @@ def _service_context(manifest: Manifest, name: str, svc: Service) -> dict[str, A
         "tiers": [(t, vs) for t, vs in tiers if vs],
         "used_by": manifest.used_by.get(name, []),
         "consumers": consumers,
-        "costs": manifest.service_costs(name),
+        "costs": costs,
         "domains_held": [d for d in manifest.domains if d.service == name],
         "is_data": svc.kind in _DATA_KINDS,
     }
@@ -317,6 +319,8 @@ def render_site(
         out.pages.append(GeneratedPage(uri, text, title, nav, service))
 
     groups = _nav_groups(manifest, group_size)
+    rollup: list[PhaseCosts] = phase_costs(manifest)
+    by_service = service_costs(manifest, rollup)
     catalog = [
         (
             status,
@@ -343,10 +347,10 @@ def render_site(
             name,
             ("Services", *groups[name]),
             name,
-            **_service_context(manifest, name, svc),
+            **_service_context(manifest, name, svc, by_service.get(name)),
         )
     page("domains.md.j2", "domains/index.md", "Domains", records=_cname_records(manifest))
-    page("costs.md.j2", "costs/index.md", "Costs", phases=phase_costs(manifest))
+    page("costs.md.j2", "costs/index.md", "Costs", phases=rollup)
     page(
         "environment.md.j2",
         "environment/index.md",

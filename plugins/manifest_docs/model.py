@@ -699,10 +699,6 @@ class Manifest(_Model):
         """The phase whose status is ``current``, if any."""
         return next((p for p in self.phases if p.status is PhaseStatus.CURRENT), None)
 
-    def service_costs(self, name: str) -> list[Cost]:
-        """Cost lines owned by service ``name``."""
-        return [c for c in self.costs if c.service == name]
-
     def resolve(self, name: str) -> str | None:
         """The service a name or alias refers to (case-insensitive), or ``None``."""
         return self.aliases.get(name.lower())

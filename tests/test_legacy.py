@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 LEGACY_NOTICE = (
-    "warning: legacy manifest format detected (projects/planned_projects); it was converted "
-    "to schema v1 — run 'br-ops migrate' to rewrite it"
+    "warning: legacy manifest format detected (projects/planned_projects); read as "
+    "schema v1 ('br-ops migrate' writes the file out in v1)"
 )
 
 
@@ -317,3 +317,13 @@ def test_dumping_the_small_legacy_file_round_trips(write_manifest: Callable[...,
     again = load_text(dump_manifest(loaded.manifest))
     assert not again.legacy
     assert again.manifest == loaded.manifest
+
+
+def test_a_projects_section_that_is_not_a_mapping_is_a_warning_not_silence() -> None:
+    text = 'workspace: "Example"\nprojects: 5\nplanned_projects:\n  web:\n    repo: a/b\n'
+    loaded = load_text(text)
+    assert list(loaded.manifest.services) == ["web"]
+    assert (
+        "manifest.yml:2:11: warning: projects: expected a mapping of projects, got int; "
+        "skipped" in [str(w) for w in loaded.warnings]
+    )

@@ -750,7 +750,7 @@ def test_warnings_do_not_fail_loading() -> None:
     assert loaded.legacy
     assert [str(w) for w in loaded.warnings] == [
         "manifest.yml:1:1: warning: legacy manifest format detected (projects/planned_projects);"
-        " it was converted to schema v1 — run 'br-ops migrate' to rewrite it",
+        " read as schema v1 ('br-ops migrate' writes the file out in v1)",
         "manifest.yml:5:20: warning: deployment_state.active_services: says 5 active services, "
         "but the file lists 1 (api); v1 computes counts instead",
     ]

@@ -92,7 +92,7 @@ class _Converter:
         self.warn(
             (),
             "legacy manifest format detected (projects/planned_projects); "
-            "it was converted to schema v1 — run 'br-ops migrate' to rewrite it",
+            "read as schema v1 ('br-ops migrate' writes the file out in v1)",
         )
         out: dict[str, Any] = {"schema_version": 1}
         self.link(("schema_version",), ("version",))
@@ -152,7 +152,13 @@ class _Converter:
         out: dict[str, Any] = {}
         for group_key in LEGACY_GROUPS:
             groups = self.old.get(group_key)
+            if groups is None:
+                continue
             if not isinstance(groups, dict):
+                self.warn(
+                    (group_key,),
+                    f"expected a mapping of projects, got {type(groups).__name__}; skipped",
+                )
                 continue
             for group_name, group in groups.items():
                 if not isinstance(group, dict):

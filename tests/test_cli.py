@@ -162,8 +162,8 @@ def test_validate_legacy_manifest_prints_warnings_and_succeeds(
     result = invoke("validate", "--manifest", str(path))
     assert result.exit_code == 0
     assert result.stdout == (
-        f"{path}: valid (legacy format) — 1 services (1 active), 0 domains, 0 cost lines, "
-        "1 phases\n"
+        f"{path}: valid (legacy format) — 1 service (1 active), 0 domains, 0 cost lines, "
+        "1 phase\n"
     )
     assert result.stderr.startswith(f"{path}:1:1: warning: legacy manifest format detected")
 
@@ -475,3 +475,32 @@ def test_migrate_as_a_command_round_trips(
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["legacy.yml", "manifest.yml"]
     assert load_manifest(tmp_path / "manifest.yml").manifest == load_manifest(source).manifest
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [["schema"], ["list", "--json"]])
+def test_an_output_that_cannot_be_written_is_a_message_not_a_traceback(
+    args: list[str], minimal_manifest: str, write_manifest: Callable[..., Path], tmp_path: Path
+) -> None:
+    write_manifest(minimal_manifest)
+    with Path("/dev/full").open("w") as full:
+        proc = subprocess.run(
+            [str(BIN / "br-ops"), *args],
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert proc.returncode == 2
+    assert proc.stderr == "br-ops: cannot write the output: No space left on device\n"
+
+
+def test_status_live_rejects_a_timeout_that_is_not_a_number_of_seconds(
+    minimal_manifest: str, write_manifest: Callable[..., Path], tmp_path: Path
+) -> None:
+    write_manifest(minimal_manifest)
+    proc = run("status", "--live", "--timeout", "nan", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "expected a number of seconds above 0 and at most 600" in proc.stderr
+    assert "Traceback" not in proc.stderr

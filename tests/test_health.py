@@ -83,17 +83,26 @@ HEALTH_MANIFEST = textwrap.dedent(
 )
 
 
+class _Listener(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: more simultaneous connects than that
+    # wait for a SYN retransmit (1 s), longer than the timeouts the tests use.
+    request_queue_size = 64
+
+
 class Server:
     """A ThreadingHTTPServer on 127.0.0.1 running in a thread, with a request counter."""
 
     def __init__(self, behaviour: Callable[[BaseHTTPRequestHandler, Server], None]) -> None:
         self.release = threading.Event()
         self.requests = 0
+        self.hung_up = 0  # trickling answers the client stopped reading
+        self.lock = threading.Lock()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def _serve(self) -> None:
-                outer.requests += 1
+                with outer.lock:
+                    outer.requests += 1
                 behaviour(self, outer)
 
             do_GET = do_HEAD = do_POST = _serve
@@ -101,7 +110,7 @@ class Server:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _Listener(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(
             target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -140,6 +149,34 @@ def _hang(handler: BaseHTTPRequestHandler, server: Server) -> None:
 
 def _flaky(handler: BaseHTTPRequestHandler, server: Server) -> None:
     _answer(503 if server.requests == 1 else 200)(handler, server)
+
+
+TRICKLE_FOR = 15.0
+"""Seconds a trickling server keeps sending (a checker without a whole-request bound
+hangs this long per attempt; the old one did)."""
+
+
+def _trickle(handler: BaseHTTPRequestHandler, server: Server, head: bytes) -> None:
+    """Send ``head``, then one more byte every 0.2 s until teardown or TRICKLE_FOR."""
+    stop = time.monotonic() + TRICKLE_FOR
+    try:
+        handler.wfile.write(head)
+        while time.monotonic() < stop and not server.release.wait(0.2):
+            handler.wfile.write(b"a")
+    except OSError:  # the checker gave up and closed the connection
+        with server.lock:
+            server.hung_up += 1
+    handler.close_connection = True
+
+
+def _trickle_headers(handler: BaseHTTPRequestHandler, server: Server) -> None:
+    # The status line arrives, then a header that never ends: every read gets a byte.
+    _trickle(handler, server, b"HTTP/1.1 200 OK\r\nX-Slow: ")
+
+
+def _trickle_body(handler: BaseHTTPRequestHandler, server: Server) -> None:
+    # Status and headers at once, then a 1000-byte body one byte every 0.2 s.
+    _trickle(handler, server, b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
 
 
 @pytest.fixture
@@ -278,13 +315,94 @@ def test_server_that_never_answers_times_out(
         "--json",
     )
     assert code == 1
-    # Both endpoints run in parallel; each is bounded by timeout x (retries+1) + backoff.
-    assert elapsed < timeout * (retries + 1) + 10
+    # Both endpoints run in parallel: 0.5 + 0.25 (backoff) + 0.5 = 1.25 s, plus slack.
+    assert elapsed < health.total_budget(timeout, retries) + 1.5
+    assert server.requests == 4
     for result in json.loads(out)["results"]:
         assert result["error_kind"] == "timeout"
-        assert result["error"] == "timed out: no answer within 0.5 s"
+        assert result["error"] == "timed out after 0.5 s waiting for the answer"
         assert result["status"] is None
         assert result["latency_ms"] is None
+        assert result["attempts"] == 2
+
+
+def test_trickling_headers_are_bounded_as_a_whole(
+    manifest_file: Path, serve: Callable[..., Server]
+) -> None:
+    # One byte every 0.2 s: a per-read socket timeout of 1 s never fires.
+    server = serve(_trickle_headers)
+    timeout, retries = 1.0, 1
+    code, out, _, elapsed = run_health(
+        manifest_file,
+        "api",
+        "--base-url",
+        server.url,
+        "--timeout",
+        "1",
+        "--retries",
+        str(retries),
+        "--json",
+    )
+    assert code == 1
+    assert elapsed < health.total_budget(timeout, retries) + 1.5
+    for result in json.loads(out)["results"]:
+        assert result["error_kind"] == "timeout"
+        assert result["error"] == "timed out after 1.0 s waiting for the answer"
+        assert result["status"] is None
+        assert result["attempts"] == 2
+    # The abandoned requests were stopped (their sockets shut down), not left reading.
+    stop = time.monotonic() + 2
+    while server.hung_up < server.requests and time.monotonic() < stop:
+        time.sleep(0.05)
+    assert (server.hung_up, server.requests) == (4, 4)
+    code, out, _, _ = run_health(
+        manifest_file, "api", "--base-url", server.url, "--timeout", "0.5", "--retries", "0"
+    )
+    assert "FAIL  GET  /health    —        —  timed out after 0.5 s waiting for the answer" in out
+
+
+def test_trickling_body_is_part_of_the_request(
+    manifest_file: Path, serve: Callable[..., Server]
+) -> None:
+    server = serve(_trickle_body)
+    code, out, _, elapsed = run_health(
+        manifest_file, "api", "--base-url", server.url, "--timeout", "1", "--retries", "0", "--json"
+    )
+    assert code == 1
+    assert elapsed < health.total_budget(1.0, 0) + 1.5
+    get, head = json.loads(out)["results"]
+    assert get["status"] == 200  # the headers came; the body did not finish in time
+    assert isinstance(get["latency_ms"], float)
+    assert get["error_kind"] == "timeout"
+    assert get["error"] == "timed out after 1.0 s reading the body"
+    assert head["ok"] is True  # a HEAD answer has no body to wait for
+
+
+def test_trickling_server_as_a_subprocess_exits_within_the_bound(
+    manifest_file: Path, serve: Callable[..., Server]
+) -> None:
+    # The abandoned requests must not keep the process alive, and no traceback.
+    env = {k: v for k, v in os.environ.items() if k != "BR_MANIFEST"}
+    server = serve(_trickle_headers)
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(
+            [str(BR_OPS), "health", "api", "--base-url", server.url, "--timeout", "1"],
+            cwd=manifest_file.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TRICKLE_FOR,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"br-ops health still running after {TRICKLE_FOR} s")
+    elapsed = time.monotonic() - start
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == ""
+    assert "timed out after 1.0 s waiting for the answer (after 2 attempts)" in proc.stdout
+    # 2.25 s of checks; the rest is starting Python and importing the CLI.
+    assert elapsed < health.total_budget(1.0, 1) + 3
 
 
 def test_refused_connection(manifest_file: Path, closed_port: int) -> None:
@@ -380,22 +498,27 @@ def test_plan_uses_https_hostnames_without_a_base_url() -> None:
     assert [s.service for s in plan.skipped] == ["next"]
 
 
+def _many_endpoints(tmp_path: Path, count: int) -> Path:
+    """The test manifest with ``count`` GET endpoints /h0, /h1… on ``api``."""
+    old = "      - path: /health\n      - path: /ready\n        method: HEAD\n"
+    assert old in HEALTH_MANIFEST
+    text = HEALTH_MANIFEST.replace(old, "".join(f"      - path: /h{i}\n" for i in range(count)))
+    path = tmp_path / "manifest.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_many_endpoints_run_concurrently_within_the_bound(
     tmp_path: Path, serve: Callable[..., Server]
 ) -> None:
-    old = "      - path: /health\n      - path: /ready\n        method: HEAD\n"
-    assert old in HEALTH_MANIFEST
-    text = HEALTH_MANIFEST.replace(old, "".join(f"      - path: /h{i}\n" for i in range(8)))
-    path = tmp_path / "manifest.yml"
-    path.write_text(text, encoding="utf-8")
     server = serve(_hang)
     code, out, _, elapsed = run_health(
-        path,
+        _many_endpoints(tmp_path, 8),
         "api",
         "--base-url",
         server.url,
         "--timeout",
-        "0.5",
+        "1",
         "--retries",
         "0",
         "--concurrency",
@@ -405,7 +528,61 @@ def test_many_endpoints_run_concurrently_within_the_bound(
     assert code == 1
     data = json.loads(out)
     assert data["summary"]["failed"] == 8
-    assert elapsed < 8 * 0.5 + 10  # generous: far below eight sequential timeouts plus slack
+    # Eight never-answering endpoints: about 1 s at once, 8 s one after another.
+    assert elapsed < 4
+    assert server.requests == 8
+    for result in data["results"]:
+        assert result["error"] == "timed out after 1.0 s waiting for the answer"
+        assert result["attempts"] == 1
+
+
+def test_the_whole_run_is_bounded_when_endpoints_outnumber_the_slots(
+    tmp_path: Path, serve: Callable[..., Server]
+) -> None:
+    server = serve(_hang)
+    code, out, _, elapsed = run_health(
+        _many_endpoints(tmp_path, 6),
+        "api",
+        "--base-url",
+        server.url,
+        "--timeout",
+        "0.5",
+        "--retries",
+        "0",
+        "--concurrency",
+        "2",
+    )
+    assert code == 1
+    assert elapsed < health.total_budget(0.5, 0) + 1.5  # not three rounds of 0.5 s
+    assert server.requests == 2
+    assert out.count("timed out after 0.5 s waiting for the answer") == 2
+    assert out.count("not checked: the run's time limit ran out before its turn") == 4
+    assert "6 endpoints: 0 ok, 6 failed" in out
+
+
+def test_run_limit_cuts_an_attempt_short(serve: Callable[..., Server]) -> None:
+    server = serve(_hang)
+    target = health.Target("api", "GET", "/health", server.url + "/health", 200)
+    start = time.monotonic()
+    result = health.check_target(target, timeout=5, retries=0, deadline=start + 0.5)
+    assert time.monotonic() - start < 1.5
+    assert result.error_kind == "timeout"
+    assert result.error is not None
+    assert result.error.startswith("timed out after 0.")
+    assert result.error.endswith(" s waiting for the answer (cut short by the run's time limit)")
+
+
+def test_total_budget() -> None:
+    assert health.total_budget(5, 1) == 10.25  # the defaults, as --help says
+    assert health.total_budget(1, 0) == 1
+    assert health.total_budget(1, 3, backoff=1.5) == 4 + 1.5 + 2 + 2  # pauses capped at 2 s
+
+
+@pytest.mark.parametrize("timeout", [0.0, -1.0, float("nan"), float("inf")])
+def test_run_checks_refuses_a_timeout_that_is_not_a_positive_number(timeout: float) -> None:
+    plan = health.HealthPlan(env="prod", base_url=None, targets=[], skipped=[])
+    with pytest.raises(ValueError, match="timeout must be a finite number of seconds"):
+        health.run_checks(plan, timeout=timeout)
 
 
 # --------------------------------------------------------------------------- usage
@@ -422,19 +599,71 @@ def test_unknown_service_is_a_usage_error(manifest_file: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--base-url", "ftp://127.0.0.1"], "expected a URL starting with http:// or https://"),
-        (["--base-url", "http://"], "no host"),
-        (["--base-url", "http://127.0.0.1:99999"], "not a number from 0 to 65535"),
-        (["--timeout", "0"], "Invalid value for '--timeout'"),
-        (["--retries", "-1"], "Invalid value for '--retries'"),
+        (
+            ["--base-url", "ftp://127.0.0.1"],
+            "'--base-url': expected a URL starting with http:// or https://",
+        ),
+        (["--base-url", "http://"], "'--base-url': no host in 'http://'"),
+        (["--base-url", "http://127.0.0.1:99999"], "'--base-url': the port in"),
+        (["--base-url", "http://127.0.0.1:0"], "not a number from 1 to 65535"),
+        (
+            ["--base-url", "http://[::1"],
+            "'--base-url': 'http://[::1' is not a valid URL (Invalid IPv6 URL); expected a URL "
+            "like http://127.0.0.1:8000",
+        ),
+        (["--base-url", "http://[::1"], "an IPv6 address in brackets: http://[::1]:8000"),
+        (["--base-url", "http://a b"], "'--base-url': 'http://a b' contains a space"),
+        (["--base-url", "http://a/b\tc"], "contains the control character '\\t'"),
+        (["--base-url", "http://127.0.0.1/?x=1"], "a base URL has no query or fragment"),
+        *(
+            (
+                ["--timeout", value],
+                f"'--timeout': expected a number of seconds above 0 and at "
+                f"most 600, like 5 or 0.5; got '{value}'",
+            )
+            for value in ("nan", "inf", "-inf", "0", "-1", "601", "soon")
+        ),
+        (["--retries", "-1"], "'--retries': -1 is not in the range 0<=x<=10"),
         (["--env", "qa"], "Invalid value for '--env'"),
     ],
 )
 def test_bad_options_exit_2(manifest_file: Path, args: list[str], message: str) -> None:
-    code, _, err, _ = run_health(manifest_file, *args)
+    code, out, err, _ = run_health(manifest_file, *args)
     assert code == 2
+    assert out == ""
+    assert f"Invalid value for '{args[0]}'" in err
     assert message in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://a b"])
+def test_bad_base_url_as_a_subprocess_is_a_usage_error(manifest_file: Path, url: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "BR_MANIFEST"}
+    proc = subprocess.run(
+        [str(BR_OPS), "health", "--base-url", url],
+        cwd=manifest_file.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "Invalid value for '--base-url'" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000",
+        "https://staging.example.com/",
+        "http://[::1]:8000",
+        "http://bücher.de",
+    ],
+)
+def test_good_base_urls(url: str) -> None:
+    assert health.validate_base_url(url) is None
 
 
 def test_health_as_a_subprocess(

@@ -5,7 +5,9 @@ Exit codes: 0 success, 1 findings (drift, failed health checks), 2 invalid input
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
 import shlex
 import sys
@@ -73,7 +75,22 @@ def manifest_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The ``br-ops`` group: an output that cannot be written is a message, not a traceback."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command; a full disk or a closed terminal ends it with exit 2."""
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:  # click already handles a closed pipe (EPIPE)
+            where = f" ({exc.filename})" if exc.filename else ""
+            sys.stderr.write(f"br-ops: cannot write the output{where}: {exc.strerror or exc}\n")
+            with contextlib.suppress(OSError, ValueError):  # no second error at exit
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_INVALID)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="br-ops")
 def main() -> None:
     """Operate BlackRoad's services from manifest.yml, the single source of truth.
@@ -105,10 +122,21 @@ def validate(manifest: str | None) -> None:
     statuses = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
     shown = manifest or _relative(loaded.path or Path("manifest.yml"))
     legacy = " (legacy format)" if loaded.legacy else ""
-    click.echo(
-        f"{shown}: valid{legacy} — {len(m.services)} services ({statuses}), "
-        f"{len(m.domains)} domains, {len(m.costs)} cost lines, {len(m.phases)} phases"
+    counts = ", ".join(
+        _count(n, what)
+        for n, what in (
+            (len(m.domains), "domain"),
+            (len(m.costs), "cost line"),
+            (len(m.phases), "phase"),
+        )
     )
+    click.echo(
+        f"{shown}: valid{legacy} — {_count(len(m.services), 'service')} ({statuses}), {counts}"
+    )
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
 
 
 @main.command()
@@ -335,12 +363,36 @@ def open_(
         sys.exit(EXIT_FINDINGS)
 
 
+class _Seconds(click.ParamType[float]):
+    """``--timeout``: a number of seconds above 0 and at most 600 (never ``nan``/``inf``)."""
+
+    name = "seconds"
+    maximum = 600.0
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        """The number of seconds as a float, or a usage error saying what would be right."""
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            seconds = math.nan
+        if not 0 < seconds <= self.maximum:  # false for nan too
+            self.fail(
+                f"expected a number of seconds above 0 and at most {self.maximum:g}, "
+                f"like 5 or 0.5; got {value!r}",
+                param,
+                ctx,
+            )
+        return seconds
+
+
 @main.command()
 @manifest_option
 @click.option("--live", is_flag=True, help="Also run the health checks (prod) and summarise them.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=_Seconds(),
     default=health.DEFAULT_TIMEOUT,
     show_default=True,
     metavar="S",
@@ -383,6 +435,13 @@ def _health_text(report: health.HealthReport, style: ops.Style) -> str:
     return health.format_report(report, style)
 
 
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--base-url``: an http(s) URL with a host, or a usage error saying what is wrong."""
+    if value is not None and (problem := health.validate_base_url(value)):
+        raise click.BadParameter(problem, ctx, param)
+    return value
+
+
 @main.command("health")
 @manifest_option
 @click.argument("services", nargs=-1, metavar="[SERVICE]...")
@@ -393,14 +452,20 @@ def _health_text(report: health.HealthReport, style: ops.Style) -> str:
     show_default=True,
     help="Whose hostnames to probe.",
 )
-@click.option("--base-url", metavar="URL", help="Probe URL + path instead of https://HOST.")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    callback=_base_url,
+    help="Probe URL + path instead of https://HOST (http:// or https://, a host, a port).",
+)
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=_Seconds(),
     default=health.DEFAULT_TIMEOUT,
     show_default=True,
     metavar="S",
-    help="Seconds one request may take.",
+    help="Seconds one request may take as a whole, DNS lookup to the end of the body "
+    "(above 0, at most 600).",
 )
 @click.option(
     "--retries",
@@ -432,10 +497,15 @@ def health_(
     """Probe the health endpoints of SERVICEs (default: every active service).
 
     Each endpoint (method, path, expected status) is requested at https://HOST for
-    the environment, or at --base-url. One endpoint takes at most
-    timeout x (retries + 1) plus the backoff. Services that are not active, have no
-    endpoints or no hostname for the environment are skipped with a note. Exit 1
-    when any endpoint fails.
+    the environment, or at --base-url. --timeout bounds each request as a whole
+    (DNS lookup, connect, TLS, sending, status line, headers, body), so a server that
+    never answers or trickles its answer is given up on. The whole run ends within
+    timeout x (retries + 1) plus the backoff (0.25 s before the first retry, doubled
+    for each further one, at most 2 s): 10.25 s with the defaults, however many
+    endpoints; endpoints still waiting for one of the --concurrency slots by then
+    are reported as not checked. Services that are not active, have no endpoints or
+    no hostname for the environment are skipped with a note. Exit 1 when any
+    endpoint fails, 2 for a usage error.
 
     \b
     Examples:
@@ -450,8 +520,6 @@ def health_(
            "summary": {"endpoints", "ok", "failed", "skipped"}}
            error_kind: dns, tls, refused, timeout, closed, connection, http, status
     """
-    if base_url is not None and (problem := health.validate_base_url(base_url)):
-        _fail(f"--base-url: {problem}")
     m = _load(manifest).manifest
     names = [_service(m, s) for s in services]
     plan = health.plan_checks(m, names, env=env, base_url=base_url)

@@ -2,19 +2,28 @@
 
 :func:`plan_checks` decides what to probe (active services with endpoints and a
 hostname for the environment, or a ``base_url`` given by the caller) and what to skip,
-with a note saying why. :func:`run_checks` probes every endpoint in a thread pool with
-``http.client``: one request per attempt with a per-request timeout, a short
-exponential backoff between attempts, and a hard budget per endpoint of
-``timeout × (retries + 1)`` plus the backoff, so a server that accepts and never
-answers cannot hold the command. Failures are described in words: DNS failure, TLS
-error, connection refused, timeout, closed connection, unexpected status.
+with a note saying why. :func:`run_checks` probes the endpoints ``concurrency`` at a
+time with ``http.client``. Each attempt runs in a daemon thread of its own and the
+caller waits for it with a timeout, so the timeout bounds the whole request — DNS
+lookup, connect, TLS handshake, sending, status line, headers and body — and a server
+that accepts and never answers, or trickles its answer a byte at a time, is given up
+on when the timeout runs out (its socket is shut down; a lookup that never returns is
+left to its daemon thread). Failed attempts are retried after a short exponential
+backoff. The whole run has one limit, :func:`total_budget`: ``timeout × (retries + 1)``
+plus the backoff, however many endpoints there are; endpoints still waiting for a slot
+when it runs out are reported as not checked. Failures are described in words: DNS
+failure, TLS error, connection refused, timeout, closed connection, unexpected status.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import math
+import re
 import socket
 import ssl
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,11 +53,13 @@ __all__ = [
     "format_report",
     "plan_checks",
     "run_checks",
+    "total_budget",
     "validate_base_url",
 ]
 
 DEFAULT_TIMEOUT = 5.0
-"""Seconds one request may take (connect, send, first byte of the answer)."""
+"""Seconds one request may take as a whole: DNS lookup, connect, TLS handshake, sending,
+status line, headers and body."""
 DEFAULT_RETRIES = 1
 """Further attempts after a failed one."""
 DEFAULT_CONCURRENCY = 8
@@ -56,6 +67,15 @@ DEFAULT_CONCURRENCY = 8
 DEFAULT_BACKOFF = 0.25
 """Seconds before the first retry; doubled for each further one, at most 2 s."""
 MAX_BACKOFF = 2.0
+"""Longest pause between two attempts, in seconds."""
+_MIN_ATTEMPT = 0.05
+"""An attempt (or a retry after its pause) is not started with less time than this left."""
+_MAX_WAIT = 86400.0
+"""Longest single attempt, in seconds (waits beyond the platform's limits overflow)."""
+_BODY_LIMIT = 64 * 1024
+"""Bytes of an answer's body read (and discarded) before the connection is closed."""
+_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
+"""Characters http.client refuses in a URL: spaces and control characters."""
 
 
 @dataclass(frozen=True)
@@ -107,14 +127,15 @@ class Result:
     status: int | None
     """Status code of the last answer (``None`` when there was no answer)."""
     latency_ms: float | None
-    """Milliseconds from sending the request to the answer's status line."""
+    """Milliseconds from sending the request to the end of the answer's headers
+    (``None`` when no headers arrived)."""
     error: str | None
     """Why it failed, in words (``None`` when healthy)."""
     error_kind: str | None
     """``dns``, ``tls``, ``refused``, ``timeout``, ``closed``, ``connection``, ``http`` or
     ``status`` (``None`` when healthy)."""
     attempts: int
-    """Requests made (1 + retries used)."""
+    """Requests made (1 + retries used; 0 when the run's time limit ran out first)."""
 
     @property
     def ok(self) -> bool:
@@ -203,15 +224,31 @@ class HealthReport:
 
 def validate_base_url(url: str) -> str | None:
     """Why ``url`` cannot be a base URL (``None`` when it can): http(s) with a host."""
-    parts = urlsplit(url)
+    example = "like http://127.0.0.1:8000 or https://staging.example.com"
+    if bad := _UNSAFE.search(url):
+        what = "a space" if bad.group() == " " else f"the control character {bad.group()!r}"
+        return f"{url!r} contains {what}; expected a URL {example} (write a space as %20)"
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "Invalid IPv6 URL" for an unclosed '['
+        return (
+            f"{url!r} is not a valid URL ({exc}); expected a URL {example}, "
+            "an IPv6 address in brackets: http://[::1]:8000"
+        )
     if parts.scheme not in ("http", "https"):
         return f"expected a URL starting with http:// or https://, got {url!r}"
     try:
-        parts.port  # noqa: B018 - raises ValueError for a bad port
+        port = parts.port
     except ValueError:
-        return f"the port in {url!r} is not a number from 0 to 65535"
+        port = 0
+    if port == 0:
+        return f"the port in {url!r} is not a number from 1 to 65535"
     if not parts.hostname:
-        return f"no host in {url!r}"
+        return f"no host in {url!r}; expected a URL {example}"
+    try:
+        parts.hostname.encode("idna")
+    except UnicodeError:
+        return f"{parts.hostname!r} in {url!r} is not a valid host name"
     if parts.query or parts.fragment:
         return f"a base URL has no query or fragment, got {url!r}"
     return None
@@ -267,8 +304,33 @@ def plan_checks(
 # --------------------------------------------------------------------------- probing
 
 
-def _describe(exc: BaseException, host: str, port: int, timeout: float) -> tuple[str, str]:
-    """``(kind, words)`` for an exception raised while probing ``host:port``."""
+def total_budget(timeout: float, retries: int, backoff: float = DEFAULT_BACKOFF) -> float:
+    """Seconds a whole run may take: ``timeout × (retries + 1)`` plus the backoff pauses.
+
+    With the defaults (5 s, 1 retry, 0.25 s backoff) that is 10.25 s, however many
+    endpoints there are and however slowly they answer.
+    """
+    return timeout * (retries + 1) + sum(_pauses(retries, backoff))
+
+
+def _pauses(retries: int, backoff: float) -> list[float]:
+    """Seconds to wait before each retry: ``backoff`` doubled each time, at most 2 s."""
+    return [min(backoff * 2**i, MAX_BACKOFF) for i in range(retries)]
+
+
+def _seconds(value: float) -> str:
+    """``1.0``, ``0.5``, ``0.25``, ``10.25``: seconds for a message, at most 2 decimals."""
+    text = f"{value:.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def _describe(exc: BaseException, host: str, port: int, timed_out: str) -> tuple[str, str]:
+    """``(kind, words)`` for an exception raised while probing ``host:port``.
+
+    ``timed_out`` is the message for a timeout (it knows the limit and the phase).
+    """
+    if ":" in host:  # an IPv6 address, written as in a URL
+        host = f"[{host}]"
     if isinstance(exc, ssl.SSLCertVerificationError):
         detail = exc.verify_message or exc.reason or "verification failed"
         return "tls", f"TLS error: the certificate of {host} is not valid ({detail})"
@@ -280,7 +342,7 @@ def _describe(exc: BaseException, host: str, port: int, timeout: float) -> tuple
     if isinstance(exc, ConnectionRefusedError):
         return "refused", f"connection refused by {host}:{port} (nothing is listening)"
     if isinstance(exc, TimeoutError):
-        return "timeout", f"timed out: no answer within {timeout:g} s"
+        return "timeout", timed_out
     if isinstance(exc, (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected)):
         return "closed", f"{host}:{port} closed the connection without answering"
     if isinstance(exc, http.client.HTTPException):
@@ -292,46 +354,140 @@ def _describe(exc: BaseException, host: str, port: int, timeout: float) -> tuple
 
 _Outcome = tuple[int | None, float | None, str | None, str | None]
 
+_CONNECTING = "while connecting"
+_WAITING = "waiting for the answer"
+_READING = "reading the body"
 
-def _attempt(target: Target, timeout: float, shown_timeout: float) -> _Outcome:
-    """One request: ``(status, latency_ms, error_kind, error)``.
 
-    ``timeout`` is what this attempt may take (the rest of the budget, at most the
-    configured timeout); ``shown_timeout`` is the configured one, for messages.
+class _Request:
+    """One request, run by :meth:`run` in a thread of its own so the caller can give up.
+
+    The caller waits for :attr:`done` with the time the attempt may take; when that
+    runs out it calls :meth:`abandon`, which shuts the socket down (a read blocked in
+    the thread returns at once) and tells the thread to stop after a DNS lookup or a
+    connect that is still going. The thread is a daemon: a lookup that never returns
+    cannot keep the process alive.
+    """
+
+    def __init__(self, target: Target, host: str, port: int, https: bool, timeout: float) -> None:
+        self.target = target
+        self.host = host
+        self.port = port
+        self.https = https
+        self.timeout = timeout
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.finished = False
+        self.abandoned = False
+        self.conn: http.client.HTTPConnection | None = None
+        self.phase = _CONNECTING
+        self.status: int | None = None
+        self.latency_ms: float | None = None
+        self.location: str | None = None
+        self.error: BaseException | None = None
+
+    def _connection(self) -> http.client.HTTPConnection:
+        host = self.host if self.host.isascii() else self.host.encode("idna").decode("ascii")
+        if self.https:
+            context = ssl.create_default_context()
+            return http.client.HTTPSConnection(
+                host, self.port, timeout=self.timeout, context=context
+            )
+        return http.client.HTTPConnection(host, self.port, timeout=self.timeout)
+
+    def run(self) -> None:
+        """Connect, send, read the status line, the headers and the body (up to 64 KiB)."""
+        parts = urlsplit(self.target.url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = {"User-Agent": f"br-ops/{__version__} (health check)", "Accept": "*/*"}
+        body = b"" if self.target.method == "POST" else None
+        try:
+            conn = self._connection()
+            with self.lock:
+                if self.abandoned:
+                    return
+                self.conn = conn
+            conn.connect()  # DNS lookup, TCP connect, TLS handshake
+            with self.lock:
+                if self.abandoned:
+                    return
+                self.phase = _WAITING
+            start = time.perf_counter()
+            conn.request(self.target.method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            with self.lock:
+                self.latency_ms = round((time.perf_counter() - start) * 1000, 1)
+                self.status = response.status
+                self.location = response.getheader("Location")
+                self.phase = _READING
+            left = _BODY_LIMIT
+            while left > 0 and (chunk := response.read(min(left, 16384))):
+                left -= len(chunk)
+        except Exception as exc:  # every failure is reported, none escapes the thread
+            self.error = exc
+        finally:
+            with self.lock:
+                self.finished = True
+                if self.conn is not None:
+                    self.conn.close()
+            self.done.set()
+
+    def abandon(self) -> tuple[bool, str, int | None, float | None]:
+        """Give up: ``(gave_up, phase, status, latency_ms)`` at the moment of giving up.
+
+        ``gave_up`` is false when the request finished after all (its outcome stands).
+        """
+        with self.lock:
+            if self.finished:
+                return False, self.phase, self.status, self.latency_ms
+            self.abandoned = True
+            sock = self.conn.sock if self.conn is not None else None
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            return True, self.phase, self.status, self.latency_ms
+
+
+def _attempt(target: Target, allowed: float, shown: float, note: str) -> _Outcome:
+    """One request bounded as a whole by ``allowed`` seconds.
+
+    Returns ``(status, latency_ms, error_kind, error)``. DNS lookup, connect, TLS
+    handshake, sending, the status line, the headers and the body all count. A timeout
+    message says ``shown`` seconds, then ``note`` (why that is shorter than the
+    configured timeout, if it is).
     """
     parts = urlsplit(target.url)
     host = parts.hostname or ""
     https = parts.scheme == "https"
-    port = parts.port or (443 if https else 80)
-    conn: http.client.HTTPConnection
-    if https:
-        conn = http.client.HTTPSConnection(
-            host, port, timeout=timeout, context=ssl.create_default_context()
-        )
-    else:
-        conn = http.client.HTTPConnection(host, port, timeout=timeout)
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
-    headers = {"User-Agent": f"br-ops/{__version__} (health check)", "Accept": "*/*"}
-    start = time.perf_counter()
     try:
-        conn.request(
-            target.method, path, body=b"" if target.method == "POST" else None, headers=headers
-        )
-        response = conn.getresponse()
-        latency = round((time.perf_counter() - start) * 1000, 1)
-        status = response.status
-        location = response.getheader("Location")
-    except Exception as exc:  # every failure is reported, none escapes the thread
-        kind, words = _describe(exc, host, port, shown_timeout)
-        return None, None, kind, words
-    finally:
-        conn.close()
+        port = parts.port or (443 if https else 80)
+    except ValueError:
+        return None, None, "connection", f"could not probe {target.url}: the port is not valid"
+    request = _Request(target, host, port, https, allowed)
+    thread = threading.Thread(target=request.run, name=f"health {target.url}", daemon=True)
+    thread.start()
+    if not request.done.wait(allowed):
+        gave_up, phase, status, latency = request.abandon()
+        if gave_up:
+            return (
+                status,
+                latency,
+                "timeout",
+                f"timed out after {_seconds(shown)} s {phase}{note}",
+            )
+    if request.error is not None:
+        timed_out = f"timed out after {_seconds(shown)} s {request.phase}{note}"
+        kind, words = _describe(request.error, host, port, timed_out)
+        return request.status, request.latency_ms, kind, words
+    status = request.status
+    if status is None:  # run() always sets it or an error; never leave a gap unreported
+        return None, None, "connection", f"could not probe {target.url}: no answer"
     if status != target.expected_status:
+        location = request.location
         moved = f" (redirect to {location})" if location and 300 <= status < 400 else ""
-        return status, latency, "status", f"expected {target.expected_status}, got {status}{moved}"
-    return status, latency, None, None
+        words = f"expected {target.expected_status}, got {status}{moved}"
+        return status, request.latency_ms, "status", words
+    return status, request.latency_ms, None, None
 
 
 def check_target(
@@ -340,20 +496,39 @@ def check_target(
     timeout: float = DEFAULT_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
     backoff: float = DEFAULT_BACKOFF,
+    deadline: float | None = None,
 ) -> Result:
-    """Probe one endpoint, retrying failures, within ``timeout × (retries+1)`` + backoff."""
-    pauses = [min(backoff * 2**i, MAX_BACKOFF) for i in range(retries)]
-    deadline = time.monotonic() + timeout * (retries + 1) + sum(pauses)
+    """Probe one endpoint, retrying failures, within :func:`total_budget` seconds.
+
+    Each attempt is bounded as a whole (DNS lookup to the end of the body) by
+    ``timeout``. ``deadline`` (a :func:`time.monotonic` value) is the run's limit:
+    attempts are cut short so as to end by then, and an endpoint whose turn comes
+    after it is not probed at all (0 attempts, reported as a timeout).
+    """
+    pauses = _pauses(retries, backoff)
+    limit = time.monotonic() + timeout * (retries + 1) + sum(pauses)
+    if deadline is not None:
+        limit = min(limit, deadline)
     attempts = 0
     status = latency = kind = error = None
     while True:
-        remaining = deadline - time.monotonic()
+        remaining = limit - time.monotonic()
+        if remaining < _MIN_ATTEMPT:
+            if not attempts:
+                words = "not checked: the run's time limit ran out before its turn"
+                return Result(target, None, None, words, "timeout", 0)
+            break
+        allowed = min(timeout, remaining, _MAX_WAIT)
+        # The last attempt starts a few milliseconds late: only a real cut is worth a note.
+        cut = remaining < timeout - _MIN_ATTEMPT
+        note = " (cut short by the run's time limit)" if cut else ""
         attempts += 1
-        status, latency, kind, error = _attempt(target, max(0.05, min(timeout, remaining)), timeout)
+        shown = allowed if cut else timeout
+        status, latency, kind, error = _attempt(target, allowed, shown, note)
         if error is None or attempts > retries:
             break
         pause = pauses[attempts - 1]
-        if deadline - time.monotonic() - pause < 0.05:
+        if limit - time.monotonic() - pause < _MIN_ATTEMPT:
             break
         time.sleep(pause)
     return Result(target, status, latency, error, kind, attempts)
@@ -367,16 +542,27 @@ def run_checks(
     concurrency: int = DEFAULT_CONCURRENCY,
     backoff: float = DEFAULT_BACKOFF,
 ) -> HealthReport:
-    """Probe every target of ``plan``, ``concurrency`` at a time; results in plan order."""
-    if timeout <= 0 or retries < 0 or concurrency < 1:
-        raise ValueError("timeout must be > 0, retries >= 0 and concurrency >= 1")
+    """Probe every target of ``plan``, ``concurrency`` at a time; results in plan order.
+
+    The whole run ends within :func:`total_budget` seconds (plus a few milliseconds):
+    endpoints still waiting for a free slot when it runs out are reported as not
+    checked. Raises :class:`ValueError` unless ``timeout`` is a finite number above 0,
+    ``retries`` ≥ 0, ``concurrency`` ≥ 1 and ``backoff`` a finite number ≥ 0.
+    """
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise ValueError(f"timeout must be a finite number of seconds above 0, got {timeout}")
+    if retries < 0 or concurrency < 1 or not (math.isfinite(backoff) and backoff >= 0):
+        raise ValueError("retries must be >= 0, concurrency >= 1 and backoff finite and >= 0")
     start = time.monotonic()
+    deadline = start + total_budget(timeout, retries, backoff)
     results: list[Result] = []
     if plan.targets:
         with ThreadPoolExecutor(max_workers=min(concurrency, len(plan.targets))) as pool:
             results = list(
                 pool.map(
-                    lambda t: check_target(t, timeout=timeout, retries=retries, backoff=backoff),
+                    lambda t: check_target(
+                        t, timeout=timeout, retries=retries, backoff=backoff, deadline=deadline
+                    ),
                     plan.targets,
                 )
             )

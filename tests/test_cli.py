@@ -162,8 +162,7 @@ def test_validate_legacy_manifest_prints_warnings_and_succeeds(
     result = invoke("validate", "--manifest", str(path))
     assert result.exit_code == 0
     assert result.stdout == (
-        f"{path}: valid (legacy format) — 1 service (1 active), 0 domains, 0 cost lines, "
-        "1 phase\n"
+        f"{path}: valid (legacy format) — 1 service (1 active), 0 domains, 0 cost lines, 1 phase\n"
     )
     assert result.stderr.startswith(f"{path}:1:1: warning: legacy manifest format detected")
 

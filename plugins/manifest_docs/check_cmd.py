@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from .drift import RULES, Finding, check_docs, format_finding
+from .cliutil import exit_invalid, load_or_exit, relative
+from .drift import RULES, DocsError, Finding, check_docs, format_finding
 from .drift.committed import check_committed
 
 __all__ = ["check", "github_annotation"]
@@ -30,13 +31,6 @@ def github_annotation(f: Finding) -> str:
     props.append(f"title={_escape_property(f.rule)}")
     body = f.message + ("\n" + f.diff if f.diff else "")
     return f"::{f.severity} {','.join(props)}::{_escape_data(body)}"
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 @click.command()
@@ -86,17 +80,24 @@ def check(
       br-ops check --format github
       br-ops check --manifest old.yml --docs old-docs/ --no-committed
     """
-    from .cli import _load  # the CLI's loader: same discovery, messages and exit codes
-
-    loaded = _load(manifest)
+    loaded = load_or_exit(manifest, consequence="no docs were checked")
     root = (loaded.path or Path("manifest.yml")).resolve().parent
     docs_dir = Path(docs) if docs else root / "docs"
     if not docs_dir.is_dir():
         click.echo(f"{docs_dir}: no such folder of Markdown docs; pass --docs DIR", err=True)
         sys.exit(2)
-    findings = check_docs(
-        loaded, docs_dir, shown_dir=_shown(docs_dir).rstrip("/"), strict_freshness=strict_freshness
-    )
+    try:
+        findings = check_docs(
+            loaded,
+            docs_dir,
+            shown_dir=relative(docs_dir).rstrip("/"),
+            strict_freshness=strict_freshness,
+        )
+    except DocsError as exc:
+        n = len(exc.problems)
+        exit_invalid(
+            exc.problems, f"{n} page{'s' * (n != 1)} could not be read; no docs were checked"
+        )
     if not no_committed:
         findings += check_committed(loaded.manifest, root)
     findings = sorted(set(findings))

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 
-__all__ = ["ManifestDocsConfig"]
+__all__ = ["DriftChoice", "DriftMode", "ManifestDocsConfig"]
+
+DriftMode = Literal["error", "warn", "off"]
+"""What the drift gate does with its findings."""
+
+
+class DriftChoice(opt.Choice[DriftMode]):
+    """``error | warn | off``, where a bare ``off`` (YAML reads it as ``false``) is ``off``."""
+
+    def run_validation(self, value: object) -> DriftMode:
+        """Map YAML's ``false`` (``drift: off`` unquoted) to ``"off"``, then validate."""
+        return super().run_validation("off" if value is False else value)
 
 
 class ManifestDocsConfig(Config):
@@ -30,9 +43,11 @@ class ManifestDocsConfig(Config):
     group_size = opt.Type(int, default=30)
     """Most service pages in one navigation group; larger groups are split."""
 
-    drift = opt.Choice(("error", "warn", "off"), default="warn")
+    drift = DriftChoice(("error", "warn", "off"), default="warn")
     """What the drift gate does with findings: ``warn`` logs each as a warning (so
-    ``mkdocs build --strict`` fails), ``error`` aborts the build, ``off`` skips the check."""
+    ``mkdocs build --strict`` fails), ``error`` aborts the build, ``off`` skips the check.
+    ``drift: off`` may be written unquoted (YAML reads a bare ``off`` as ``false``, which
+    counts as ``off``). Default ``warn``."""
 
     strict_freshness = opt.Type(bool, default=False)
     """Treat an overdue service review (``review.next_review`` passed) as drift, not a

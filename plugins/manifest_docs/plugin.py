@@ -19,7 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from .config import ManifestDocsConfig
-from .drift import check_docs, format_finding
+from .drift import DocsError, check_docs, format_finding
 from .drift.committed import check_committed
 from .errors import ManifestError, Problem
 from .facts import Facts, template_line
@@ -143,6 +143,7 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
                 and f.generated_by is None
                 and posixpath.basename(stem) not in services
                 and self.loaded is not None
+                and self.config.drift == "off"  # else the drift gate reports coverage/orphan
             ):
                 log.warning(
                     f"{config.docs_dir}/{f.src_uri}: narrative for unknown service "
@@ -163,13 +164,19 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
             return
         docs = Path(config.docs_dir)
         root = Path(config.config_file_path or ".").resolve().parent
-        findings = check_docs(
-            self.loaded,
-            docs,
-            shown_dir=_rel(docs, root),
-            narratives=self.config.narratives,
-            strict_freshness=self.config.strict_freshness,
-        )
+        try:
+            findings = check_docs(
+                self.loaded,
+                docs,
+                shown_dir=_rel(docs, root),
+                narratives=self.config.narratives,
+                strict_freshness=self.config.strict_freshness,
+            )
+        except DocsError as exc:
+            if not self.serving:
+                raise PluginError(str(exc)) from None
+            log.warning(str(exc))
+            return
         if self.config.check_committed:
             findings += check_committed(self.loaded.manifest, root, docs_dir=_rel(docs, root))
         errors = [f for f in findings if f.severity == "error"]

@@ -8,8 +8,13 @@ value of another attribute in the same sentence). The manifest is
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from driftkit import FIXTURE_MANIFEST, findings, none, only
+from driftkit import FIXTURE_MANIFEST, br_ops, findings, none, only, parse_lines, project
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MANIFEST_LINES = FIXTURE_MANIFEST.read_text("utf-8").splitlines()
 
@@ -316,6 +321,87 @@ TRUE_POSITIVES = [
         "rpo: 24h",
     ),
     (
+        "port-of-the-nearest-subject",
+        "# Overview\n\nThe API listens on port 9000 and talks to Redis.\n",
+        3,
+        "fact/port",
+        "9000",
+        "8080",
+        "services.api.deploy.port",
+        "port: 8080",
+    ),
+    (
+        "timeout-under-bold-lead-in",
+        "## Monitoring\n\n**Railway health checks**:\n- Path: `/healthz`\n"
+        "- Interval: 30 seconds\n- Timeout: 10 seconds\n",
+        6,
+        "fact/timeout",
+        "10 seconds",
+        "5s",
+        "services.api.deploy.health_check.timeout",
+        "timeout: 5s",
+    ),
+    (
+        "timeout-under-service-on-provider-heading",
+        "## API on Railway\n\n### Health check\n\n- **Timeout**: 10s\n",
+        5,
+        "fact/timeout",
+        "10s",
+        "5s",
+        "services.api.deploy.health_check.timeout",
+        "timeout: 5s",
+    ),
+    (
+        "start-command-in-prose-under-service",
+        "## API\n\nThe start command is `gunicorn acme.app`.\n",
+        3,
+        "fact/start-command",
+        "gunicorn acme.app",
+        "gunicorn acme.wsgi --bind 0.0.0.0:$PORT",
+        "services.api.deploy.start_command",
+        "start_command:",
+    ),
+    (
+        "start-command-in-prose-naming-service",
+        "# Deploying\n\nThe API's start command is `python -m acme`.\n",
+        3,
+        "fact/start-command",
+        "python -m acme",
+        "gunicorn acme.wsgi --bind 0.0.0.0:$PORT",
+        "services.api.deploy.start_command",
+        "start_command:",
+    ),
+    (
+        "start-command-table-row",
+        "## API\n\n| Setting | Value |\n| --- | --- |\n| Start command | `npm start` |\n",
+        5,
+        "fact/start-command",
+        "npm start",
+        "gunicorn acme.wsgi --bind 0.0.0.0:$PORT",
+        "services.api.deploy.start_command",
+        "start_command:",
+    ),
+    (
+        "version-of-a-named-subject",
+        "# Notes\n\nWe run version 14 of PostgreSQL.\n",
+        3,
+        "fact/version",
+        "14",
+        "15+",
+        "services.postgres.version",
+        'version: "15+"',
+    ),
+    (
+        "ssl-off-after-ssl-label",
+        "## Cloudflare\n\n- **SSL**: off\n",
+        3,
+        "fact/ssl",
+        "off",
+        "full",
+        "domains[0].dns.ssl_mode",
+        "ssl_mode: full",
+    ),
+    (
         "count",
         "# Overview\n\nThe platform runs 4 active services.\n",
         3,
@@ -438,6 +524,60 @@ FALSE_POSITIVE_CONTROLS = [
     ("counts-agree", "# Overview\n\nWe run 3 active services and 1 planned service.\n"),
     # values that are parts of names
     ("hostname-digits", "# API\n\nThe API version 2 docs live at `api.acme.dev/v2`.\n"),
+    # the value belongs to the nearest subject, which has no such fact
+    ("port-of-a-subject-without-port", "# API\n\nThe API talks to PostgreSQL on port 5432.\n"),
+    ("port-of-redis", "# API\n\nIt connects to Redis on port 6379.\n"),
+    # a table row whose first cell names something else is not about the heading
+    (
+        "client-library-version-row",
+        "## Redis\n\n| Package | Version |\n| --- | --- |\n| redis-py | 5.0.1 |\n",
+    ),
+    (
+        "extension-and-runtime-version-rows",
+        "## PostgreSQL\n\n| Extension | Version |\n| --- | --- |\n"
+        "| pgvector | 0.5.1 |\n| Python | 3.11 |\n",
+    ),
+    (
+        "client-row-naming-the-subject-later",
+        "## Redis\n\n| Client | Version | Notes |\n| --- | --- | --- |\n"
+        "| redis-py | 5.0.1 | talks to Redis |\n",
+    ),
+    # intervals and timeouts are health-check facts
+    ("log-rotation-every", "# API\n\nThe API rotates its logs every 24h.\n"),
+    ("request-timeout", "# API\n\nThe request timeout is 30s for uploads.\n"),
+    ("upstream-timeout", "# API\n\nThe API sets a 10s timeout on upstream calls.\n"),
+    (
+        "probe-timeout-agrees-service-before-provider",
+        "## API on Railway\n\n### Health check\n\n- **Timeout**: 5s\n",
+    ),
+    # "size" is a memory label, not any size
+    ("snapshot-size", "# Redis\n\nRedis snapshots are about 50MB in size.\n"),
+    # bare "strict" / "off" only right after "SSL (mode)"
+    (
+        "hsts-strict",
+        "## Cloudflare\n\nWe use a Cloudflare SSL certificate and we keep HSTS strict.\n",
+    ),
+    ("waf-off", "## Cloudflare\n\n### SSL/TLS\n\n- **Mode**: Full\n- The WAF is off.\n"),
+    # "version X of Y" names its own owner
+    ("version-of-another-product", "# PostgreSQL\n\nversion 3.11 of Python runs the backend.\n"),
+    ("runs-version-of-python", "# PostgreSQL\n\nThe backend runs version 3.11 of Python.\n"),
+    ("the-version-of-python", "# PostgreSQL\n\nThe version of Python is 3.11.\n"),
+    # start commands are code spans joined to the words
+    ("start-command-file", "## API\n\nThe start command is set in `railway.toml`.\n"),
+    (
+        "start-command-from-a-macro",
+        "## API\n\n- **Start command.** The image starts with `{{ x }}`, written into "
+        "`deploy/api/railway.toml` by `br-ops render`.\n",
+    ),
+    (
+        "start-command-agrees-in-prose",
+        "## API\n\nThe start command is `gunicorn acme.wsgi --bind 0.0.0.0:$PORT`.\n",
+    ),
+    # a provider's inherited health check is the hosted service's, not another's
+    (
+        "path-of-a-service-on-the-provider",
+        "## Redis on Railway\n\n- **Health check path**: `/ping`\n",
+    ),
 ]
 
 
@@ -446,3 +586,18 @@ FALSE_POSITIVE_CONTROLS = [
 )
 def test_false_positive_control(markdown: str) -> None:
     none(markdown)
+
+
+def test_subject_and_context_rules_through_the_command(tmp_path: Path) -> None:
+    docs = {
+        "index.md": "# Home\n\nThe API talks to PostgreSQL on port 5432.\n",
+        "ops.md": "## Monitoring\n\n**Railway health checks**:\n- Interval: 30 seconds\n"
+        "- Timeout: 10 seconds\n\n## Redis\n\n| Package | Version |\n| --- | --- |\n"
+        "| redis-py | 5.0.1 |\n\nRedis rotates its logs every 24h.\n",
+    }
+    result = br_ops("check", cwd=project(tmp_path, docs))
+    assert result.returncode == 1, result.stdout + result.stderr
+    [finding] = parse_lines(result.stdout)
+    assert (finding.file, finding.line, finding.rule) == ("docs/ops.md", 5, "fact/timeout")
+    assert finding.message.startswith("Railway is '10 seconds' here, manifest.yml:")
+    assert "Traceback" not in result.stderr

@@ -144,3 +144,56 @@ def test_check_committed_option(tmp_path: Path) -> None:
     assert "docs/CNAME:1: artefact/stale: says 'old.acme.dev'" in str(info.value.__context__)
     config = site(tmp_path, {"CNAME": "old.acme.dev\n"}, drift="error", check_committed=False)
     build_site(config, strict=True)
+
+
+def test_unquoted_off_in_a_real_mkdocs_yml(tmp_path: Path) -> None:
+    """``drift: off`` unquoted is YAML ``false``: it must mean ``off``, not fail validation."""
+    site(tmp_path, {"data.md": DRIFT_PAGE})
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        "site_name: Drift test\nsite_url: https://docs.acme.dev/\n"
+        "theme:\n  name: material\n  font: false\n"
+        "plugins:\n  - search\n  - manifest-docs:\n      drift: off\n",
+        encoding="utf-8",
+    )
+    assert "drift: off\n" in config.read_text("utf-8")
+    with quiet_env():
+        loaded = load_config(config_file=str(config), strict=True)
+    assert loaded.plugins["manifest-docs"].config.drift == "off"
+    out = build_site(config, strict=True)
+    assert "14+" in (out / "data/index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("value", ["on", "yes", "'loud'"])
+def test_other_drift_values_are_still_rejected(tmp_path: Path, value: str) -> None:
+    config = site(tmp_path, {})
+    text = config.read_text("utf-8")
+    config.write_text(
+        text.replace("- manifest-docs: {}", f"- manifest-docs:\n      drift: {value}"),
+        encoding="utf-8",
+    )
+    assert f"drift: {value}\n" in config.read_text("utf-8")
+    with quiet_env(), pytest.raises(Abort):
+        build_site(config)
+
+
+def test_orphan_narrative_is_warned_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config = site(tmp_path, {"services/nosuch.md": "# Nosuch\n\nWords.\n"}, drift="warn")
+    with caplog.at_level(logging.WARNING):
+        build_site(config)
+    about = [r.getMessage() for r in caplog.records if "nosuch" in r.getMessage()]
+    assert about == [
+        "docs/services/nosuch.md:1: coverage/orphan: narrative for unknown service 'nosuch'; "
+        "rename or remove it"
+    ]
+
+
+def test_orphan_narrative_is_still_warned_when_drift_is_off(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = site(tmp_path, {"services/nosuch.md": "# Nosuch\n\nWords.\n"}, drift="off")
+    with caplog.at_level(logging.WARNING):
+        build_site(config)
+    about = [r.getMessage() for r in caplog.records if "nosuch" in r.getMessage()]
+    assert len(about) == 1
+    assert "docs/services/nosuch.md: narrative for unknown service 'nosuch'" in about[0]

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
-from driftkit import REFERENCE, Line, br_ops, parse_lines
+from driftkit import REFERENCE, REPO_ROOT, Line, br_ops, parse_lines
 from manifest_docs.cli import main
+from manifest_docs.load import load_manifest
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -108,3 +109,49 @@ def test_next_js_version_in_prism_console_analysis_is_not_drift(tmp_path: Path) 
     assert [f for f in parse_lines(result.stdout) if f.file == str(page)] == []
     # The folder is checked at all: other pages there do have findings.
     assert any(f.file.startswith(f"{INFRA}/") for f in parse_lines(result.stdout))
+
+
+def test_railway_health_check_timeout_in_dns_md_against_the_project_manifest(
+    tmp_path: Path,
+) -> None:
+    """``infra/DNS.md`` lists "**Railway Health Checks**:" then "Timeout: 10 seconds".
+
+    The project's manifest gives the one Railway service with a health check (the
+    backend) a 5s probe timeout, and records the conflict: the bold lead-in ties the
+    list to Railway, so the gate finds it. The upstream manifest states no probe
+    timeout (its ``healthcheck_timeout: 300`` is how long a deploy waits), so there it
+    is not a finding.
+    """
+    page = INFRA / "DNS.md"
+    lines = page.read_text("utf-8").splitlines()
+    assert lines[251].strip() == "- Timeout: 10 seconds"
+    assert "**Railway Health Checks**" in lines[248]
+    project_manifest = REPO_ROOT / "manifest.yml"
+    backend = load_manifest(project_manifest).manifest.services["blackroad-backend"]
+    assert backend.deploy is not None
+    assert backend.deploy.health_check is not None
+    timeout = backend.deploy.health_check.timeout
+    assert timeout is not None
+    assert timeout.seconds != 10
+
+    result = br_ops(
+        "check", "--manifest", project_manifest, "--docs", INFRA, "--no-committed", cwd=tmp_path
+    )
+    assert "Traceback" not in result.stderr
+    [hit] = [f for f in parse_lines(result.stdout) if f.file == str(page) and f.line == 252]
+    assert hit.rule == "fact/timeout"
+    assert hit.message.startswith("Railway is '10 seconds' here, ")
+    assert hit.message.endswith(
+        f" says '{timeout.text}' (services.blackroad-backend.deploy.health_check.timeout)"
+    )
+    # The Cloudflare list above it (its own interval and timeout) is not Railway's.
+    assert [
+        f for f in parse_lines(result.stdout) if f.file == str(page) and 243 <= f.line < 252
+    ] == []
+
+    upstream = br_ops(*_check_args(INFRA), cwd=tmp_path)
+    assert [
+        f
+        for f in parse_lines(upstream.stdout)
+        if f.file == str(page) and f.rule.startswith("fact/") and 243 <= f.line <= 253
+    ] == []

@@ -5,7 +5,7 @@ freshness/overdue, artefact/stale, and what the gate ignores (macros, raw region
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 from driftkit import (
@@ -20,16 +20,13 @@ from driftkit import (
     project,
     rules_of,
 )
-from manifest_docs.drift import check_docs, check_freshness
+from manifest_docs.drift import DocsError, check_docs, check_freshness
 from manifest_docs.drift.committed import (
     README_END,
     README_START,
     check_committed,
     readme_table,
 )
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 def test_fixture_manifest_is_valid(tmp_path: Path) -> None:
@@ -80,6 +77,28 @@ def test_fixture_manifest_is_valid(tmp_path: Path) -> None:
             "RAILWAY_TOKEN",
             id="ci-secret-typo",
         ),
+        pytest.param(
+            "# Setup\n\nThe app reads `$DATABASE_URI` at start.\n",
+            3,
+            "DATABASE_URI",
+            "DATABASE_URL",
+            id="dollar-in-code-span",
+        ),
+        pytest.param(
+            "```yaml\nenv:\n  CLOUDFLARE_API_TOKEN: ${{ secrets.CLOUDFLARE_API_TOKEN }}\n```\n",
+            3,
+            "CLOUDFLARE_API_TOKEN",
+            "CF_API_TOKEN",
+            id="yaml-env-key-and-secret",
+        ),
+        pytest.param(
+            "```yaml\nsteps:\n  - run: ./deploy.sh\n    env:\n"
+            "      TOKEN: ${{ secrets.RAILWAY_TOKN }}\n```\n",
+            5,
+            "RAILWAY_TOKN",
+            "RAILWAY_TOKEN",
+            id="workflow-secret-typo",
+        ),
     ],
 )
 def test_env_unknown(markdown: str, line: int, name: str, hint: str) -> None:
@@ -112,6 +131,13 @@ def test_env_unknown_reported_once_per_unit_and_without_hint_when_nothing_is_clo
             "```yaml\nenv:\n  TOKEN: ${{ secrets.RAILWAY_TOKEN }}\n```\n", id="workflow-expr"
         ),
         pytest.param("```python\nMAX_RETRIES = 3\n```\n", id="python-constant"),
+        pytest.param("```python\nMAX_RETRIES: int = 3\n```\n", id="annotated-constant"),
+        pytest.param(
+            "```yaml\nenv:\n  RAILWAY_TOKEN: ${{ secrets.RAILWAY_TOKEN }}\n```\n",
+            id="yaml-known-secret",
+        ),
+        pytest.param("The app reads `$DATABASE_URL` and `$REDIS_URL`.\n", id="dollar-known"),
+        pytest.param("Railway costs `$5` a month.\n", id="money-in-code-span"),
     ],
 )
 def test_env_known_or_not_an_env_var(markdown: str) -> None:
@@ -334,10 +360,81 @@ def test_stale_cname_and_site_url(tmp_path: Path) -> None:
     assert "-old.acme.dev\n+docs.acme.dev" in result.stdout
     assert lines[1].message == (
         "site_url is 'https://old.acme.dev/' but organization.docs_url in the manifest is "
-        "'https://docs.acme.dev'; make them agree"
+        "'https://docs.acme.dev'; no br-ops command rewrites mkdocs.yml, so change line 3 "
+        "to: site_url: 'https://docs.acme.dev/'"
     )
+    assert (
+        "--- a/mkdocs.yml\n+++ b/mkdocs.yml\n"
+        "@@ -1,3 +1,3 @@\n site_name: Acme\n # the site\n"
+        "-site_url: 'https://old.acme.dev/'\n+site_url: 'https://docs.acme.dev/'\n"
+    ) in result.stdout
     skipped = br_ops("check", "--no-committed", cwd=root)
     assert skipped.returncode == 0, skipped.stdout
+
+
+def test_stale_site_url_keeps_the_rest_of_its_line(tmp_path: Path) -> None:
+    text = "site_name: Acme\nsite_url: https://old.acme.dev  # public address\nrepo_url: x\n"
+    root = project(tmp_path, {"index.md": "# Home\n"}, extra={"mkdocs.yml": text})
+    [finding] = check_committed(loaded().manifest, root)
+    assert (finding.file, finding.line, finding.rule) == ("mkdocs.yml", 2, "artefact/stale")
+    assert finding.message.endswith(
+        "change line 2 to: site_url: https://docs.acme.dev  # public address"
+    )
+    assert finding.diff.splitlines()[-3:] == [
+        "-site_url: https://old.acme.dev  # public address",
+        "+site_url: https://docs.acme.dev  # public address",
+        " repo_url: x",
+    ]
+
+
+def test_site_url_from_an_env_tag_is_left_alone(tmp_path: Path) -> None:
+    text = "site_name: Acme\nsite_url: !ENV [SITE_URL, 'https://docs.acme.dev/']\n"
+    root = project(tmp_path, {"index.md": "# Home\n"}, extra={"mkdocs.yml": text})
+    assert check_committed(loaded().manifest, root) == []
+
+
+# --------------------------------------------------------------------------- docs folder
+
+
+def test_folders_and_dangling_links_named_md_are_not_pages(tmp_path: Path) -> None:
+    root = project(tmp_path, {"index.md": "# Home\n", "guides/dir.md/inner.md": "# Inner\n"})
+    (root / "docs" / "gone.md").symlink_to(root / "docs" / "missing-target.md")
+    found = check_docs(loaded(), root / "docs", shown_dir="docs", today=dt.date(2024, 1, 1))
+    assert found == []
+    result = br_ops("check", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="needs Linux /proc")
+def test_an_unreadable_page_is_a_located_error(tmp_path: Path) -> None:
+    # /proc/self/mem is a regular file that fails every read at offset 0 (even for root).
+    root = project(tmp_path, {"index.md": "# Home\n"})
+    (root / "docs" / "broken.md").symlink_to("/proc/self/mem")
+    with pytest.raises(DocsError) as info:
+        check_docs(loaded(), root / "docs", shown_dir="docs")
+    [problem] = info.value.problems
+    assert str(problem) == "docs/broken.md: cannot read this page: Input/output error"
+    result = br_ops("check", cwd=root)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "docs/broken.md: cannot read this page: Input/output error",
+        "1 page could not be read; no docs were checked",
+    ]
+
+
+def test_an_invalid_manifest_under_check_is_not_said_to_be_unchanged(tmp_path: Path) -> None:
+    root = project(
+        tmp_path, {"index.md": "# Home\n"}, manifest=fixture_text(("memory: 256MB", "memory: lots"))
+    )
+    result = br_ops("check", cwd=root)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert "services.redis.resources.memory: expected a size like '256MB', got 'lots'" in lines[0]
+    assert lines[-1] == "manifest.yml: 1 problem; no docs were checked"
+    assert "nothing was changed" not in result.stderr
 
 
 # --------------------------------------------------------------------------- ignored text
@@ -360,6 +457,7 @@ def test_stale_cname_and_site_url(tmp_path: Path) -> None:
             id="raw-region",
         ),
         pytest.param("{# `UNKNOWN_VAR` in a comment #}\n", id="jinja-comment"),
+        pytest.param("The total is `${{ UNKNOWN_VAR }}`.\n", id="macro-after-a-dollar"),
         pytest.param("<!-- The console is live. -->\n", id="html-comment"),
         pytest.param(
             "---\ntitle: The console is live\nversion: 14\n---\n\n# Home\n", id="front-matter"

@@ -122,3 +122,44 @@ def test_parse_records_reason_and_range() -> None:
         4,
         5,
     )
+
+
+def test_line_before_a_fence_covers_the_whole_fence_despite_blank_lines() -> None:
+    markdown = (
+        "<!-- drift: ignore env/unknown example only -->\n"
+        "```bash\nexport EXAMPLE_ONE=1\n\nexport EXAMPLE_TWO=2\n```\n"
+        "\n"
+        "Set `NOT_A_VAR`.\n"
+    )
+    assert rules_of(markdown) == [(8, "env/unknown")]
+    _, [s] = parse_markdown(markdown)
+    assert (s.first, s.last) == (2, 6)
+
+
+def test_line_before_a_list_ending_in_a_fence_covers_the_fence() -> None:
+    markdown = (
+        "<!-- drift: ignore env/unknown examples -->\n"
+        "- Set `EXAMPLE_ONE`:\n"
+        "```bash\nexport EXAMPLE_TWO=1\n\nexport EXAMPLE_THREE=1\n```\n"
+    )
+    none(markdown)
+
+
+def test_suppression_syntax_in_a_code_span_is_not_a_suppression() -> None:
+    markdown = (
+        "Write `<!-- drift: ignore fact/version reason -->` before the block.\n"
+        "\n"
+        "# PostgreSQL\n"
+        "\n"
+        "- **Version**: 14+\n"
+    )
+    assert rules_of(markdown) == [(5, "fact/version")]  # not silenced, not "unused"
+    assert parse_markdown(markdown)[1] == []
+
+
+def test_a_real_suppression_next_to_a_quoted_one_still_counts() -> None:
+    markdown = (
+        PG + "- **Version**: 14+ <!-- drift: ignore fact/version old cluster --> "
+        "(write `<!-- drift: ignore RULE reason -->`)\n"
+    )
+    none(markdown)

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from ..errors import Problem
 from .findings import Finding, format_finding
 from .rules import RULES, check_freshness, check_sources
 
@@ -19,7 +20,15 @@ if TYPE_CHECKING:
 
     from ..load import LoadedManifest
 
-__all__ = ["RULES", "Finding", "check_docs", "check_freshness", "format_finding"]
+__all__ = ["RULES", "DocsError", "Finding", "check_docs", "check_freshness", "format_finding"]
+
+
+class DocsError(Exception):
+    """Markdown under the docs folder could not be read; ``problems`` says which and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def check_docs(
@@ -31,12 +40,25 @@ def check_docs(
     today: dt.date | None = None,
     strict_freshness: bool = False,
 ) -> list[Finding]:
-    """Every finding for the Markdown files under ``docs_dir`` plus freshness, sorted."""
+    """Every finding for the Markdown files under ``docs_dir`` plus freshness, sorted.
+
+    Only files count (a folder named ``x.md`` or a dangling link is not a page). Raises
+    :class:`DocsError` naming every page that could not be read.
+    """
     shown = shown_dir if shown_dir is not None else str(docs_dir)
     pages = {}
+    unreadable = []
     for path in sorted(docs_dir.rglob("*.md")):
+        if not path.is_file():
+            continue
         rel = path.relative_to(docs_dir).as_posix()
-        pages[rel] = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            pages[rel] = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            unreadable.append(Problem(f"{shown}/{rel}", 0, 0, f"cannot read this page: {reason}"))
+    if unreadable:
+        raise DocsError(unreadable)
     findings = [
         dataclasses.replace(f, file=f"{shown}/{f.file}")
         for f in check_sources(loaded, pages, narratives=narratives)

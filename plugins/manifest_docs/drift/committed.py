@@ -74,6 +74,39 @@ def _line_of(text: str, needle: str) -> int:
     return text.count("\n", 0, index) + 1 if index >= 0 else 1
 
 
+_SITE_URL = re.compile(r"^site_url:[ \t]*['\"]?(https?://[^'\"\s#]+)", re.MULTILINE)
+
+
+def _site_url(text: str, docs_url: str) -> Finding | None:
+    """A finding when ``site_url`` in ``mkdocs.yml`` (``text``) is not on the docs host.
+
+    No ``br-ops`` command rewrites ``mkdocs.yml`` (it is hand-edited, comments and tags
+    included), so the finding names the exact line to write, and the diff shows it.
+    """
+    match = _SITE_URL.search(text)
+    if match is None:
+        return None
+    site = match.group(1)
+    host = urlsplit(docs_url).hostname or ""
+    if (urlsplit(site).hostname or "") == host:
+        return None
+    want = docs_url.rstrip("/") + "/" if site.endswith("/") else docs_url
+    start = text.rfind("\n", 0, match.start()) + 1
+    end = text.find("\n", match.end())
+    end = len(text) if end < 0 else end
+    line = text[start:end]
+    fixed = line[: match.start(1) - start] + want + line[match.end(1) - start :]
+    number = text.count("\n", 0, start) + 1
+    return Finding(
+        "mkdocs.yml",
+        number,
+        "artefact/stale",
+        f"site_url is {site!r} but organization.docs_url in the manifest is {docs_url!r}; "
+        f"no br-ops command rewrites mkdocs.yml, so change line {number} to: {fixed.strip()}",
+        diff=_diff("mkdocs.yml", text, text[:start] + fixed + text[end:]),
+    )
+
+
 def check_committed(manifest: Manifest, root: Path, *, docs_dir: str = "docs") -> list[Finding]:
     """Findings for every committed artefact under ``root`` that the manifest contradicts."""
     out: list[Finding] = []
@@ -107,21 +140,9 @@ def check_committed(manifest: Manifest, root: Path, *, docs_dir: str = "docs") -
             )
     mkdocs_yml = root / "mkdocs.yml"
     if mkdocs_yml.is_file():
-        text = mkdocs_yml.read_text("utf-8")
-        match = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
-        if match:
-            site = match.group(1)
-            if (urlsplit(site).hostname or "") != host:
-                out.append(
-                    Finding(
-                        "mkdocs.yml",
-                        _line_of(text, match.group(0)),
-                        "artefact/stale",
-                        f"site_url is {site!r} but organization.docs_url in the "
-                        f"manifest is {manifest.organization.docs_url!r}; make them "
-                        "agree",
-                    )
-                )
+        stale = _site_url(mkdocs_yml.read_text("utf-8"), manifest.organization.docs_url)
+        if stale is not None:
+            out.append(stale)
     deploy = root / DEPLOY_DIR
     if deploy.is_dir():
         for d in diff_rendered(manifest, deploy, label=DEPLOY_DIR):

@@ -3,11 +3,17 @@
 A value is only compared when it is *tied* to a subject and an attribute:
 
 * the subject (a service name, alias or technology, or a provider) is named in the
-  same sentence, list item or table row, or in an enclosing heading;
+  same sentence, list item or table row — the value belongs to the nearest name, and
+  when that subject has no such fact there is no finding — or, when the unit names no
+  subject at all, in an enclosing heading or bold lead-in (services before providers);
+  a table row whose first cell names something else (``| redis-py | 5.0.1 |``) does
+  not fall back to the heading;
 * an attribute word (version, memory, region, port, timeout, SSL…) appears next to
   the value, or labels it — ``**Version**: 14+`` under a ``PostgreSQL`` heading, a
   ``Version`` table column, an ``SSL/TLS`` heading over ``Mode: Full (strict)``;
-* for versions, the value is not attached to another product (``Next.js 14+``).
+  health-check timeouts and intervals also need health-check context;
+* for versions, the value is not attached to another product (``Next.js 14+``,
+  ``version 3.11 of Python``).
 
 Anything less certain is left alone: a gate that cries wolf gets switched off.
 """
@@ -63,6 +69,20 @@ _REGION = re.compile(r"(?<![\w-])([a-z]{2,}(?:-[a-z]+)+-?\d+[a-z]?)(?![\w-])")
 _SSL = re.compile(
     r"full[\s(_-]*strict(?:\s*\))?|\bstrict\b|\bfull\b|\bflexible\b|\boff\b", re.IGNORECASE
 )
+_SSL_LABEL = re.compile(
+    r"(?:\bssl(?:\s*/\s*tls)?(?:\s+(?:encryption\s+)?mode)?|\bencryption\s+mode|^\W*mode)"
+    r"\W*?(?:[:=]|\bis\b|\bset\s+to\b)?\s*$",
+    re.IGNORECASE,
+)
+"""What must come right before a bare ``strict`` or ``off`` for it to be an SSL mode."""
+_HEALTH = re.compile(
+    r"\bhealth(?:[ _-]?checks?|checks?|z)?\b|\bprob(?:e|es|ed|ing)\b|\bliveness\b|\breadiness\b",
+    re.IGNORECASE,
+)
+"""Health-check context: timeouts and intervals are only compared under it."""
+_CONFIG_FILE = re.compile(r"\.(?:toml|json|ya?ml|md|cfg|ini|lock|txt|env)$", re.IGNORECASE)
+_DNS_COLUMN = re.compile(r"\b(?:sub)?domains?\b|\bhost(?:name)?s?\b|\brecords?\b", re.IGNORECASE)
+_OF = re.compile(r"\s+of\s+(?:the\s+)?(?=([\w.+#-]+))")
 _PERSIST = re.compile(r"\b(RDB|AOF|snapshots?|append[- ]only)\b", re.IGNORECASE)
 _EVICTION = re.compile(
     r"\b((?:allkeys|volatile)-(?:lru|lfu|random|ttl)|noeviction)\b", re.IGNORECASE
@@ -130,6 +150,8 @@ def _regions(text: str) -> Iterator[Found]:
 def _ssl(text: str) -> Iterator[Found]:
     for m in _SSL.finditer(text):
         word = m.group(0).lower()
+        if word in ("strict", "off") and not _SSL_LABEL.search(text[: m.start()]):
+            continue  # "HSTS strict", "the WAF is off": only "SSL (mode): off" counts
         mode = SslMode.STRICT if "strict" in word else SslMode(word)
         yield Found(m.start(), m.end(), m.group(0), mode)
 
@@ -153,6 +175,24 @@ def _paths(text: str) -> Iterator[Found]:
         yield Found(m.start(), m.start() + len(path), path, path)
 
 
+def _commands(text: str, spans: list[str]) -> Iterator[Found]:
+    """Code spans of ``text`` that read as a command line (a program and arguments)."""
+    pos = 0
+    for span in spans:
+        start = text.find(span, pos)
+        if start < 0:
+            continue
+        pos = start + len(span)
+        if len(span.split()) > 1 and not _CONFIG_FILE.search(span):
+            yield Found(start, pos, span, span)
+
+
+def _whole(text: str) -> Iterator[Found]:
+    """The whole text as one value (a table cell under a ``Start command`` column)."""
+    if text.strip():
+        yield Found(0, len(text), text.strip(), text.strip())
+
+
 @dataclass(frozen=True)
 class Kind:
     """How to recognise one attribute in prose."""
@@ -163,6 +203,10 @@ class Kind:
     """Attribute words."""
     values: Callable[[str], Iterator[Found]]
     """Candidate values in a text."""
+    needs: re.Pattern[str] | None = None
+    """Context the unit (or its headings) must have for the kind to apply."""
+    code: bool = False
+    """Values are the unit's code spans (commands), not matches in its text."""
 
 
 def _w(pattern: str) -> re.Pattern[str]:
@@ -175,7 +219,8 @@ KINDS: tuple[Kind, ...] = (
     Kind(("effective_cache_size",), _w(r"\beffective[_ ]cache[_ ]size\b"), _sizes),
     Kind(("maintenance_work_mem",), _w(r"\bmaintenance[_ ]work[_ ]mem\b"), _sizes),
     Kind(("work_mem",), _w(r"(?<!maintenance[_ ])\bwork[_ ]mem\b"), _sizes),
-    Kind(("memory",), _w(r"\b(memory|ram|maxmemory|size)\b"), _sizes),
+    # "Size" only as a label ("**Size**: 128MB", a Size column): "50MB in size" is not RAM.
+    Kind(("memory",), _w(r"\b(memory|ram|maxmemory)\b|^\W*size\b(?=\W*(?:[:=|]|$))"), _sizes),
     Kind(("storage",), _w(r"\b(storage|disk)\b"), _sizes),
     Kind(("max_connections",), _w(r"\b(max(imum)?[_ ])?connections\b"), _ints),
     Kind(("persistence",), _w(r"\bpersistence\b"), _persistence),
@@ -183,12 +228,18 @@ KINDS: tuple[Kind, ...] = (
     Kind(("port",), _w(r"\bports?\b"), _ints),
     Kind(("replicas",), _w(r"\b(replicas?|instances?)\b"), _ints),
     Kind(("path",), _w(r"\bhealth[ _-]?checks?(path)?\b|\bhealthcheck\b"), _paths),
-    Kind(("timeout", "deploy-timeout"), _w(r"\btime-?outs?\b"), _durations),
-    Kind(("interval",), _w(r"\b(interval|every)\b"), _durations),
+    Kind(
+        ("deploy-timeout",),
+        _w(r"\bdeploy(?:ment)?s?[ _-]?time-?outs?\b|\bhealthcheck_?timeout\b"),
+        _durations,
+    ),
+    Kind(("timeout",), _w(r"\btime-?outs?\b"), _durations, needs=_HEALTH),
+    Kind(("interval",), _w(r"\b(interval|every)\b"), _durations, needs=_HEALTH),
     Kind(("ttl",), _w(r"\bttl\b|\bexpir(e|es|ed|y|ation)\b"), _durations),
     Kind(("retention",), _w(r"\bretention\b|\bretained\b"), _durations),
     Kind(("region",), _w(r"\bregions?\b"), _regions),
     Kind(("ssl",), _w(r"\bssl\b|\bencryption mode\b"), _ssl),
+    Kind(("start-command",), _w(r"\bstart(?:up)?[ _-]?command\b"), _whole, code=True),
 )
 """Every attribute the contradiction rule understands."""
 
@@ -240,6 +291,8 @@ _WORD_BEFORE = re.compile(r"([\w.+#-]+)\W*$")
 _OWNER = re.compile(r"([\w.+#-]+)[ \t]+$")
 _GENERIC = {"db", "database", "server", "cache", "cluster", "service", "app", "default", "primary"}
 """Capitalised words before an attribute that name no other product (``DB version``)."""
+_OF_FINE = {"this", "that", "it", "its", "our", "your", "their", "each", "every", "all", "any"}
+"""Words after ``version … of`` that give the value no other owner."""
 _NEAR_AFTER, _NEAR_BEFORE, _LABEL = 60, 25, 70
 
 
@@ -259,6 +312,12 @@ class Contradiction:
     """The manifest fact it contradicts."""
 
 
+Named = tuple[str, list["Subject"]]
+"""A name in text (as written) and the subjects it may mean."""
+Picked = tuple[str, list["Expectation"]] | None
+"""How the prose names the owner of a value, and its facts of the kind (or nobody)."""
+
+
 def _mentions(index: FactIndex, text: str) -> list[tuple[int, str, list[Subject]]]:
     return [
         (m.start(), m.group(1), index.by_name.get(m.group(1).lower(), []))
@@ -266,21 +325,84 @@ def _mentions(index: FactIndex, text: str) -> list[tuple[int, str, list[Subject]
     ]
 
 
-def _pick(
-    kind: Kind, candidates: list[tuple[str, list[Subject]]]
-) -> tuple[str, list[Expectation]] | None:
-    """The first named subject that has a fact of this kind (ambiguous names skipped)."""
-    for shown, subjects in candidates:
-        having = [s for s in subjects if any(k in s.facts for k in kind.kinds)]
-        if len({s.key for s in having}) == 1:
-            return shown, [e for k in kind.kinds for e in having[0].facts.get(k, [])]
-        if len(having) > 1:
-            return None
+def _short_mentions(index: FactIndex, text: str) -> list[tuple[int, str, list[Subject]]]:
+    """:func:`_mentions` of a heading or a first cell, cached (they recur unit after unit)."""
+    found = index.cache.get(text)
+    if found is None:
+        found = index.cache[text] = _mentions(index, text)
+    return found
+
+
+def _heading_groups(index: FactIndex, context: tuple[str, ...]) -> list[list[Named]]:
+    """The names in each heading (and lead-in), innermost first.
+
+    In one heading the names keep their order, services before providers
+    (``blackroad-backend on Railway``).
+    """
+    groups = []
+    for heading in reversed(context):
+        named = [(w, subs) for _, w, subs in _short_mentions(index, heading)]
+        if named:
+            groups.append(sorted(named, key=lambda n: not any(s.is_service for s in n[1])))
+    return groups
+
+
+def _facts(subject: Subject, kind: Kind, skip_inherited: bool) -> list[Expectation]:
+    return [
+        e
+        for k in kind.kinds
+        if not (skip_inherited and k in subject.inherited)
+        for e in subject.facts.get(k, [])
+    ]
+
+
+def _one(shown: str, subjects: list[Subject], kind: Kind, skip: bool) -> tuple[int, Picked]:
+    """How many distinct subjects behind one name state ``kind``, and the one if unique."""
+    having = [s for s in subjects if _facts(s, kind, skip)]
+    keys = {s.key for s in having}
+    if len(keys) == 1:
+        return 1, (shown, _facts(having[0], kind, skip))
+    return len(keys), None
+
+
+def _owner(kind: Kind, named: list[Named], groups: list[list[Named]]) -> Picked:
+    """Whose fact a value states (and that subject's facts of the kind).
+
+    The nearest name in the unit (``named``, nearest first) — when that subject has no
+    such fact, nobody's — or, when the unit names no subject, the first heading subject
+    that has one.
+    """
+    if named:
+        return _one(*named[0], kind, skip=False)[1]
+    for group in groups:
+        has_service = any(s.is_service for _, subs in group for s in subs)
+        for shown, subjects in group:
+            count, picked = _one(shown, subjects, kind, skip=has_service)
+            if count:
+                return picked
     return None
+
+
+def _of_owner(index: FactIndex, text: str, end: int) -> tuple[bool, Named | None]:
+    """Whether ``of X`` after a value gives it another owner, and the subject X names.
+
+    ``version 3.11 of Python`` belongs to Python (``True, None``); ``version 15 of
+    PostgreSQL`` to PostgreSQL (``False``, the name).
+    """
+    m = _OF.match(text, end)
+    if m is None:
+        return False, None
+    named = index.pattern.match(text, m.end())
+    if named is not None:
+        return False, (named.group(1), index.by_name.get(named.group(1).lower(), []))
+    word = m.group(1).strip(".").lower()
+    return word not in _STOP and word not in _GENERIC and word not in _OF_FINE, None
 
 
 def _tied_version(text: str, found: Found, index: FactIndex, kind: Kind) -> bool:
     """``Next.js 14+`` is about Next.js: reject a version glued to some other name."""
+    if _of_owner(index, text, found.end)[0]:
+        return False
     before = _WORD_BEFORE.search(text[: found.start])
     if before is None:
         return True
@@ -338,8 +460,9 @@ def _foreign(index: FactIndex, text: str, start: int) -> bool:
 def _attribute_hits(index: FactIndex, text: str) -> list[list[tuple[int, int]]]:
     """Attribute words per kind (in the order of :data:`KINDS`), found in ``text``.
 
-    A word inside a longer attribute word of another kind (``size`` in ``effective cache
-    size``) or owned by another product (``AWS region``) is left out.
+    A word inside a longer attribute word of another kind (``timeout`` in ``deploy
+    timeout``) or owned by another product (``AWS region``, ``the version of Python``)
+    is left out.
     """
     raw = [[m.span() for m in kind.words.finditer(text)] for kind in KINDS]
     spans = [(k, s, e) for k, hits in enumerate(raw) for s, e in hits]
@@ -349,6 +472,7 @@ def _attribute_hits(index: FactIndex, text: str) -> list[list[tuple[int, int]]]:
             for s, e in hits
             if not any(k2 != k and s2 <= s and e <= e2 and e2 - s2 > e - s for k2, s2, e2 in spans)
             and not _foreign(index, text, s)
+            and not (KINDS[k].kinds == ("version",) and _of_owner(index, text, e)[0])
         ]
         for k, hits in enumerate(raw)
     ]
@@ -398,24 +522,59 @@ def _bound_values(
     return bound
 
 
+_LINK_AFTER = re.compile(
+    r"^(?:\W|\b(?:is|was|reads?|becomes?|set|to|now|of|the|for|its|runs?)\b|"
+    r"(?<=\bof )(?:the\s+)?[\w.-]+)*$",
+    re.IGNORECASE,
+)
+_LINK_BEFORE = re.compile(r"^\W*(?:is|was|as)?\W*(?:the|its|our)?\W*$", re.IGNORECASE)
+
+
+def _bound_commands(text: str, hits: list[tuple[int, int]], values: list[Found]) -> list[Found]:
+    """The command each ``start command`` states.
+
+    That is a code span joined to it by linking words only (``start command is `npm
+    start```, ```npm start` is the start command``).
+    """
+    bound = []
+    for start, end in hits:
+        after = [f for f in values if f.start >= end and _LINK_AFTER.match(text[end : f.start])]
+        before = [f for f in values if f.end <= start and _LINK_BEFORE.match(text[f.end : start])]
+        for found in after[:1] + before[-1:]:
+            if found not in bound:
+                bound.append(found)
+    return bound
+
+
 def _check_text(
     index: FactIndex,
     unit: Unit,
-    text: str,
-    heading_subjects: list[tuple[str, list[Subject]]],
+    groups: list[list[Named]],
     context_attr: str,
-    line: int,
+    health: bool,
+    mentions: list[tuple[int, str, list[Subject]]],
 ) -> Iterator[Contradiction]:
-    mentions = _mentions(index, text)
+    text = unit.text
     hits = _attribute_hits(index, text)
     in_context = [bool(kind.words.search(context_attr)) for kind in KINDS]
-    values = [  # only kinds named here (or in the headings) can state a value
-        list(kind.values(text)) if hits[k] or in_context[k] else [] for k, kind in enumerate(KINDS)
+    live = [  # only kinds named here (or in the headings) can state a value
+        (hits[k] or in_context[k]) and (kind.needs is None or health)
+        for k, kind in enumerate(KINDS)
+    ]
+    values = [
+        (list(_commands(text, unit.code_spans)) if kind.code else list(kind.values(text)))
+        if live[k]
+        else []
+        for k, kind in enumerate(KINDS)
     ]
     for k, kind in enumerate(KINDS):
-        if hits[k]:
+        if not live[k]:
+            continue
+        if hits[k] and kind.code:
+            candidates = _bound_commands(text, hits[k], values[k])
+        elif hits[k]:
             candidates = _bound_values(k, hits, values)
-        elif in_context[k] and not kind.words.search(text):
+        elif not kind.words.search(text):
             candidates = [f for f in values[k] if f.start <= _LABEL]
         else:
             continue
@@ -426,13 +585,14 @@ def _check_text(
                 continue
             if any(found.start < s + len(w) and s < found.end for s, w, _ in mentions):
                 continue  # the "value" is part of a name (e.g. a hostname)
+            of = _of_owner(index, text, found.end)[1] if kind.kinds == ("version",) else None
             before = [(w, subs) for s, w, subs in reversed(mentions) if s < found.start]
             after = [(w, subs) for s, w, subs in mentions if s >= found.end]
-            picked = _pick(kind, before + after + heading_subjects)
+            picked = _owner(kind, [of] if of else before + after, groups)
             if picked is None:
                 continue
             key = tuple(e.path for e in picked[1])
-            result = _compare(line, kind, picked[0], picked[1], found, text)
+            result = _compare(unit.line, kind, picked[0], picked[1], found, text)
             if result is not None:
                 found_wrong.setdefault(key, result)
             elif _relevant(picked[1], text):
@@ -443,35 +603,78 @@ def _check_text(
                 break  # one finding per attribute per unit
 
 
+def _foreign_key(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> bool:
+    """Whether a table row's first cell names something that is not a subject.
+
+    ``| redis-py | 5.0.1 |`` under ``## Redis`` is not about Redis.
+    """
+    header, key = unit.cells[0]
+    if not any(c.isalpha() for c in key) or _DNS_COLUMN.search(header):
+        return False  # no name there, or a DNS record (its SSL mode is the zone's)
+    if any(k.words.search(header) for k in KINDS):
+        return False  # the first column holds values
+    if _short_mentions(index, key) or any(k.words.search(key) for k in KINDS):
+        return False  # a subject, or an attribute label ("| Memory | 512MB |")
+    if key.strip(" `*_:").lower() in _GENERIC:
+        return False
+    lowered = key.lower()
+    return not any(  # a key namespace of the heading's subject ("| `session:*` | 1h |")
+        e.qualifier and e.qualifier.lower() in lowered
+        for group in groups
+        for _, subjects in group
+        for s in subjects
+        for exps in s.facts.values()
+        for e in exps
+    )
+
+
+def _check_cells(
+    index: FactIndex, unit: Unit, groups: list[list[Named]], health: bool
+) -> Iterator[Contradiction]:
+    """Values under an attribute column (``| Redis | 128MB |`` under ``Memory``).
+
+    They belong to the subject the row's first cell names, else to the heading's.
+    """
+    header, first = unit.cells[0]
+    key = [] if _DNS_COLUMN.search(header) else _short_mentions(index, first)[:1]
+    named = [(w, subs) for _, w, subs in key]
+    for header, cell in unit.cells:
+        if not cell:
+            continue
+        for kind in KINDS:
+            if not kind.words.search(header) or kind.words.search(cell):
+                continue
+            if kind.needs is not None and not health:
+                continue
+            if kind.code and cell not in unit.code_spans:
+                continue  # a command is written as code
+            for found in kind.values(cell):
+                if kind.kinds == ("version",) and not _tied_version(cell, found, index, kind):
+                    continue
+                picked = _owner(kind, named, groups)
+                if picked is None:
+                    continue
+                result = _compare(unit.line, kind, picked[0], picked[1], found, unit.text)
+                if result is not None:
+                    yield result
+                break
+
+
 def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     """Every contradiction in ``unit``."""
-    heading_subjects: list[tuple[str, list[Subject]]] = []
-    for heading in reversed(unit.headings):
-        heading_subjects += [(w, subs) for _, w, subs in reversed(_mentions(index, heading))]
-    context = " / ".join(unit.headings[-2:])
+    context = (*unit.headings, unit.lead) if unit.lead else unit.headings
+    groups = _heading_groups(index, context)
     if unit.kind == "code":
-        yield from _check_code(index, unit, heading_subjects)
+        yield from _check_code(index, unit, groups)
         return
+    health = bool(_HEALTH.search(unit.text) or any(_HEALTH.search(h) for h in context))
     if unit.kind == "row" and unit.cells:
-        row_subjects = [(w, subs) for _, w, subs in _mentions(index, unit.text)]
-        for header, cell in unit.cells:
-            if not cell:
-                continue
-            for kind in KINDS:
-                if kind.words.search(header) and not kind.words.search(cell):
-                    for found in kind.values(cell):
-                        if kind.kinds == ("version",) and not _tied_version(
-                            cell, found, index, kind
-                        ):
-                            continue
-                        picked = _pick(kind, row_subjects + heading_subjects)
-                        if picked is None:
-                            continue
-                        result = _compare(unit.line, kind, picked[0], picked[1], found, unit.text)
-                        if result is not None:
-                            yield result
-                        break
-    yield from _check_text(index, unit, unit.text, heading_subjects, context, unit.line)
+        if _foreign_key(index, unit, groups):
+            groups = []  # the row is about its first cell, not the heading's subject
+        else:
+            yield from _check_cells(index, unit, groups, health)
+    mentions = _mentions(index, unit.text)
+    yield from _check_text(index, unit, groups, " / ".join(context[-2:]), health, mentions)
     yield from _check_global(index, unit)
 
 
@@ -494,20 +697,16 @@ def _check_global(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
                 yield Contradiction(unit.line, "count", f"{status} services", m.group(1), exp)
 
 
-def _check_code(
-    index: FactIndex, unit: Unit, heading_subjects: list[tuple[str, list[Subject]]]
-) -> Iterator[Contradiction]:
+_BY_KIND = {kind.kinds[0]: kind for kind in KINDS}
+
+
+def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iterator[Contradiction]:
     for offset, line in enumerate(unit.lines, start=1):
         for pattern, kind_name in _CODE_KEYS:
             m = pattern.match(line)
             if not m or not m.group(1):
                 continue
-            kind = (
-                next(k for k in KINDS if kind_name in k.kinds)
-                if kind_name != "start-command"
-                else Kind(("start-command",), _w("x"), _paths)
-            )
-            picked = _pick(kind, heading_subjects)
+            picked = _owner(_BY_KIND[kind_name], [], groups)
             if picked is None:
                 continue
             value: Any = m.group(1)

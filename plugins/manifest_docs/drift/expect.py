@@ -13,8 +13,10 @@ import functools
 import operator
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..costs import Totals, cost_lines, money, phase_costs
 from ..errors import Loc, format_loc
 
 if TYPE_CHECKING:
@@ -23,7 +25,15 @@ if TYPE_CHECKING:
     from ..model import Manifest, SslMode
     from ..yamlsafe import SourceMap
 
-__all__ = ["Expectation", "FactIndex", "Subject", "build_index"]
+__all__ = ["CostClaim", "Expectation", "FactIndex", "Subject", "build_index"]
+
+CostClaim = tuple[tuple[Decimal, str, bool, int], ...]
+"""Amounts stated as a cost total: (amount, ``month``/``year``, approximate?, decimals)."""
+_ORG_SUFFIX = re.compile(r",?\s*\b(?:inc|llc|ltd|gmbh|corp|co|plc)\.?$", re.IGNORECASE)
+_OWNER_NOUNS = (
+    r"(?:platform|system|organi[sz]ation|company|stack|project|catalog(?:ue)?|manifest"
+    r"|fleet|infrastructure|setup)"
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,15 @@ class Subject:
     """Words that name it in prose (name, aliases, technology), longest first."""
     facts: dict[str, list[Expectation]] = field(default_factory=dict)
     """Expectations per attribute kind."""
+    inherited: set[str] = field(default_factory=set)
+    """Kinds a provider holds only because it hosts a single service with that fact
+    (``the Railway start command``); a heading that also names a service leaves them
+    to the service."""
+
+    @property
+    def is_service(self) -> bool:
+        """Whether this subject is a service (not a provider)."""
+        return self.key.startswith("service:")
 
     def add(self, exp: Expectation) -> None:
         """Record ``exp``."""
@@ -74,9 +93,22 @@ class FactIndex:
     by_name: dict[str, list[Subject]]
     """Lower-cased name → subjects it names."""
     global_facts: dict[str, list[Expectation]]
-    """Facts tied to no subject (service counts, RTO/RPO)."""
+    """Facts tied to no subject (service counts, cost totals per phase, RTO/RPO)."""
     source: SourceMap
     """Positions, to cite ``manifest.yml:LINE``."""
+    owners: re.Pattern[str] = re.compile(r"(?!x)x")
+    """Who may own a total service count: the organisation (``BlackRoad OS``), ``we``,
+    ``the platform``… (a whole, lower-cased clause)."""
+    owner_words: frozenset[str] = frozenset()
+    """Capitalised words of the organisation and phase names (not another owner)."""
+    phases: re.Pattern[str] = re.compile(r"(?!x)x")
+    """Matches ``phase 2`` or a phase name (``Strategic Split``) in text."""
+    phase_ids: dict[str, int] = field(default_factory=dict)
+    """Phase name → id."""
+    current_phase: int | None = None
+    """The phase whose total a cost statement naming no phase is cited against."""
+    cache: dict[str, list[Any]] = field(default_factory=dict)
+    """Names found in short texts that recur (headings, first cells), by text."""
 
 
 def _norm_cmd(text: str) -> str:
@@ -225,6 +257,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
             )
         subjects.append(subj)
 
+    by_key = {s.key: s for s in subjects}
     ssl_modes: dict[str, list[tuple[SslMode, Loc]]] = {}
     for i, dom in enumerate(manifest.domains):
         if dom.dns.ssl_mode is not None:
@@ -247,16 +280,22 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
             allowed = frozenset(m for m, _ in modes)
             shown = " / ".join(sorted(m.value for m in allowed))
             subj.add(Expectation("ssl", shown, modes[0][1], _member(allowed)))
-        hosted = [
-            n
-            for n, s in manifest.services.items()
-            if s.provider == pid and s.deploy and s.deploy.start_command
-        ]
-        if len(hosted) == 1:  # "the Railway start command" can only mean this one
-            for exp in next(s for s in subjects if s.key == f"service:{hosted[0]}").facts.get(
-                "start-command", []
-            ):
-                subj.add(exp)
+        for kinds, attr in (
+            (("start-command",), "start_command"),
+            (("path", "timeout", "interval"), "health_check"),
+        ):
+            hosted = [
+                n
+                for n, s in manifest.services.items()
+                if s.provider == pid and s.deploy is not None and getattr(s.deploy, attr)
+            ]
+            if len(hosted) != 1:
+                continue  # "the Railway start command" can only mean the one hosted there
+            facts = by_key[f"service:{hosted[0]}"].facts
+            for kind in kinds:
+                for exp in facts.get(kind, []):
+                    subj.add(exp)
+                    subj.inherited.add(kind)
         if (
             pid == "railway"
             and manifest.ci_cd
@@ -283,6 +322,20 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         global_facts.setdefault("count", []).append(
             Expectation("count", f"{n} {status}", ("services",), _equals(n), qualifier=status)
         )
+    statuses = [svc.status.value for svc in manifest.services.values()]
+    n_all = len(statuses)
+    n_kept = n_all - statuses.count("retired")
+    n_live = statuses.count("active")
+    global_facts["count"].append(
+        Expectation(
+            "count",
+            f"{n_all} services",
+            ("services",),
+            _predicate(_total_count_ok, (frozenset({n_all, n_kept}), n_live)),
+            qualifier="total",
+        )
+    )
+    global_facts.update(_cost_facts(manifest))
     dr = manifest.disaster_recovery
     if dr is not None:
         global_facts["rto"] = [
@@ -305,7 +358,59 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         if words
         else re.compile(r"(?!x)x")
     )
-    return FactIndex(subjects, pattern, by_name, global_facts, source)
+    org = manifest.organization.name.strip()
+    short = _ORG_SUFFIX.sub("", org).strip()
+    org_names = {org.lower(), short.lower(), short.split()[0].lower()} if short else {org.lower()}
+    alternatives = "|".join(re.escape(o) for o in sorted(org_names, key=len, reverse=True))
+    owners = re.compile(
+        rf"^(?:we|it|there|(?:the|our|this)(?:\s+whole)?\s+{_OWNER_NOUNS}"
+        rf"|(?:{alternatives})(?:'s\s+{_OWNER_NOUNS})?)?$"
+    )
+    phase_names = [p.name for p in manifest.phases]
+    phases = re.compile(
+        r"\b[Pp]hase\s*(\d+)\b"
+        + "".join(f"|(?<![\\w-])({re.escape(n)})(?![\\w-])" for n in phase_names if n.strip())
+    )
+    capitals = {w.strip(",.()&'") for n in (org, *phase_names) for w in n.split()}
+    current = next((p.id for p in manifest.phases if p.status.value == "current"), None)
+    return FactIndex(
+        subjects,
+        pattern,
+        by_name,
+        global_facts,
+        source,
+        owners=owners,
+        owner_words=frozenset(w for w in capitals if w),
+        phases=phases,
+        phase_ids={p.name: p.id for p in manifest.phases},
+        current_phase=current,
+    )
+
+
+def _cost_facts(manifest: Manifest) -> dict[str, list[Expectation]]:
+    """Each phase's cost total (only when the manifest states costs, all in USD)."""
+    lines = cost_lines(manifest)
+    if not lines or any(c.currency != "USD" for c in lines):
+        return {}
+    loc: Loc = ("costs",) if manifest.costs else ("domains",)
+    out = []
+    for pc in phase_costs(manifest):
+        t = pc.total
+        parts = [f"{money(t.monthly)}/month"] if t.monthly or not t.yearly else []
+        parts += [f"{money(t.yearly)}/year"] if t.yearly else []
+        shown = " + ".join(parts)
+        if t.monthly and t.yearly:
+            shown += f" (≈ {money(t.amortised_monthly)}/month)"
+        out.append(
+            Expectation(
+                "cost",
+                f"phase {pc.phase}: {shown}",
+                loc,
+                _predicate(_cost_ok, t),
+                qualifier=str(pc.phase),
+            )
+        )
+    return {"cost": out}
 
 
 def _equals(want: Any) -> Callable[[Any], bool]:
@@ -335,6 +440,43 @@ def _version_ok(found: tuple[tuple[int, ...], bool], want: Any) -> bool:
     parts, _ = found
     common = min(len(parts), len(want.parts))
     return bool(parts[:common] == want.parts[:common])
+
+
+def _total_count_ok(found: tuple[int, bool], want: tuple[frozenset[int], int]) -> bool:
+    """Whether a total service count agrees.
+
+    It is every service (or every one not retired); a count of what "runs" may also be
+    the active ones.
+    """
+    n, running = found
+    every, live = want
+    return n in every or (running and n == live)
+
+
+def _same_amount(stated: Decimal, actual: Decimal, approx: bool, places: int) -> bool:
+    if approx:  # "~$20/mo": within 10 % (or a dollar)
+        return abs(actual - stated) <= max(Decimal(1), abs(actual) / 10)
+    return actual.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == stated
+
+
+def _cost_ok(claim: CostClaim, t: Totals) -> bool:
+    """Whether a stated cost total agrees with a phase's totals.
+
+    ``$X/month + $Y/year`` must match the monthly and yearly lines; a monthly amount
+    alone may be the monthly lines or the amortised month; a yearly amount alone the
+    yearly lines or a whole year (twelve months plus the yearly lines).
+    """
+    month = [(a, x, p) for a, period, x, p in claim if period == "month"]
+    year = [(a, x, p) for a, period, x, p in claim if period == "year"]
+    if month and year:
+        return _same_amount(month[0][0], t.monthly, *month[0][1:]) and _same_amount(
+            year[0][0], t.yearly, *year[0][1:]
+        )
+    if month:
+        return any(
+            _same_amount(month[0][0], v, *month[0][1:]) for v in (t.monthly, t.amortised_monthly)
+        )
+    return any(_same_amount(year[0][0], v, *year[0][1:]) for v in (t.yearly, t.annual))
 
 
 def _range_ok(found: Any, bounds: tuple[float, float]) -> bool:

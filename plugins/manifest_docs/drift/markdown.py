@@ -1,9 +1,12 @@
 """Markdown split into the units the drift rules read, each with its line and context.
 
 A unit is a sentence of a paragraph, a list item, a table row (with its column
-headers) or a fenced code block, together with the headings that enclose it. Macro
-expressions (``{{ … }}``, ``{% … %}``) and ``{% raw %}`` regions are blanked out: facts
-inserted through macros come from the manifest and cannot contradict it.
+headers) or a fenced code block, together with the headings that enclose it and the
+bold lead-in paragraph that introduces it (``**Railway health checks**:`` before a
+list). Macro expressions (``{{ … }}``, ``{% … %}``) and ``{% raw %}`` regions are
+blanked out: facts inserted through macros come from the manifest and cannot
+contradict it. A GitHub Actions expression (``${{ secrets.X }}``) is not a macro and
+is kept.
 """
 
 from __future__ import annotations
@@ -20,9 +23,15 @@ _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _SUPPRESS = re.compile(r"<!--\s*drift:\s*ignore\s+([\w/*-]+)\s*(.*?)\s*-->")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_GITHUB_EXPR = re.compile(
+    r"\$\{\{\s*(?:secrets|env|vars|github|matrix|steps|needs|inputs|runner|job)\."
+)
+"""A GitHub Actions expression (``${{ secrets.X }}``): workflow text, not a macro."""
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'*`])")
+_LEAD_IN = re.compile(r"^(\*\*|__)(?=\S)([^*_]+?)(:?)\1\s*(:?)\s*$")
+"""A paragraph that is one bold phrase ending in a colon: ``**Health checks**:``."""
 
 
 @dataclass
@@ -45,6 +54,9 @@ class Unit:
     """For code blocks: the info string (``bash``, ``python``…)."""
     lines: list[str] = field(default_factory=list)
     """For code blocks: the lines of code (line numbers follow ``line + 1``)."""
+    lead: str = ""
+    """The bold lead-in paragraph (``Railway health checks:``) that introduces this list
+    item, table row or code block, without its emphasis; ``""`` when there is none."""
 
 
 @dataclass
@@ -76,6 +88,14 @@ def _blank(match: re.Match[str]) -> str:
     return "".join("\n" if c == "\n" else " " for c in match.group(0))
 
 
+def _blank_macro(match: re.Match[str]) -> str:
+    """:func:`_blank` for a macro; a GitHub Actions expression is kept as written."""
+    start = match.start()
+    if start and _GITHUB_EXPR.match(match.string, start - 1):
+        return match.group(0)
+    return _blank(match)
+
+
 def _plain(text: str) -> tuple[str, list[str]]:
     spans = [m.group(2).strip() for m in _CODE_SPAN.finditer(text)]
     text = _CODE_SPAN.sub(lambda m: m.group(2), text)
@@ -91,15 +111,34 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in re.split(r"(?<!\\)\|", body)]
 
 
+def _suppressions(line: str, number: int, first: int, last: int) -> list[Suppression]:
+    """The ``drift: ignore`` comments on ``line`` (not those shown inside a code span)."""
+    spans = [m.span() for m in _CODE_SPAN.finditer(line)]
+    return [
+        Suppression(number, m.group(1), m.group(2), first, last)
+        for m in _SUPPRESS.finditer(line)
+        if not any(s <= m.start() < e for s, e in spans)
+    ]
+
+
+def _lead_in(lines: list[tuple[int, str]]) -> str:
+    """The text of a bold lead-in paragraph (``**Health checks**:``), else ``""``."""
+    if len(lines) != 1:
+        return ""
+    m = _LEAD_IN.match(lines[0][1])
+    return m.group(2).strip() + ":" if m and (m.group(3) or m.group(4)) else ""
+
+
 def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
     """Split ``source`` into units and suppression comments."""
     text = _RAW.sub(_blank, source)
-    text = _MACRO.sub(_blank, text)
+    text = _MACRO.sub(_blank_macro, text)
     lines = text.split("\n")
     src_lines = source.split("\n")
     units: list[Unit] = []
     suppressions: list[Suppression] = []
     headings: list[tuple[int, str]] = []
+    lead = ""  # the bold lead-in paragraph over the current list, table or code block
     i = 0
     n = len(lines)
     if lines and lines[0].strip() == "---":
@@ -111,16 +150,35 @@ def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
     def heads() -> tuple[str, ...]:
         return tuple(h for _, h in headings)
 
-    def block_end(start: int) -> int:
-        """Last line of the block starting at ``start`` (up to the next blank line)."""
-        j = start
-        while j + 1 < n and lines[j + 1].strip():
+    def fence_end(start: int) -> int:
+        """Line of the fence closing the one opened at ``start`` (``n``: never closed)."""
+        opener = _FENCE.match(lines[start])
+        ticks = opener.group(2) if opener else "```"
+        j = start + 1
+        while j < n and not lines[j].strip().startswith(ticks[0] * len(ticks)):
             j += 1
         return j
+
+    def block_end(start: int) -> int:
+        """Last line of the block starting at ``start`` (up to the next blank line).
+
+        A fenced code block counts as one block, however many blank lines it holds.
+        """
+        j = start
+        while True:
+            if _FENCE.match(lines[j]):
+                j = fence_end(j)
+                if j >= n:
+                    return n - 1
+            if j + 1 < n and lines[j + 1].strip():
+                j += 1
+            else:
+                return j
 
     paragraph: list[tuple[int, str]] = []
 
     def flush_paragraph() -> None:
+        nonlocal lead
         if not paragraph:
             return
         start = paragraph[0][0]
@@ -132,36 +190,49 @@ def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
             plain, spans = _plain(piece)
             if plain:
                 units.append(
-                    Unit("sentence", start + joined.count("\n", 0, offset), plain, heads(), spans)
+                    Unit(
+                        "sentence",
+                        start + joined.count("\n", 0, offset),
+                        plain,
+                        heads(),
+                        spans,
+                        lead=lead,
+                    )
                 )
+        lead = _lead_in(paragraph)
         paragraph.clear()
 
     while i < n:
         raw = lines[i]
         number = i + 1
         stripped = raw.strip()
-        for m in _SUPPRESS.finditer(src_lines[i]):
+        if "drift:" in src_lines[i]:
             alone = _SUPPRESS.sub("", src_lines[i]).strip() == ""
             first = number + 1 if alone else number
             last = block_end(i + 1) + 1 if alone and i + 1 < n else number
-            suppressions.append(Suppression(number, m.group(1), m.group(2), first, last))
+            suppressions += _suppressions(src_lines[i], number, first, last)
         fence = _FENCE.match(raw)
         if fence:
             flush_paragraph()
-            marker = fence.group(2)
-            body: list[str] = []
-            j = i + 1
-            while j < n and not lines[j].strip().startswith(marker[0] * len(marker)):
-                body.append(lines[j])
-                j += 1
+            j = fence_end(i)
+            body = lines[i + 1 : j]
             units.append(
-                Unit("code", number, "\n".join(body), heads(), lang=fence.group(3), lines=body)
+                Unit(
+                    "code",
+                    number,
+                    "\n".join(body),
+                    heads(),
+                    lang=fence.group(3),
+                    lines=body,
+                    lead=lead,
+                )
             )
             i = j + 1
             continue
         heading = _HEADING.match(raw)
         if heading:
             flush_paragraph()
+            lead = ""
             level = len(heading.group(1))
             while headings and headings[-1][0] >= level:
                 headings.pop()
@@ -184,7 +255,7 @@ def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
                     for k, c in enumerate(cells)
                 ]
                 plain, spans = _plain(" | ".join(cells))
-                units.append(Unit("row", j + 1, plain, heads(), spans, pairs))
+                units.append(Unit("row", j + 1, plain, heads(), spans, pairs, lead=lead))
                 j += 1
             i = j
             continue
@@ -207,7 +278,7 @@ def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
                 parts.append(lines[j].strip())
                 j += 1
             plain, spans = _plain(" ".join(parts))
-            units.append(Unit("item", number, plain, heads(), spans))
+            units.append(Unit("item", number, plain, heads(), spans, lead=lead))
             i = j
             continue
         paragraph.append((number, stripped))

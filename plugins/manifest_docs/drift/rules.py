@@ -12,6 +12,7 @@ from .contradictions import find_contradictions
 from .expect import build_index
 from .findings import Finding
 from .markdown import Suppression, Unit, parse_markdown
+from .totals import find_totals
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -35,12 +36,17 @@ RULES: dict[str, str] = {
 }
 """Rule ids (``fact/*`` stands for ``fact/version``, ``fact/memory``…) and what they catch."""
 
-_ENV_NAME = re.compile(r"(?<![\w$/.])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![\w*/]|\.\w)")
+_ENV_NAME = re.compile(r"(?<![\w/.])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![\w*/]|\.\w)")
+"""An UPPER_SNAKE name in a code span or table cell (``$DATABASE_URL`` too)."""
 _ENV_IN_CODE = re.compile(
     r"(?:^|\s|export\s+)([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)=|\$\{?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b"
     r"|environ(?:\.get)?\(?\[?[\"']([A-Z][A-Z0-9_]+)[\"']|getenv\([\"']([A-Z][A-Z0-9_]+)[\"']"
-    r"|process\.env\.([A-Z][A-Z0-9_]+)"
+    r"|process\.env\.([A-Z][A-Z0-9_]+)|\bsecrets\.([A-Z][A-Z0-9_]+)\b"
 )
+"""Env var uses in code: assignments, ``$X``, ``os.environ``, ``${{ secrets.X }}``."""
+_ENV_YAML_KEY = re.compile(r"^\s*(?:-\s+)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\s*:(?:\s|$)")
+"""``CLOUDFLARE_API_TOKEN: …`` — an env mapping key in a YAML block."""
+_YAML = frozenset({"yaml", "yml"})
 _HOST = re.compile(
     r"(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})(?![\w-])", re.IGNORECASE
 )
@@ -87,7 +93,11 @@ def _known_env(loaded: LoadedManifest) -> set[str]:
 def _env_findings(loaded: LoadedManifest, known: set[str], unit: Unit) -> Iterator[Finding]:
     names: list[tuple[int, str]] = []
     if unit.kind == "code":
+        yaml = unit.lang.lower() in _YAML
         for offset, line in enumerate(unit.lines, start=1):
+            key = _ENV_YAML_KEY.match(line) if yaml else None
+            if key:
+                names.append((unit.line + offset, key.group(1)))
             for m in _ENV_IN_CODE.finditer(line):
                 name = next(g for g in m.groups() if g)
                 names.append((unit.line + offset, name))
@@ -149,7 +159,7 @@ def _host_findings(zones: set[str], hosts: set[str], unit: Unit) -> Iterator[Fin
 
 
 def _fact_findings(index: FactIndex, shown: str, unit: Unit) -> Iterator[Finding]:
-    for c in find_contradictions(index, unit):
+    for c in (*find_contradictions(index, unit), *find_totals(index, unit)):
         line, _ = index.source.locate(c.expected.loc)
         yield Finding(
             "",

@@ -1,0 +1,212 @@
+"""``fact/cost`` and total ``fact/count``: totals stated in prose, against the roll-ups.
+
+A cost total is compared only when it is plainly one: the word *total* (``**Total
+(phase 1)**: $95/month``, ``the yearly cost total is …``) within reach of the amounts,
+a phase named (in the unit, else the nearest heading) or the plan as a whole, and no
+other owner in the unit — no service or provider (that is a line or a subtotal), no
+other product name, no price per unit (``$10/year per domain``). It is compared with
+:func:`manifest_docs.costs.phase_costs` (exact ``Decimal``; ``~`` allows 10 %). A total
+naming no phase must match some phase; it is cited against the current one.
+
+A total service count is ``N services`` with *in total* / *in all* / *total*, or after
+*runs*, said of the organisation, ``we`` or ``the platform`` — not of another owner
+(``Netflix runs 700 services in total``) and not narrowed (``20 services on Railway``).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from .contradictions import Contradiction
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from .expect import CostClaim, Expectation, FactIndex
+    from .markdown import Unit
+
+__all__ = ["find_totals"]
+
+_MONEY = re.compile(
+    r"(?P<approx>~\s?|≈\s?|\b(?:about|around|approx(?:\.|imately)?|roughly|nearly|almost)\s+)?"
+    r"\$\s?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d{1,2})?(?![\d,]|\.\d)"
+    r"(?:\s*(?:/\s*|per\s+|an?\s+)(?P<period>mo(?:nth)?s?|yr|years?|annum)\b"
+    r"|\s+(?P<adverb>monthly|yearly|annually)\b)?",
+    re.IGNORECASE,
+)
+_PER_UNIT = re.compile(
+    r"\s*(?:(?:/|per\b|a\b|an\b)\s*(?!mo|month|yr|year|annum)[a-z]|each\b|apiece\b)",
+    re.IGNORECASE,
+)
+_TOTAL = re.compile(r"\btotal\b|\baltogether\b", re.IGNORECASE)
+_PLAN_CUE = re.compile(
+    r"^\W*(?:grand\s+)?total\b|\bin\s+total\b|\baltogether\b|\bcosts?\b|\bspend\b|\bbudget\b|\bbill\b",
+    re.IGNORECASE,
+)
+_MONTHLY = re.compile(r"\bmonthly\b|\bper month\b|\ba month\b|/\s*mo", re.IGNORECASE)
+_YEARLY = re.compile(r"\byearly\b|\bannual(?:ly)?\b|\bper year\b|\ba year\b|/\s*yr", re.IGNORECASE)
+_CAPITAL = re.compile(r"(?<![\w.-])[A-Z][\w.&-]*")
+_PLAIN_CAPITALS = frozenset({
+    "Total", "Totals", "Phase", "Cost", "Costs", "Monthly", "Yearly", "Annual", "USD", "The",
+    "This", "That", "Our", "We", "In", "All", "Grand", "Estimated", "Projected", "Current",
+    "Today", "Now", "About", "Around", "Approx", "Approximately", "Roughly", "Month", "Year",
+    "Per", "Plan", "Budget", "Spend", "Bill", "Amortised", "Amortized", "And", "Or", "Plus",
+    "I"
+})  # fmt: skip
+"""Capitalised words that name no owner of a total."""
+_NEAR_AFTER, _NEAR_BEFORE = 60, 25
+
+_N_SERVICES = re.compile(r"(?<![\w,.$])(\d{1,5})\s+services\b", re.IGNORECASE)
+_COUNT_CUE = re.compile(r"\bin total\b|\bin all\b|\baltogether\b|\btotal\b", re.IGNORECASE)
+_RUN = frozenset({"runs", "run", "running", "operates", "operate", "operating"})
+_VERBS = _RUN | frozenset(
+    {"has", "have", "lists", "list", "includes", "include", "counts", "comprises", "contains"}
+    | {"are", "is", "totals", "numbers"}
+)
+_MODIFIER = re.compile(
+    r"\s*\b(?:a total of|in total|in all|altogether|exactly|currently|now|today|also)\s*$"
+)
+_BOUND = re.compile(
+    r"(?:up to|over|more than|at least|at most|fewer than|less than|about|around|nearly"
+    r"|almost|than|of|per|each|every|by|~)\s*$"
+)
+_CLAUSE = re.compile(r"[.;:!?,()]")
+_SENTENCE = re.compile(r"[.;!?]")
+_FIRST_WORD = re.compile(r"\W*[\w.&-]*")
+_OWNER_EDGES = re.compile(
+    r"^(?:today|currently|now|in total|altogether|overall)\s+"
+    r"|\s+(?:today|currently|now|altogether|also)$"
+)
+_NARROW = re.compile(
+    r"^\s*(?!in total\b|in all\b)(?:on|in|at|for|from|of|under|behind|across|per|that|which"
+    r"|with|using|where|built|deployed|hosted|running|behind)\b",
+    re.IGNORECASE,
+)
+
+
+def find_totals(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
+    """Cost totals and total service counts in ``unit`` that disagree with the manifest."""
+    if unit.kind == "code":
+        return
+    if "$" in unit.text and index.global_facts.get("cost"):
+        yield from _cost_total(index, unit)
+    if "service" in unit.text.lower():
+        yield from _service_total(index, unit)
+
+
+def _phase_refs(index: FactIndex, text: str) -> set[int]:
+    refs = set()
+    for m in index.phases.finditer(text):
+        if m.group(1):
+            refs.add(int(m.group(1)))
+        else:
+            refs.add(index.phase_ids[m.group(0)])
+    return refs
+
+
+def _foreign_capitals(index: FactIndex, text: str) -> bool:
+    """Whether a capitalised word other than the opening one names another owner."""
+    first = _FIRST_WORD.match(text)
+    start = first.end() if first else 0
+    return any(
+        w.group(0).strip(".") not in _PLAIN_CAPITALS
+        and w.group(0).strip(".") not in index.owner_words
+        for w in _CAPITAL.finditer(text, start)
+    )
+
+
+def _claim(text: str) -> tuple[CostClaim, str] | None:
+    """The amounts ``text`` states as a total, and how it writes them."""
+    hits = [m.span() for m in _TOTAL.finditer(text)]
+    amounts: list[tuple[Decimal, str, bool, int]] = []
+    shown: list[str] = []
+    for m in _MONEY.finditer(text):
+        near = any(
+            0 <= m.start() - e <= _NEAR_AFTER or 0 <= s - m.end() <= _NEAR_BEFORE for s, e in hits
+        )
+        if not near or _PER_UNIT.match(text, m.end()):
+            continue  # not the total's amount, or a price per domain / per seat
+        word = (m.group("period") or m.group("adverb") or "").lower()
+        if word.startswith(("mo", "month")):
+            period = "month"
+        elif word.startswith(("y", "annum", "annual")):
+            period = "year"
+        elif _MONTHLY.search(text) and not _YEARLY.search(text):
+            period = "month"
+        elif _YEARLY.search(text) and not _MONTHLY.search(text):
+            period = "year"
+        else:
+            continue  # "$95" alone: no period, nothing to compare
+        frac = m.group("frac") or ""
+        amount = Decimal(m.group("int").replace(",", "") + frac)
+        amounts.append((amount, period, bool(m.group("approx")), max(len(frac) - 1, 0)))
+        shown.append(m.group(0).strip())
+    periods = [a[1] for a in amounts]
+    if not amounts or len(periods) != len(set(periods)):
+        return None  # none, or two monthly amounts: which is the total?
+    return tuple(amounts), " + ".join(shown)
+
+
+def _cost_total(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
+    text = unit.text
+    if not _TOTAL.search(text) or index.pattern.search(text):
+        return  # no total, or a service's / provider's line or subtotal
+    phases = _phase_refs(index, text)
+    if not phases:
+        for heading in reversed((*unit.headings, unit.lead)):
+            phases = _phase_refs(index, heading)
+            if phases:
+                break
+    if len(phases) > 1:
+        return
+    if not phases and not _PLAN_CUE.search(text):
+        return  # "total" of something, not of the plan
+    if _foreign_capitals(index, text):
+        return  # "Vercel's Pro plan total": another product's price
+    claim = _claim(text)
+    if claim is None:
+        return
+    value, shown = claim
+    exps = index.global_facts["cost"]
+    if phases:
+        want = [e for e in exps if e.qualifier == str(next(iter(phases)))]
+        subject = f"phase {next(iter(phases))} total cost"
+    else:
+        want = exps
+        subject = "total cost"
+    if not want or any(e.accepts(value) for e in want):
+        return
+    cited: Expectation = next((e for e in want if e.qualifier == str(index.current_phase)), want[0])
+    yield Contradiction(unit.line, "cost", subject, shown, cited)
+
+
+def _service_total(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
+    text = unit.text
+    want = [e for e in index.global_facts.get("count", []) if e.qualifier == "total"]
+    if not want:
+        return
+    for m in _N_SERVICES.finditer(text):
+        clause = _CLAUSE.split(text[: m.start()])[-1].strip().lower()
+        while (trimmed := _MODIFIER.sub("", clause)) != clause:
+            clause = trimmed.strip()
+        if _BOUND.search(clause):
+            continue  # "up to 20 services", "3 of 20 services"
+        words = clause.split()
+        verb = words[-1] if words else ""
+        if words and verb not in _VERBS:
+            continue  # "split into 20 services": not a count of the catalog
+        owner = " ".join(words[:-1])
+        owner = _OWNER_EDGES.sub("", owner)
+        if not index.owners.match(owner):
+            continue  # another owner: "Netflix runs 700 services in total"
+        tail = _SENTENCE.split(text[m.end() :])[0]
+        if _NARROW.match(tail):
+            continue  # "20 services on Railway": a part, not the whole
+        running = verb in _RUN
+        if not (running or _COUNT_CUE.search(text)):
+            continue
+        n = int(m.group(1))
+        if not want[0].accepts((n, running)):
+            yield Contradiction(unit.line, "count", "services in total", m.group(1), want[0])

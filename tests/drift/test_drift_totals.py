@@ -1,0 +1,198 @@
+"""``fact/cost`` (cost totals) and total ``fact/count`` (all services), against the roll-ups.
+
+The fixture manifest gets cost lines here: phase 1 costs $20.00/month (Railway Hobby)
+plus $12.00/year (the acme.dev registration, every phase) — ≈ $21.00/month amortised,
+$252.00 for a whole year; phase 2 $50.00/month plus the same $12.00/year. It lists 4
+services (3 active, 1 planned).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+import pytest
+from driftkit import br_ops, fixture_text, parse_lines, project
+from manifest_docs.drift.rules import check_sources
+from manifest_docs.load import load_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from manifest_docs.drift import Finding
+    from manifest_docs.load import LoadedManifest
+
+COSTS = """\
+costs:
+  - item: Railway Hobby plan
+    provider: railway
+    amount: "20.00"
+    period: month
+    phase: 1
+    until_phase: 1
+  - item: Railway Pro plan
+    provider: railway
+    amount: "50.00"
+    period: month
+    phase: 2
+    estimate: true
+"""
+
+
+def costed_text() -> str:
+    """The fixture manifest with cost lines and a yearly domain registration."""
+    text = fixture_text(("  - name: acme.dev\n", '  - name: acme.dev\n    yearly_cost: "12.00"\n'))
+    return text + COSTS
+
+
+@functools.cache
+def costed() -> LoadedManifest:
+    return load_text(costed_text(), shown="manifest.yml")
+
+
+def found(markdown: str) -> list[Finding]:
+    return check_sources(costed(), {"page.md": markdown})
+
+
+def costs_line() -> int:
+    lines = costed_text().splitlines()
+    return lines.index("costs:") + 2  # cited at its first entry
+
+
+PHASE_1 = "phase 1: $20.00/month + $12.00/year (≈ $21.00/month)"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "subject", "value", "cited"),
+    [
+        pytest.param(
+            "# Costs\n\n**Total (phase 1)**: $95/month\n",
+            "phase 1 total cost",
+            "$95/month",
+            PHASE_1,
+            id="phase-label",
+        ),
+        pytest.param(
+            "# Costs\n\n**Total**: ~$20/mo + $900/year\n",
+            "total cost",
+            "~$20/mo + $900/year",
+            PHASE_1,
+            id="monthly-plus-yearly",
+        ),
+        pytest.param(
+            "# Costs\n\nThe yearly cost total is $9,999/year.\n",
+            "total cost",
+            "$9,999/year",
+            PHASE_1,
+            id="yearly-sentence",
+        ),
+        pytest.param(
+            "## Phase 2 — Scale\n\n- **Total**: $60/month\n",
+            "phase 2 total cost",
+            "$60/month",
+            "phase 2: $50.00/month + $12.00/year (≈ $51.00/month)",
+            id="phase-from-heading",
+        ),
+        pytest.param(
+            "# Costs\n\nThe Launch total comes to $30/month.\n",
+            "phase 1 total cost",
+            "$30/month",
+            PHASE_1,
+            id="phase-by-name",
+        ),
+    ],
+)
+def test_cost_total_contradicted(markdown: str, subject: str, value: str, cited: str) -> None:
+    [finding] = found(markdown)
+    assert finding.rule == "fact/cost"
+    assert finding.message == (
+        f"{subject} is {value!r} here, manifest.yml:{costs_line()} says {cited!r} (costs)"
+    )
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        pytest.param("**Total (phase 1)**: $20/month + $12/year\n", id="exact-split"),
+        pytest.param("**Total (phase 1)**: $21/month\n", id="amortised"),
+        pytest.param("**Total (phase 1)**: $21.00/month\n", id="amortised-cents"),
+        pytest.param("The phase 1 total is $252/year.\n", id="whole-year"),
+        pytest.param("**Total**: ~$20/mo + $12/year\n", id="approximate"),
+        pytest.param("The phase 2 total is about $51/month.\n", id="approximate-phase-2"),
+        pytest.param("**Total**: $51/month\n", id="no-phase-matches-another-phase"),
+        pytest.param("The Railway Hobby plan costs $20/month.\n", id="single-line-not-a-total"),
+        pytest.param("Each domain is $10/year per domain.\n", id="price-per-domain"),
+        pytest.param("Domains: $10/year per domain in total.\n", id="per-domain-with-total"),
+        pytest.param("Vercel's Pro plan total is $20/month.\n", id="another-product"),
+        pytest.param("The Railway total is $50/month.\n", id="provider-subtotal"),
+        pytest.param("The total of the Sentry invoice was $26/month.\n", id="unrelated-invoice"),
+        pytest.param("A GPU box would cost $500/month.\n", id="price-without-total"),
+        pytest.param("**Total**: $20/month now, $50/month after phase 2\n", id="two-monthly"),
+        pytest.param("**Total (phase 1)**: $95\n", id="no-period"),
+        pytest.param("{{ cost_total(phase=1) }} in total a month.\n", id="macro"),
+    ],
+)
+def test_cost_total_controls(markdown: str) -> None:
+    assert found("# Costs\n\n" + markdown) == []
+
+
+def test_no_cost_facts_when_the_manifest_states_no_costs() -> None:
+    from driftkit import findings
+
+    assert findings("# Costs\n\n**Total (phase 1)**: $95/month\n") == []
+
+
+def services_line() -> int:
+    return costed_text().splitlines().index("  api:") + 1
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        pytest.param("Acme Platform runs 20 services in total.\n", id="org-runs-in-total"),
+        pytest.param("In total, Acme runs 7 services.\n", id="in-total-first"),
+        pytest.param("There are 9 services in all.\n", id="there-are-in-all"),
+        pytest.param("The platform runs 12 services.\n", id="platform-runs"),
+    ],
+)
+def test_total_service_count_contradicted(markdown: str) -> None:
+    [finding] = found(markdown)
+    assert finding.rule == "fact/count"
+    value = next(w for w in markdown.split() if w.isdigit())
+    assert finding.message == (
+        f"services in total is {value!r} here, manifest.yml:{services_line()} says "
+        "'4 services' (services)"
+    )
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        pytest.param("Acme Platform runs 4 services in total.\n", id="agrees"),
+        pytest.param("Acme runs 3 services.\n", id="runs-the-active-ones"),
+        pytest.param("Netflix runs 700 services in total.\n", id="another-company"),
+        pytest.param("Backstage's demo catalog has 20 services in total.\n", id="another-product"),
+        pytest.param("We run 20 services on Railway in total.\n", id="narrowed"),
+        pytest.param("Up to 20 services in total can share a project.\n", id="a-bound"),
+        pytest.param("The monolith was split into 20 services in total.\n", id="not-a-count"),
+        pytest.param("We run 3 active services and 1 planned service.\n", id="counts-by-status"),
+        pytest.param("The benchmark generates 1,000 services in total.\n", id="thousands"),
+    ],
+)
+def test_total_service_count_controls(markdown: str) -> None:
+    assert found("# Overview\n\n" + markdown) == []
+
+
+def test_totals_through_the_command(tmp_path: Path) -> None:
+    docs = {
+        "index.md": "# Home\n\nAcme Platform runs 4 services in total.\n",
+        "costs.md": "# Costs\n\n- **Railway**: $20/month\n- **Domains**: $12/year per domain\n\n"
+        "**Total (phase 1)**: $95/month\n\nAcme Platform runs 20 services in total.\n",
+    }
+    result = br_ops("check", cwd=project(tmp_path, docs, manifest=costed_text()))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert [(f.file, f.line, f.rule) for f in parse_lines(result.stdout)] == [
+        ("docs/costs.md", 6, "fact/cost"),
+        ("docs/costs.md", 8, "fact/count"),
+    ]
+    assert "phase 1 total cost is '$95/month' here, manifest.yml:" in result.stdout

@@ -19,48 +19,25 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 import click
 
 from . import __version__, artefacts, health, ops
+from .cliutil import (
+    EXIT_FINDINGS,
+    EXIT_INVALID,
+    EXIT_OK,
+    load_or_exit,
+    relative,
+)
 from .drift.committed import refresh_committed
 from .dump import dump_manifest, json_schema_text
-from .errors import ManifestError, Problem
 from .fsutil import write_atomic
-from .load import MANIFEST_ENV, LoadedManifest, find_manifest, load_manifest
+from .load import MANIFEST_ENV
 from .model import EnvTier, Kind
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
     from .model import Manifest
 
 __all__ = ["main"]
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INVALID = 0, 1, 2
-
-
-def _print_problems(problems: Iterable[Problem]) -> None:
-    for problem in problems:
-        click.echo(str(problem), err=True)
-
-
-def _load(path: str | None) -> LoadedManifest:
-    """Load the manifest named by ``--manifest``/``$BR_MANIFEST``/discovery, or exit 2."""
-    target = find_manifest(path)
-    shown = path or _relative(target)
-    try:
-        loaded = load_manifest(target, shown=shown)
-    except ManifestError as exc:
-        _print_problems(exc.problems)
-        errors = sum(p.severity == "error" for p in exc.problems)
-        click.echo(f"{shown}: {errors} problem{'s' * (errors != 1)}; nothing was changed", err=True)
-        sys.exit(EXIT_INVALID)
-    _print_problems(loaded.warnings)
-    return loaded
-
-
-def _relative(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def manifest_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -116,11 +93,11 @@ def validate(manifest: str | None) -> None:
     Example:
       br-ops validate --manifest manifest.yml
     """
-    loaded = _load(manifest)
+    loaded = load_or_exit(manifest)
     m = loaded.manifest
     by_status = Counter(s.status.value for s in m.services.values())
     statuses = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
-    shown = manifest or _relative(loaded.path or Path("manifest.yml"))
+    shown = manifest or relative(loaded.path or Path("manifest.yml"))
     legacy = " (legacy format)" if loaded.legacy else ""
     counts = ", ".join(
         _count(n, what)
@@ -166,7 +143,7 @@ def migrate(path: str, output: str | None) -> None:
     Example:
       br-ops migrate infra/blackroad-manifest.yml -o manifest.yml
     """
-    loaded = _load(path)
+    loaded = load_or_exit(path)
     header = f"# Converted by 'br-ops migrate' from {path}; review before committing.\n"
     text = dump_manifest(loaded.manifest, header=header if loaded.legacy else "")
     if output:
@@ -251,7 +228,7 @@ def list_(
              [{"name", "description", "kind", "status", "phase", "target_date",
                "provider", "repo", "prod_domain"}]}}
     """
-    m = _load(manifest).manifest
+    m = load_or_exit(manifest).manifest
     if phase is not None and phase not in m.phase_by_id:
         _fail(f"no phase {phase}; phases: {', '.join(str(p) for p in m.phase_by_id)}")
     _out(as_json, ops.list_data(m, status=status, phase=phase, kind=kind), ops.format_list)
@@ -294,7 +271,7 @@ def env(manifest: str | None, service: str, tier: str | None, fmt: str, as_json:
     """
     if as_json and fmt == "dotenv":
         _fail("--json and --format dotenv do not go together; pick one")
-    m = _load(manifest).manifest
+    m = load_or_exit(manifest).manifest
     name = _service(m, service)
     if fmt == "dotenv":
         svc = m.services[name]
@@ -321,7 +298,7 @@ def repo(manifest: str | None, service: str, as_json: bool) -> None:
            "framework", "runtime", "web_url", "https_url", "ssh_url"}
            (repository fields are null when the manifest names no repository)
     """
-    m = _load(manifest).manifest
+    m = load_or_exit(manifest).manifest
     _out(as_json, ops.repo_data(m, _service(m, service)), ops.format_repo)
 
 
@@ -351,7 +328,7 @@ def open_(
     JSON: {"service", "env", "url", "urls": {"prod", "staging", "dev"},
            "dashboard", "dashboard_source", "opened"}
     """
-    m = _load(manifest).manifest
+    m = load_or_exit(manifest).manifest
     data = ops.open_data(m, _service(m, service), env)
     target = data["dashboard"] if dashboard else data["url"]
     if browser and target:
@@ -420,7 +397,7 @@ def status(manifest: str | None, live: bool, timeout: float, as_json: bool) -> N
            PHASE = {"id", "name", "status", "target"} or null; money is a string
            in cents precision ("28.33")
     """
-    m = _load(manifest).manifest
+    m = load_or_exit(manifest).manifest
     data = ops.status_data(m)
     report = None
     if live:
@@ -520,7 +497,7 @@ def health_(
            "summary": {"endpoints", "ok", "failed", "skipped"}}
            error_kind: dns, tls, refused, timeout, closed, connection, http, status
     """
-    m = _load(manifest).manifest
+    m = load_or_exit(manifest).manifest
     names = [_service(m, s) for s in services]
     plan = health.plan_checks(m, names, env=env, base_url=base_url)
     report = health.run_checks(plan, timeout=timeout, retries=retries, concurrency=concurrency)
@@ -561,9 +538,9 @@ def render(manifest: str | None, check: bool, write: bool, out: str | None, as_j
     """
     if check and write:
         _fail("--check and --write do not go together; pick one")
-    loaded = _load(manifest)
+    loaded = load_or_exit(manifest)
     folder = Path(out) if out else (loaded.path or Path("manifest.yml")).parent / "deploy"
-    label = out.rstrip("/") if out else _relative(folder)
+    label = out.rstrip("/") if out else relative(folder)
     fix = artefacts.RENDER_FIX + "".join(
         f" {flag} {shlex.quote(value)}"
         for flag, value in (("--manifest", manifest), ("--out", out))

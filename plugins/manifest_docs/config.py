@@ -41,7 +41,8 @@ class ManifestDocsConfig(Config):
     """Where the section goes among the top-level navigation items (``-1``: last)."""
 
     group_size = opt.Type(int, default=30)
-    """Most service pages in one navigation group; larger groups are split."""
+    """Most entries in one navigation group: a larger group is split into ranges
+    (``svc-00 – svc-29``), nested so that no level holds more (at least 2)."""
 
     drift = DriftChoice(("error", "warn", "off"), default="warn")
     """What the drift gate does with findings: ``warn`` logs each as a warning (so

@@ -22,7 +22,7 @@ from .escape import Markup, code, doc, link, md
 from .schema_doc import schema_docs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
     from pathlib import Path
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "GeneratedPage",
     "PageSet",
     "make_environment",
+    "nest_groups",
     "render_site",
 ]
 
@@ -146,8 +147,23 @@ def yes_no(flag: bool | None) -> str:
     return "—" if flag is None else ("yes" if flag else "no")
 
 
-def _chunks(names: list[str], size: int) -> list[list[str]]:
-    return [names[i : i + size] for i in range(0, len(names), size)] or [[]]
+def nest_groups(names: list[str], size: int) -> Iterator[tuple[tuple[str, ...], list[str]]]:
+    """Sorted ``names`` in groups of at most ``size``, as (section path, members).
+
+    Groups are titled ``first – last``, and nested so that no level of the navigation
+    has more than ``size`` entries: a page's navigation (what every page renders with
+    ``navigation.prune``) then grows with the logarithm of the number of services.
+    """
+    if len(names) <= size:
+        yield (), names
+        return
+    span = size
+    while -(-len(names) // span) > size:
+        span *= size
+    for i in range(0, len(names), span):
+        part = names[i : i + span]
+        for sub, members in nest_groups(part, size):
+            yield (f"{part[0]} – {part[-1]}", *sub), members
 
 
 def _nav_groups(manifest: Manifest, size: int = GROUP_SIZE) -> dict[str, tuple[str, ...]]:
@@ -160,13 +176,9 @@ def _nav_groups(manifest: Manifest, size: int = GROUP_SIZE) -> dict[str, tuple[s
             names = sorted(n for n in members if manifest.services[n].phase == phase)
             label = status.value.capitalize()
             path: tuple[str, ...] = (label, f"Phase {phase}") if len(phases) > 1 else (label,)
-            chunks = _chunks(names, max(1, size))
-            for chunk in chunks:
-                sub = path
-                if len(chunks) > 1:
-                    sub = (*path, f"{chunk[0]} – {chunk[-1]}")
+            for sub, chunk in nest_groups(names, max(2, size)):
                 for name in chunk:
-                    groups[name] = sub
+                    groups[name] = (*path, *sub)
     return groups
 
 

@@ -160,3 +160,24 @@ def test_units_and_suppressions_stay_inside_the_document(text: str) -> None:
     for s in suppressions:
         assert 1 <= s.line <= n_lines
         assert s.first <= s.last + 1
+
+
+_WORD = st.text(alphabet="abc-.", min_size=1, max_size=5).filter(lambda w: w[0].isalpha())
+
+
+@given(
+    st.lists(_WORD, min_size=1, max_size=12, unique=True), st.text(alphabet="abcAB-. ", max_size=60)
+)
+def test_trie_pattern_matches_exactly_what_the_plain_alternation_matches(
+    words: list[str], text: str
+) -> None:
+    import re
+
+    from manifest_docs.drift.expect import trie_alternation
+
+    def compiled(body: str) -> re.Pattern[str]:
+        return re.compile(rf"(?<![\w.-])({body})(?![\w-])", re.IGNORECASE)
+
+    plain = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    found = [(m.start(), m.group(1)) for m in compiled(trie_alternation(words)).finditer(text)]
+    assert found == [(m.start(), m.group(1)) for m in compiled(plain).finditer(text)]

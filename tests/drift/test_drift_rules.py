@@ -495,3 +495,23 @@ def test_findings_are_plain_data() -> None:
         "error",
         "",
     )
+
+
+def test_the_name_pattern_finds_the_longest_name_like_a_plain_alternation() -> None:
+    import re
+
+    from manifest_docs.drift.expect import trie_alternation
+
+    words = ["redis", "redis-cache", "red", "postgres", "postgresql", "pg", "api", "api.v2"]
+    trie = re.compile(rf"(?<![\w.-])({trie_alternation(words)})(?![\w-])", re.IGNORECASE)
+    plain = re.compile(
+        r"(?<![\w.-])("
+        + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        + r")(?![\w-])",
+        re.IGNORECASE,
+    )
+    text = "Redis-cache, red, redis; PostgreSQL or postgres (pg) via api.v2 and API, not apiary."
+    assert [m.group(1) for m in trie.finditer(text)] == [m.group(1) for m in plain.finditer(text)]
+    assert [m.group(1) for m in trie.finditer(text)] == [
+        "Redis-cache", "red", "redis", "PostgreSQL", "postgres", "pg", "api.v2", "API"
+    ]  # fmt: skip

@@ -20,12 +20,12 @@ from ..costs import Totals, cost_lines, money, phase_costs
 from ..errors import Loc, format_loc
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from ..model import Manifest, SslMode
     from ..yamlsafe import SourceMap
 
-__all__ = ["CostClaim", "Expectation", "FactIndex", "Subject", "build_index"]
+__all__ = ["CostClaim", "Expectation", "FactIndex", "Subject", "build_index", "trie_alternation"]
 
 CostClaim = tuple[tuple[Decimal, str, bool, int], ...]
 """Amounts stated as a cost total: (amount, ``month``/``year``, approximate?, decimals)."""
@@ -117,6 +117,32 @@ def _norm_cmd(text: str) -> str:
 
 def _explicit(model: Any, name: str) -> bool:
     return model is not None and name in getattr(model, "model_fields_set", set())
+
+
+def trie_alternation(words: Iterable[str]) -> str:
+    """A regex matching any of ``words`` (longest first), shaped as a prefix tree.
+
+    A plain ``a|b|c…`` alternation of every service name and alias is tried name by
+    name at each position of the text: with thousands of services that made the drift
+    check quadratic. Sharing prefixes, the engine follows one branch per character.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word ends here; a longer one is tried first
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)
 
 
 def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
@@ -349,13 +375,9 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
     for subj in subjects:
         for nm in subj.names:
             by_name.setdefault(nm.lower(), []).append(subj)
-    words = sorted(by_name, key=len, reverse=True)
     pattern = (
-        re.compile(
-            r"(?<![\w.-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])",
-            re.IGNORECASE,
-        )
-        if words
+        re.compile(r"(?<![\w.-])(" + trie_alternation(by_name) + r")(?![\w-])", re.IGNORECASE)
+        if by_name
         else re.compile(r"(?!x)x")
     )
     org = manifest.organization.name.strip()

@@ -38,7 +38,7 @@ from generate import write_project
 from manifest_docs.drift import check_docs
 from manifest_docs.fsutil import write_atomic
 from manifest_docs.load import load_manifest
-from manifest_docs.render.pages import render_site
+from manifest_docs.render.pages import nest_groups, render_site
 
 THEME = {"name": "material", "font": False, "features": ["navigation.prune", "navigation.sections"]}
 EXTENSIONS = [
@@ -75,9 +75,24 @@ def _nav_tree(pages: list[tuple[tuple[str, ...], str, str]]) -> list[object]:
 
 
 def _notes_nav(folder: Path, size: int = 30) -> list[object]:
-    """Hand-written notes in sections of ``size``, as a real project would group them."""
+    """Hand-written notes in nested sections of at most ``size`` entries per level.
+
+    Grouped the way the plugin groups service pages, as a large project would group
+    its own pages: a flat list of N/30 sections would put an O(N) navigation on
+    every page of both builds.
+    """
     names = [f"notes/{p.name}" for p in sorted(folder.glob("*.md"))]
-    return [{f"Notes {i // size + 1}": names[i : i + size]} for i in range(0, len(names), size)]
+    tree: list[object] = []
+    for path, members in nest_groups(names, size):
+        level = tree
+        for title in (t.replace("notes/", "").replace(".md", "") for t in path):
+            found = next((d for d in level if isinstance(d, dict) and title in d), None)
+            if found is None:
+                found = {title: []}
+                level.append(found)
+            level = found[title]
+        level.extend(members)
+    return tree
 
 
 def _projects(root: Path, n: int) -> tuple[Path, Path]:

@@ -106,6 +106,8 @@ def make_environment(overrides: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=True,
+        # One environment renders one build: never stat the templates again per page.
+        auto_reload=False,
     )
     env.globals.update(
         badge=badge,

@@ -56,6 +56,8 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
         self.macro_errors: list[tuple[int | None, str]] = []
         self.line_offset = 0
         self.narratives: dict[str, tuple[int, int]] = {}
+        self.jinja_markers: tuple[str, ...] = ("{{", "{%", "{#")
+        """What starts a Jinja tag (pages without one skip the macros pass)."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Remember whether we are serving (then a broken manifest must not stop the server)."""
@@ -86,6 +88,7 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
             self.facts = Facts(self.loaded.manifest, report=self._report)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
+        self.jinja_markers = _jinja_markers(config)
         return config
 
     def _report(self, message: str) -> None:
@@ -213,6 +216,11 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
         raw = page.file.content_string
         found = raw.find(markdown[:200]) if markdown else -1
         self.line_offset = raw[:found].count("\n") if found > 0 else 0
+        if "render_macros" not in page.meta and not any(
+            marker in markdown or marker in str(page.meta) for marker in self.jinja_markers
+        ):
+            # Nothing for the macros to expand: spare the page a Jinja parse and render.
+            page.meta["render_macros"] = False
         if page.meta.get("manifest_docs") == "generated":
             page.meta["manifest_source"] = self.config.manifest
         return None
@@ -252,6 +260,16 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
         if self.overrides is not None:
             server.watch(str(self.overrides))
         return server
+
+
+def _jinja_markers(config: MkDocsConfig) -> tuple[str, ...]:
+    """What starts a Jinja tag for mkdocs-macros (its ``j2_*_start_string`` options)."""
+    macros = config.plugins.get("macros")
+    options = getattr(macros, "config", {}) or {}
+    return tuple(
+        options.get(f"j2_{kind}_start_string") or default
+        for kind, default in (("variable", "{{"), ("block", "{%"), ("comment", "{#"))
+    )
 
 
 def _rel(path: Path, root: Path) -> str:

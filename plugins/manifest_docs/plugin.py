@@ -122,8 +122,6 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
                 files.remove(existing)
             if narrative is not None:
                 body, skipped = _strip_front_matter(narrative)
-                # Generated text never holds macro syntax (it is escaped); the narrative may.
-                content = content.replace("render_macros: false\n", "", 1)
                 content = content.rstrip("\n") + "\n\n"
                 self.narratives[page.src_uri] = (content.count("\n") + 1, skipped)
                 content += body
@@ -216,11 +214,12 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
         raw = page.file.content_string
         found = raw.find(markdown[:200]) if markdown else -1
         self.line_offset = raw[:found].count("\n") if found > 0 else 0
-        if "render_macros" not in page.meta and not any(
-            marker in markdown or marker in str(page.meta) for marker in self.jinja_markers
-        ):
-            # Nothing for the macros to expand: spare the page a Jinja parse and render.
-            page.meta["render_macros"] = False
+        if "render_macros" not in page.meta:
+            # Nothing for the macros to expand (generated pages never have any: their
+            # text is escaped): spare the page a Jinja parse and render.
+            meta = str(page.meta)
+            if not any(m in markdown or m in meta for m in self.jinja_markers):
+                page.meta["render_macros"] = False
         if page.meta.get("manifest_docs") == "generated":
             page.meta["manifest_source"] = self.config.manifest
         return None

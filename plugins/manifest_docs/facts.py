@@ -14,6 +14,7 @@ import sys
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import jinja2
 from pydantic import BaseModel
 
 from .costs import money, phase_costs
@@ -23,7 +24,10 @@ from .model import Manifest, Status
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-__all__ = ["Fact", "FactError", "Facts", "Unavailable", "inline", "template_line"]
+__all__ = ["UNAVAILABLE", "Fact", "FactError", "Facts", "Unavailable", "inline", "template_line"]
+
+UNAVAILABLE = "⚠ manifest.yml has errors"
+"""What a fact prints while the manifest cannot be read."""
 
 _INLINE = str.maketrans(
     {
@@ -191,74 +195,38 @@ class Fact:
         return " ".join(text.splitlines())
 
 
-class Unavailable:
-    """What every macro returns while the manifest is broken (only under ``mkdocs serve``).
+class Unavailable(jinja2.ChainableUndefined):
+    """What macros and undefined names give while the manifest is broken (``mkdocs serve``).
 
-    Pages go on rendering around it: any attribute, index or call gives the placeholder
-    again, it iterates as empty, has length 0, is falsy, equals nothing and prints
-    :attr:`text`. So ``{% for p in fact('phases') if p.status == 'current' %}`` or
-    ``{{ service('redis').resources.memory }}`` render the warning instead of failing.
+    Pages go on rendering around it: any attribute, index, call or arithmetic gives the
+    placeholder again, it iterates as empty, is falsy, equals nothing and prints
+    :data:`UNAVAILABLE`. So ``{% for p in fact('phases') if p.status == 'current' %}``,
+    ``{{ service('redis').resources.memory }}`` and a variable a loop never set (with
+    ``on_undefined: strict``) all render the warning instead of failing.
     """
 
-    __slots__ = ("text",)
+    __slots__ = ()
 
-    def __init__(self, text: str = "⚠ manifest.yml has errors") -> None:
-        self.text = text
-        """What the placeholder prints."""
+    def __str__(self) -> str:
+        return inline(UNAVAILABLE)
 
-    def __getattr__(self, name: str) -> Unavailable:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return self
-
-    def __getitem__(self, key: object) -> Unavailable:
-        return self
-
-    def __call__(self, *args: object, **kwargs: object) -> Unavailable:
+    # Jinja's Undefined types these as raising (-> Never); here they return the placeholder.
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """The placeholder again: ``{{ service('x').items() }}`` keeps rendering."""
         return self
 
-    def __iter__(self) -> Iterator[Any]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
-
-    def __contains__(self, item: object) -> bool:
-        return False
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __eq__(self, other: object) -> bool:
-        return False
-
-    def __ne__(self, other: object) -> bool:
-        return True
-
-    def __lt__(self, other: object) -> bool:
-        return False
-
-    __le__ = __gt__ = __ge__ = __lt__
-
-    def __hash__(self) -> int:
-        return hash(self.text)
-
-    def _same(self, *other: object) -> Unavailable:
+    def _same(self, *args: Any, **kwargs: Any) -> Any:
         return self
 
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _same
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __pow__ = __rpow__ = _same
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _same
-    __neg__ = __pos__ = __abs__ = __round__ = _same
+    __lt__ = __le__ = __gt__ = __ge__ = __neg__ = __pos__ = _same
 
-    def __str__(self) -> str:
-        return inline(self.text)
+    def __int__(self, *args: Any, **kwargs: Any) -> Any:  # ``| int`` gives 0
+        return 0
 
-    def __html__(self) -> str:
-        return str(self)
-
-    def __repr__(self) -> str:
-        return f"Unavailable({self.text!r})"
+    def __float__(self, *args: Any, **kwargs: Any) -> Any:
+        return 0.0
 
 
 class Facts:

@@ -11,15 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import jinja2
-
 from .codecontext import CODE_FILTER, VERBATIM_FILTER, protect_code
 from .facts import Fact, Facts, Unavailable, inline
 
 __all__ = ["define_env", "on_pre_page_macros"]
-
-_UNAVAILABLE = Unavailable()
-"""Returned by every macro while the manifest is broken (``mkdocs serve`` only)."""
 
 
 def _facts(env: Any) -> Facts | None:
@@ -34,7 +29,7 @@ def define_env(env: Any) -> None:
         def macro(*args: Any, _name: str = name, **kwargs: Any) -> Any:
             facts = _facts(env)
             if facts is None:
-                return _UNAVAILABLE
+                return Unavailable()
             return facts.functions()[_name](*args, **kwargs)
 
         macro.__name__ = name
@@ -59,36 +54,6 @@ def define_env(env: Any) -> None:
     env.filter(verbatim, VERBATIM_FILTER)
 
 
-class _Broken(jinja2.ChainableUndefined):
-    """An undefined name while the manifest is broken: chains and prints the warning.
-
-    Pages collect facts into variables (``{% set wf.tests = w %}`` in a loop over
-    ``fact('ci_cd.workflows')``); with every macro returning :class:`Unavailable` such
-    a variable is never set, and ``on_undefined: strict`` would stop the page.
-    """
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        return str(_UNAVAILABLE)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self
-
-    def _same(self, *other: Any) -> Any:
-        return self
-
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _same
-    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _same
-    __lt__ = __le__ = __gt__ = __ge__ = __neg__ = __pos__ = __pow__ = __rpow__ = _same
-
-    def __int__(self, *args: Any, **kwargs: Any) -> Any:  # ``| int`` gives 0
-        return 0
-
-    def __float__(self, *args: Any, **kwargs: Any) -> Any:
-        return 0.0
-
-
 def on_pre_page_macros(env: Any) -> None:
     """Before a page's macros expand: facts inside code render as written.
 
@@ -97,5 +62,5 @@ def on_pre_page_macros(env: Any) -> None:
     Jinja environment, with the configured ``on_undefined``, on every rebuild.
     """
     if _facts(env) is None:
-        env.env.undefined = _Broken
+        env.env.undefined = Unavailable
     env.markdown = protect_code(env.markdown)

@@ -87,3 +87,12 @@ def test_lines_never_move(source: str) -> None:
 @given(st.text(max_size=200).filter(lambda s: "{{" not in s))
 def test_text_without_macros_is_unchanged(source: str) -> None:
     assert protect_code(source) == source
+
+
+def test_the_filters_escape_for_code_elements_and_keep_fences_plain() -> None:
+    from manifest_docs.facts import Fact, code_span, code_text, plain_text
+
+    fact = Fact("a*b <c>\nd", "services.x.description")
+    assert code_text(fact) == code_text("a*b <c>\nd") == "a&#42;b &lt;c&gt; d"
+    assert code_span(fact) == fact.code == "<code>a&#42;b &lt;c&gt; d</code>"
+    assert plain_text(fact) == plain_text("a*b <c>\nd") == "a*b <c> d"

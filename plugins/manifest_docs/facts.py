@@ -24,7 +24,18 @@ from .model import Manifest, Status
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-__all__ = ["UNAVAILABLE", "Fact", "FactError", "Facts", "Unavailable", "inline", "template_line"]
+__all__ = [
+    "UNAVAILABLE",
+    "Fact",
+    "FactError",
+    "Facts",
+    "Unavailable",
+    "code_span",
+    "code_text",
+    "inline",
+    "plain_text",
+    "template_line",
+]
 
 UNAVAILABLE = "⚠ manifest.yml has errors"
 """What a fact prints while the manifest cannot be read."""
@@ -102,7 +113,7 @@ class Fact:
     @property
     def code(self) -> str:
         """The value as inline code (``<code>…</code>``), safe for any characters."""
-        return f"<code>{self}</code>"
+        return code_span(self)
 
     def _child(self, value: Any, name: str) -> Fact:
         return Fact(value, _join(self._path, name), self._report)
@@ -254,6 +265,7 @@ class Facts:
         self.report = report
         self.page_uri = "index.md"
         """Source path of the page being rendered (for relative links)."""
+        self._functions: dict[str, Callable[..., Any]] | None = None
 
     def _fail(self, message: str) -> None:
         if self.report is None:
@@ -428,8 +440,10 @@ class Facts:
         return self._fact(None, "phases.current")
 
     def functions(self) -> dict[str, Callable[..., Any]]:
-        """The macros, by the names pages use."""
-        return {name: _unwrapping(getattr(self, name)) for name in self.MACROS}
+        """The macros, by the names pages use (built once, then reused by every call)."""
+        if self._functions is None:
+            self._functions = {name: _unwrapping(getattr(self, name)) for name in self.MACROS}
+        return self._functions
 
 
 def _unwrapping(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -442,6 +456,21 @@ def _unwrapping(func: Callable[..., Any]) -> Callable[..., Any]:
         return func(*args, **kwargs)
 
     return call
+
+
+def code_span(value: Any) -> str:
+    """A value as inline code, whatever characters it holds (the ``code`` filter)."""
+    return f"<code>{code_text(value)}</code>"
+
+
+def code_text(value: Any) -> str:
+    """A value as the text of a ``<code>`` element (entities are decoded there)."""
+    return str(value) if isinstance(value, Fact) else inline(str(value))
+
+
+def plain_text(value: Any) -> str:
+    """A value as unescaped text on one line, for fenced code (the ``verbatim`` filter)."""
+    return value.plain if isinstance(value, Fact) else " ".join(str(value).splitlines())
 
 
 def template_line() -> int | None:

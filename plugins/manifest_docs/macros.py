@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .codecontext import CODE_FILTER, VERBATIM_FILTER, protect_code
-from .facts import Fact, Facts, Unavailable, inline
+from .facts import Facts, Unavailable, code_span, code_text, plain_text
 
 __all__ = ["define_env", "on_pre_page_macros"]
 
@@ -36,22 +36,9 @@ def define_env(env: Any) -> None:
         macro.__doc__ = getattr(Facts, name).__doc__
         env.macro(macro, name)
 
-    def code(value: Any) -> str:
-        """Render a fact as inline code, whatever characters it holds (``{{ x | code }}``)."""
-        return value.code if isinstance(value, Fact) else f"<code>{inline(str(value))}</code>"
-
-    env.filter(code, "code")
-
-    def code_text(value: Any) -> str:
-        """A fact written inside a code span (see :mod:`manifest_docs.codecontext`)."""
-        return str(value) if isinstance(value, Fact) else inline(str(value))
-
-    def verbatim(value: Any) -> str:
-        """A fact inside a fenced code block: the plain value (``{{ x | verbatim }}``)."""
-        return value.plain if isinstance(value, Fact) else " ".join(str(value).splitlines())
-
+    env.filter(code_span, "code")
     env.filter(code_text, CODE_FILTER)
-    env.filter(verbatim, VERBATIM_FILTER)
+    env.filter(plain_text, VERBATIM_FILTER)
 
 
 def on_pre_page_macros(env: Any) -> None:

@@ -12,7 +12,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner
@@ -298,11 +298,10 @@ def test_server_answering_500(manifest_file: Path, serve: Callable[..., Server])
     assert "2 endpoints: 0 ok, 2 failed" in out
 
 
-def test_server_that_never_answers_times_out(
-    manifest_file: Path, serve: Callable[..., Server]
-) -> None:
-    server = serve(_hang)
-    timeout, retries = 0.5, 1
+def _all_timed_out(
+    manifest_file: Path, server: Server, timeout: float, retries: int
+) -> list[dict[str, Any]]:
+    """Run health with ``--json`` against ``server``; every endpoint must time out in time."""
     code, out, _, elapsed = run_health(
         manifest_file,
         "api",
@@ -315,15 +314,24 @@ def test_server_that_never_answers_times_out(
         "--json",
     )
     assert code == 1
-    # Both endpoints run in parallel: 0.5 + 0.25 (backoff) + 0.5 = 1.25 s, plus slack.
     assert elapsed < health.total_budget(timeout, retries) + 1.5
-    assert server.requests == 4
-    for result in json.loads(out)["results"]:
+    results: list[dict[str, Any]] = json.loads(out)["results"]
+    for result in results:
         assert result["error_kind"] == "timeout"
-        assert result["error"] == "timed out after 0.5 s waiting for the answer"
+        assert result["error"] == f"timed out after {timeout} s waiting for the answer"
         assert result["status"] is None
-        assert result["latency_ms"] is None
-        assert result["attempts"] == 2
+        assert result["attempts"] == retries + 1
+    return results
+
+
+def test_server_that_never_answers_times_out(
+    manifest_file: Path, serve: Callable[..., Server]
+) -> None:
+    server = serve(_hang)
+    # Both endpoints run in parallel: 0.5 + 0.25 (backoff) + 0.5 = 1.25 s, plus slack.
+    results = _all_timed_out(manifest_file, server, 0.5, 1)
+    assert server.requests == 4
+    assert [r["latency_ms"] for r in results] == [None, None]
 
 
 def test_trickling_headers_are_bounded_as_a_whole(
@@ -331,31 +339,13 @@ def test_trickling_headers_are_bounded_as_a_whole(
 ) -> None:
     # One byte every 0.2 s: a per-read socket timeout of 1 s never fires.
     server = serve(_trickle_headers)
-    timeout, retries = 1.0, 1
-    code, out, _, elapsed = run_health(
-        manifest_file,
-        "api",
-        "--base-url",
-        server.url,
-        "--timeout",
-        "1",
-        "--retries",
-        str(retries),
-        "--json",
-    )
-    assert code == 1
-    assert elapsed < health.total_budget(timeout, retries) + 1.5
-    for result in json.loads(out)["results"]:
-        assert result["error_kind"] == "timeout"
-        assert result["error"] == "timed out after 1.0 s waiting for the answer"
-        assert result["status"] is None
-        assert result["attempts"] == 2
+    _all_timed_out(manifest_file, server, 1.0, 1)
     # The abandoned requests were stopped (their sockets shut down), not left reading.
     stop = time.monotonic() + 2
     while server.hung_up < server.requests and time.monotonic() < stop:
         time.sleep(0.05)
     assert (server.hung_up, server.requests) == (4, 4)
-    code, out, _, _ = run_health(
+    _, out, _, _ = run_health(
         manifest_file, "api", "--base-url", server.url, "--timeout", "0.5", "--retries", "0"
     )
     assert "FAIL  GET  /health    —        —  timed out after 0.5 s waiting for the answer" in out

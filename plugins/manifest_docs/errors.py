@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-__all__ = ["Loc", "ManifestError", "Problem", "did_you_mean", "format_loc"]
+__all__ = [
+    "DocsError",
+    "Loc",
+    "LocatedError",
+    "ManifestError",
+    "Problem",
+    "did_you_mean",
+    "format_loc",
+]
 
 Loc = tuple[str | int, ...]
 """A path into the manifest: ``("services", "redis", "resources", "memory")``."""
@@ -62,8 +70,8 @@ class Problem:
         return f"{where}: {prefix}{path}{self.message}"
 
 
-class ManifestError(Exception):
-    """The manifest could not be loaded; ``problems`` lists every reason, in file order."""
+class LocatedError(Exception):
+    """Input that could not be used; ``problems`` lists every reason, in file order."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems: list[Problem] = sorted(problems)
@@ -71,3 +79,11 @@ class ManifestError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+class ManifestError(LocatedError):
+    """The manifest could not be loaded; ``problems`` lists every reason, in file order."""
+
+
+class DocsError(LocatedError):
+    """Markdown under the docs folder could not be read; ``problems`` says which and why."""

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from ..errors import Problem
+from ..errors import DocsError, Problem
 from .findings import Finding, format_finding
 from .rules import RULES, check_freshness, check_sources
 
@@ -21,14 +21,6 @@ if TYPE_CHECKING:
     from ..load import LoadedManifest
 
 __all__ = ["RULES", "DocsError", "Finding", "check_docs", "check_freshness", "format_finding"]
-
-
-class DocsError(Exception):
-    """Markdown under the docs folder could not be read; ``problems`` says which and why."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def check_docs(

@@ -394,7 +394,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         + "".join(f"|(?<![\\w-])({re.escape(n)})(?![\\w-])" for n in phase_names if n.strip())
     )
     capitals = {w.strip(",.()&'") for n in (org, *phase_names) for w in n.split()}
-    current = next((p.id for p in manifest.phases if p.status.value == "current"), None)
+    current = manifest.current_phase.id if manifest.current_phase is not None else None
     return FactIndex(
         subjects,
         pattern,

@@ -96,3 +96,11 @@ def test_the_filters_escape_for_code_elements_and_keep_fences_plain() -> None:
     assert code_text(fact) == code_text("a*b <c>\nd") == "a&#42;b &lt;c&gt; d"
     assert code_span(fact) == fact.code == "<code>a&#42;b &lt;c&gt; d</code>"
     assert plain_text(fact) == plain_text("a*b <c>\nd") == "a*b <c> d"
+
+
+def test_a_backslash_in_a_fact_is_shown_not_taken_as_a_markdown_escape() -> None:
+    from manifest_docs.facts import inline
+
+    # Markdown would read "\(" as an escaped "(" and drop the backslash.
+    assert inline(r"C:\(x)") == "C:&#92;(x)"
+    assert protect_code(r"`C:\(x) {{ x }}`") == r"<code>C:&#92;(x) {{ (x) | md_code_text }}</code>"

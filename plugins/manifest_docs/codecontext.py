@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from .facts import inline
+
 __all__ = ["CODE_FILTER", "VERBATIM_FILTER", "protect_code"]
 
 CODE_FILTER = "md_code_text"
@@ -31,10 +33,6 @@ _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _EXPR = re.compile(r"\{\{(-?)(.*?)(-?)\}\}", re.DOTALL)
 _TICKS = re.compile(r"`+")
-_LITERAL = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "&#42;", "_": "&#95;", "[": "&#91;",
-     "]": "&#93;", "|": "&#124;", "\\": "&#92;"}
-)  # fmt: skip
 
 
 def _wrap(expr: re.Match[str], name: str) -> str:
@@ -48,10 +46,10 @@ def _literal(text: str) -> str:
     """Text from a code span, escaped for inline HTML code (Jinja statements kept)."""
     out, pos = [], 0
     for stmt in re.finditer(r"\{%.*?%\}", text):
-        out.append(text[pos : stmt.start()].translate(_LITERAL))
+        out.append(inline(text[pos : stmt.start()]))
         out.append(stmt.group(0))
         pos = stmt.end()
-    out.append(text[pos:].translate(_LITERAL))
+    out.append(inline(text[pos:]))
     return "".join(out)
 
 

@@ -12,7 +12,6 @@ import os
 import shlex
 import sys
 import webbrowser
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
@@ -94,26 +93,8 @@ def validate(manifest: str | None) -> None:
       br-ops validate --manifest manifest.yml
     """
     loaded = load_or_exit(manifest)
-    m = loaded.manifest
-    by_status = Counter(s.status.value for s in m.services.values())
-    statuses = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
     shown = manifest or relative(loaded.path or Path("manifest.yml"))
-    legacy = " (legacy format)" if loaded.legacy else ""
-    counts = ", ".join(
-        _count(n, what)
-        for n, what in (
-            (len(m.domains), "domain"),
-            (len(m.costs), "cost line"),
-            (len(m.phases), "phase"),
-        )
-    )
-    click.echo(
-        f"{shown}: valid{legacy} — {_count(len(m.services), 'service')} ({statuses}), {counts}"
-    )
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+    click.echo(ops.validate_summary(loaded.manifest, shown, legacy=loaded.legacy))
 
 
 @main.command()

@@ -38,6 +38,7 @@ __all__ = [
     "repo_data",
     "resolve_service",
     "status_data",
+    "validate_summary",
 ]
 
 Style = Callable[[str, str], str]
@@ -82,6 +83,21 @@ def resolve_service(manifest: Manifest, name: str) -> str:
             hint = f" (did you mean {manifest.aliases[guess.lower()]!r}?)"
     listing = ", ".join(sorted(manifest.services)) or "none"
     raise UnknownServiceError(f"unknown service {name!r}{hint}\nservices: {listing}")
+
+
+def validate_summary(manifest: Manifest, shown: str, *, legacy: bool = False) -> str:
+    """``br-ops validate``'s line: ``manifest.yml: valid — 13 services (4 active, …), …``."""
+    by_status = Counter(s.status.value for s in manifest.services.values())
+    statuses = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
+    counts = [
+        (len(manifest.services), "service"),
+        (len(manifest.domains), "domain"),
+        (len(manifest.costs), "cost line"),
+        (len(manifest.phases), "phase"),
+    ]
+    services, *rest = (f"{n} {what}{'s' * (n != 1)}" for n, what in counts)
+    kind = " (legacy format)" if legacy else ""
+    return f"{shown}: valid{kind} — {services} ({statuses}), {', '.join(rest)}"
 
 
 def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:

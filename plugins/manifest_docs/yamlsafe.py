@@ -308,15 +308,11 @@ class _EventBuilder:
                 value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
             except Exception:  # any constructor failure is a bad value, never a crash
                 hint = (
-                    f"as !!{tag.rsplit(':', 1)[-1]}; fix the value or drop the tag"
+                    f" as !!{tag.rsplit(':', 1)[-1]}; fix the value or drop the tag"
                     if event.tag is not None
                     else "; quote it if it is text"
                 )
-                self.fail(
-                    event.start_mark,
-                    loc,
-                    f"cannot read value {event.value!r} {hint}".replace(" ;", ";"),
-                )
+                self.fail(event.start_mark, loc, f"cannot read value {event.value!r}{hint}")
         if event.anchor:
             self.anchors[event.anchor] = (value, 1, event.start_mark)
         self.mark = event.start_mark

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -127,6 +128,68 @@ class Server:
         self.httpd.server_close()
 
 
+class RawServer:
+    """A bare TCP server on 127.0.0.1 for answers http.server cannot send.
+
+    For each connection it reads the request's head, sends ``answer`` byte for byte and
+    closes the connection; with ``answer=None`` it closes each connection as soon as it
+    accepts it, before reading anything; with ``hold`` it keeps the connection open
+    after sending, until teardown.
+    """
+
+    def __init__(self, answer: bytes | None, *, hold: bool = False) -> None:
+        self.answer = answer
+        self.hold = hold
+        self.requests = 0  # connections accepted
+        self.release = threading.Event()
+        self.lock = threading.Lock()
+        self.sock = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.sock.settimeout(0.05)
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self) -> int:
+        return int(self.sock.getsockname()[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        while not self.release.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:  # closed at teardown
+                return
+            with self.lock:
+                self.requests += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            if self.answer is None:
+                return
+            conn.settimeout(5)
+            try:
+                head = b""
+                while b"\r\n\r\n" not in head and (data := conn.recv(4096)):
+                    head += data
+                conn.sendall(self.answer)
+                if self.hold:
+                    self.release.wait(60)
+                conn.shutdown(socket.SHUT_WR)  # all sent: the checker reads the end
+            except OSError:  # the checker stopped reading and closed its end
+                pass
+
+    def close(self) -> None:
+        self.release.set()
+        self.sock.close()
+        self.thread.join(5)
+
+
 def _answer(code: int) -> Callable[[BaseHTTPRequestHandler, Server], None]:
     def behaviour(handler: BaseHTTPRequestHandler, server: Server) -> None:
         body = b'{"status": "ok"}' if code < 300 else b"boom"
@@ -185,6 +248,20 @@ def serve() -> Iterator[Callable[[Callable[[BaseHTTPRequestHandler, Server], Non
 
     def start(behaviour: Callable[[BaseHTTPRequestHandler, Server], None]) -> Server:
         server = Server(behaviour)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
+def serve_raw() -> Iterator[Callable[..., RawServer]]:
+    servers: list[RawServer] = []
+
+    def start(answer: bytes | None, *, hold: bool = False) -> RawServer:
+        server = RawServer(answer, hold=hold)
         servers.append(server)
         return server
 
@@ -364,7 +441,9 @@ def test_trickling_body_is_part_of_the_request(
     assert get["status"] == 200  # the headers came; the body did not finish in time
     assert isinstance(get["latency_ms"], float)
     assert get["error_kind"] == "timeout"
-    assert get["error"] == "timed out after 1.0 s reading the body"
+    assert re.fullmatch(
+        r"timed out after 1\.0 s reading the body \(\d+ of 1000 bytes arrived\)", get["error"]
+    )
     assert head["ok"] is True  # a HEAD answer has no body to wait for
 
 
@@ -445,6 +524,239 @@ def test_a_retry_recovers_a_flaky_endpoint(serve: Callable[..., Server]) -> None
     assert result.ok
     assert result.attempts == 2
     assert result.status == 200
+
+
+# --------------------------------------------------------------------------- whole answers
+
+OK_HEAD = b"HTTP/1.1 200 OK\r\n"
+CHUNKED_HEAD = OK_HEAD + b"Transfer-Encoding: chunked\r\n\r\n"
+TRUNCATED = "truncated answer from {where}: "
+INVALID = "not a valid HTTP answer from {where}: "
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind", "words", "status"),
+    [
+        pytest.param(
+            None,
+            "closed",
+            "{where} closed the connection without answering",
+            None,
+            id="closed-right-after-accepting",
+        ),
+        pytest.param(
+            b"",
+            "closed",
+            "{where} closed the connection without answering",
+            None,
+            id="closed-after-reading-the-request",
+        ),
+        pytest.param(
+            b"HTTP/1.1 20",
+            "closed",
+            TRUNCATED + "the connection closed in the middle of the status line ('HTTP/1.1 20')",
+            None,
+            id="status-line-cut",
+        ),
+        pytest.param(
+            OK_HEAD,
+            "closed",
+            TRUNCATED + "the connection closed in the middle of the headers",
+            None,
+            id="closed-after-the-status-line",
+        ),
+        pytest.param(
+            OK_HEAD + b"Content-Type: application/json\r\nContent-Le",
+            "closed",
+            TRUNCATED + "the connection closed in the middle of the headers",
+            None,
+            id="header-line-cut",
+        ),
+        pytest.param(
+            OK_HEAD + b"Content-Length: 100\r\n\r\n" + b"x" * 10,
+            "closed",
+            TRUNCATED + "the connection closed after 10 of 100 body bytes",
+            200,
+            id="content-length-body-cut",
+        ),
+        pytest.param(
+            OK_HEAD + b"Content-Length: 100\r\n\r\n",
+            "closed",
+            TRUNCATED + "the connection closed after 0 of 100 body bytes",
+            200,
+            id="content-length-body-missing",
+        ),
+        pytest.param(
+            CHUNKED_HEAD + b"5\r\nhello\r\na\r\n0123",
+            "closed",
+            TRUNCATED + "the connection closed in the middle of a chunk, after 9 body bytes",
+            200,
+            id="chunk-cut",
+        ),
+        pytest.param(
+            CHUNKED_HEAD + b"5\r\nhello\r\n",
+            "closed",
+            TRUNCATED
+            + "the connection closed before the last (zero-size) chunk, after 5 body bytes",
+            200,
+            id="chunked-body-without-its-last-chunk",
+        ),
+        pytest.param(
+            CHUNKED_HEAD + b"zz\r\nhello\r\n0\r\n\r\n",
+            "http",
+            INVALID + "a chunk size is 'zz'; expected a hexadecimal number (after 0 body bytes)",
+            200,
+            id="chunk-size-not-hexadecimal",
+        ),
+        pytest.param(
+            b"HELLO\r\n\r\n",
+            "http",
+            INVALID + "the status line is 'HELLO'; expected one like 'HTTP/1.1 200 OK'",
+            None,
+            id="status-line-not-http",
+        ),
+        pytest.param(
+            b"HTTP/1.1 OK 200\r\n\r\n",
+            "http",
+            INVALID + "the status line is 'HTTP/1.1 OK 200'; expected one like 'HTTP/1.1 200 OK'",
+            None,
+            id="status-code-not-a-number",
+        ),
+        pytest.param(
+            b"HTTP/2.0 200 OK\r\n\r\n",
+            "http",
+            INVALID + "the protocol is 'HTTP/2.0'; expected HTTP/1.0 or HTTP/1.1",
+            None,
+            id="unknown-protocol",
+        ),
+        pytest.param(
+            OK_HEAD + b"X-Long: " + b"a" * 70000 + b"\r\n\r\n",
+            "http",
+            INVALID + "got more than 65536 bytes when reading header line",
+            None,
+            id="header-line-too-long",
+        ),
+    ],
+)
+def test_an_answer_that_breaks_off_or_is_not_http_fails(
+    tmp_path: Path,
+    serve_raw: Callable[..., RawServer],
+    answer: bytes | None,
+    kind: str,
+    words: str,
+    status: int | None,
+) -> None:
+    server = serve_raw(answer)
+    path = _many_endpoints(tmp_path, 1)  # one GET endpoint: a HEAD answer has no body
+    expected = words.format(where=f"127.0.0.1:{server.port}")
+    code, out, _, _ = run_health(path, "api", "--base-url", server.url, "--timeout", "2", "--json")
+    data = json.loads(out)
+    assert (code, data["ok"], data["summary"]["failed"]) == (1, False, 1)
+    (result,) = data["results"]
+    assert result["ok"] is False
+    assert result["error"] == expected
+    assert result["error_kind"] == kind
+    assert result["status"] == status
+    assert (result["latency_ms"] is None) == (status is None)
+    assert result["attempts"] == 2  # retried like any other failure
+    assert server.requests == 2
+    code, out, _, _ = run_health(path, "api", "--base-url", server.url, "--retries", "0")
+    assert code == 1
+    assert f"FAIL  GET /h0  {status or '—':>3}" in out
+    assert f"  {expected}\n" in out
+    assert "1 endpoint: 0 ok, 1 failed" in out
+
+
+def test_a_truncated_answer_fails_in_the_report_and_its_json(
+    serve_raw: Callable[..., RawServer],
+) -> None:
+    server = serve_raw(OK_HEAD + b"Content-Length: 100\r\n\r\n" + b"x" * 10)
+    target = health.Target("api", "GET", "/health", server.url + "/health", 200)
+    plan = health.HealthPlan(env="prod", base_url=server.url, targets=[target], skipped=[])
+    report = health.run_checks(plan, timeout=2, retries=1, backoff=0.01)
+    assert not report.ok
+    (result,) = report.failed
+    words = f"truncated answer from 127.0.0.1:{server.port}: the connection closed after 10 of 100"
+    assert result.error == words + " body bytes"
+    assert (result.error_kind, result.status, result.attempts) == ("closed", 200, 2)
+    data = report.to_json()
+    assert data["ok"] is False
+    assert data["summary"] == {"endpoints": 1, "ok": 0, "failed": 1, "skipped": 0}
+    assert data["results"][0]["error"] == result.error
+    assert report.summary()["failures"] == [
+        {"service": "api", "url": target.url, "error": result.error}
+    ]
+    assert "FAIL" in health.format_report(report)
+
+
+def test_a_head_answer_is_whole_without_its_body(
+    manifest_file: Path, serve_raw: Callable[..., RawServer]
+) -> None:
+    # The same bytes to GET /health and HEAD /ready: only the GET answer lacks its body.
+    server = serve_raw(OK_HEAD + b"Content-Length: 100\r\n\r\n" + b"x" * 10)
+    code, out, _, _ = run_health(
+        manifest_file, "api", "--base-url", server.url, "--retries", "0", "--json"
+    )
+    assert code == 1
+    get, head = json.loads(out)["results"]
+    assert get["error"].endswith("the connection closed after 10 of 100 body bytes")
+    assert head["ok"] is True
+
+
+def test_content_length_longer_than_what_arrives_before_the_timeout(
+    tmp_path: Path, serve_raw: Callable[..., RawServer]
+) -> None:
+    # 10 of the 100 bytes come, then nothing while the connection stays open.
+    server = serve_raw(OK_HEAD + b"Content-Length: 100\r\n\r\n" + b"x" * 10, hold=True)
+    path = _many_endpoints(tmp_path, 1)
+    code, out, _, _ = run_health(
+        path, "api", "--base-url", server.url, "--timeout", "1", "--retries", "0", "--json"
+    )
+    assert code == 1
+    (result,) = json.loads(out)["results"]
+    assert result["error_kind"] == "timeout"
+    assert result["error"] == "timed out after 1.0 s reading the body (10 of 100 bytes arrived)"
+    assert result["status"] == 200
+
+
+@pytest.mark.parametrize(
+    ("answer", "hold"),
+    [
+        pytest.param(
+            OK_HEAD + b'Content-Length: 16\r\n\r\n{"status": "ok"}', False, id="content-length"
+        ),
+        # The body is framed by its length: the checker does not wait for the close.
+        pytest.param(
+            OK_HEAD + b'Content-Length: 16\r\n\r\n{"status": "ok"}', True, id="kept-alive"
+        ),
+        pytest.param(CHUNKED_HEAD + b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", False, id="chunked"),
+        pytest.param(
+            CHUNKED_HEAD + b"5\r\nhello\r\n0\r\nX-Checksum: 1\r\n\r\n", True, id="chunked-trailer"
+        ),
+        # The last chunk came; only the blank line after it is missing (http.client allows it).
+        pytest.param(CHUNKED_HEAD + b"5\r\nhello\r\n0\r\n", False, id="chunked-no-final-line"),
+        pytest.param(b"HTTP/1.0 200 OK\r\n\r\nhello", False, id="bounded-by-the-close"),
+        pytest.param(OK_HEAD + b"Content-Length: 0\r\n\r\n", False, id="empty-body"),
+        # Longer than the read limit and still arriving: reading stops there, healthy.
+        pytest.param(
+            OK_HEAD + b"Content-Length: 10000000\r\n\r\n" + b"x" * (3 * 64 * 1024),
+            True,
+            id="huge-body",
+        ),
+    ],
+)
+def test_a_whole_answer_is_healthy(
+    manifest_file: Path, serve_raw: Callable[..., RawServer], answer: bytes, hold: bool
+) -> None:
+    server = serve_raw(answer, hold=hold)
+    code, out, _, _ = run_health(
+        manifest_file, "api", "--base-url", server.url, "--timeout", "2", "--json"
+    )
+    data = json.loads(out)
+    assert [r["error"] for r in data["results"]] == [None, None]
+    assert (code, data["ok"], data["summary"]["ok"]) == (0, True, 2)
+    assert [r["status"] for r in data["results"]] == [200, 200]
+    assert server.requests == 2  # one attempt each
 
 
 # --------------------------------------------------------------------------- what is probed

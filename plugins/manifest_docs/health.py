@@ -13,12 +13,22 @@ backoff. The whole run has one limit, :func:`total_budget`: ``timeout × (retrie
 plus the backoff, however many endpoints there are; endpoints still waiting for a slot
 when it runs out are reported as not checked. Failures are described in words: DNS
 failure, TLS error, connection refused, timeout, closed connection, unexpected status.
+
+An answer is healthy only when it arrived whole: the status line, every header up to
+the blank line that ends them, and the body as its ``Content-Length`` or chunked
+framing says (a body bounded by the connection's close is read until the close).
+http.client takes a connection that closes early for the end of the headers or of a
+body read in parts; :class:`_Response` tells the two apart, so an answer that breaks
+off is a failure ("the connection closed after 10 of 100 body bytes"), retried like
+the others. Only the first :data:`_BODY_LIMIT` bytes of a body are read: a longer one
+that is intact up to there counts as healthy.
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.client
+import io
 import math
 import re
 import socket
@@ -324,6 +334,14 @@ def _seconds(value: float) -> str:
     return text + "0" if text.endswith(".") else text
 
 
+def _quote(text: str | bytes, limit: int = 60) -> str:
+    """``'HTTP/1.1 20'``: a line of an answer for a message, stripped and shortened."""
+    if isinstance(text, bytes):
+        text = text.decode("iso-8859-1")
+    text = text.strip()
+    return repr(text[:limit] + "…" if len(text) > limit else text)
+
+
 def _describe(exc: BaseException, host: str, port: int, timed_out: str) -> tuple[str, str]:
     """``(kind, words)`` for an exception raised while probing ``host:port``.
 
@@ -331,6 +349,7 @@ def _describe(exc: BaseException, host: str, port: int, timed_out: str) -> tuple
     """
     if ":" in host:  # an IPv6 address, written as in a URL
         host = f"[{host}]"
+    invalid = f"not a valid HTTP answer from {host}:{port}"
     if isinstance(exc, ssl.SSLCertVerificationError):
         detail = exc.verify_message or exc.reason or "verification failed"
         return "tls", f"TLS error: the certificate of {host} is not valid ({detail})"
@@ -343,10 +362,24 @@ def _describe(exc: BaseException, host: str, port: int, timed_out: str) -> tuple
         return "refused", f"connection refused by {host}:{port} (nothing is listening)"
     if isinstance(exc, TimeoutError):
         return "timeout", timed_out
-    if isinstance(exc, (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected)):
+    if isinstance(exc, _Broken):
+        if exc.kind == "closed":
+            return "closed", f"truncated answer from {host}:{port}: {exc.words}"
+        return exc.kind, f"{invalid}: {exc.words}"
+    # RemoteDisconnected: the connection closed before the first byte of the status line.
+    if isinstance(exc, (ConnectionResetError, BrokenPipeError)):
         return "closed", f"{host}:{port} closed the connection without answering"
-    if isinstance(exc, http.client.HTTPException):
-        return "http", f"not a valid HTTP answer from {host}:{port} ({type(exc).__name__})"
+    if isinstance(exc, http.client.BadStatusLine):
+        line = _quote(str(exc.args[0]))
+        return "http", f"{invalid}: the status line is {line}; expected one like 'HTTP/1.1 200 OK'"
+    if isinstance(exc, http.client.UnknownProtocol):
+        version = _quote(str(exc.args[0]))
+        return "http", f"{invalid}: the protocol is {version}; expected HTTP/1.0 or HTTP/1.1"
+    if isinstance(exc, http.client.IncompleteRead):  # drain() turns these into _Broken
+        got = f"the connection closed after {len(exc.partial)} body bytes"
+        return "closed", f"truncated answer from {host}:{port}: {got}"
+    if isinstance(exc, http.client.HTTPException):  # LineTooLong, too many headers, ...
+        return "http", f"{invalid}: {str(exc) or type(exc).__name__}"
     if isinstance(exc, OSError):
         return "connection", f"could not connect to {host}:{port}: {exc.strerror or exc}"
     return "connection", f"could not probe {host}:{port}: {exc}"
@@ -357,6 +390,152 @@ _Outcome = tuple[int | None, float | None, str | None, str | None]
 _CONNECTING = "while connecting"
 _WAITING = "waiting for the answer"
 _READING = "reading the body"
+_READ_SIZE = 16384
+"""Most bytes of a body asked for by one read."""
+
+
+class _Broken(http.client.HTTPException):
+    """An answer that broke off (``kind`` ``closed``) or is not valid HTTP (``http``)."""
+
+    def __init__(self, kind: str, words: str) -> None:
+        super().__init__(words)
+        self.kind = kind
+        """``closed`` or ``http``, as in :attr:`Result.error_kind`."""
+        self.words = words
+        """What is wrong, in words (without the host)."""
+
+
+class _Reader(io.BufferedReader):
+    """The buffered socket reader of an answer, noting where the stream ended.
+
+    http.client reads the status line, the headers, chunk sizes and trailers with
+    :meth:`readline`, and bodies with :meth:`read` and :meth:`read1`; an empty or short
+    result is the end of the stream. :attr:`ended_in` says which of the two was being
+    read when it came, :attr:`last_line` is the last line read.
+    """
+
+    def __init__(self, raw: io.RawIOBase) -> None:
+        super().__init__(raw, io.DEFAULT_BUFFER_SIZE)
+        self.last_line = b""
+        self.lines = 0
+        """Lines read that were not empty (the status line and the header lines first)."""
+        self.ended_in: str | None = None
+        """``line`` or ``data`` once the stream has ended, ``None`` before."""
+
+    def _ended(self, what: str) -> None:
+        if self.ended_in is None:
+            self.ended_in = what
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        """A line, as :meth:`io.BufferedReader.readline`, noting the end of the stream."""
+        line = super().readline(size)
+        self.last_line = line
+        self.lines += bool(line)
+        if not line.endswith(b"\n") and (size is None or size < 0 or len(line) < size):
+            self._ended("line")
+        return line
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        """Bytes, as :meth:`io.BufferedReader.read` (short only at the end of the stream)."""
+        data = super().read(size)
+        if size is None or size < 0 or len(data) < size:
+            self._ended("data")
+        return data
+
+    def read1(self, size: int = -1, /) -> bytes:
+        """Bytes, as :meth:`io.BufferedReader.read1` (empty only at the end of the stream)."""
+        data = super().read1(size)
+        if not data and size != 0:
+            self._ended("data")
+        return data
+
+
+class _Response(http.client.HTTPResponse):
+    """An answer that counts as read only when it arrived whole.
+
+    :meth:`begin` refuses headers cut short; :meth:`drain` reads the body and refuses one
+    cut short. Both raise :class:`_Broken`.
+    """
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        debuglevel: int = 0,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        super().__init__(sock, debuglevel, method, url)
+        # Nothing has been read yet: the socket's stream moves to a reader that notes its end.
+        self.reader = _Reader(self.fp.detach())
+        self.fp = self.reader
+        self.body_expected: int | None = None
+        """The body's ``Content-Length`` (``None`` when chunked or bounded by the close)."""
+        self.body_received = 0
+        """Body bytes read so far."""
+
+    def begin(self) -> None:
+        """Read the status line and the headers, which must end with their blank line."""
+        try:
+            super().begin()
+        except http.client.RemoteDisconnected:
+            raise  # nothing came: "closed the connection without answering"
+        except http.client.BadStatusLine as exc:
+            if self.reader.ended_in is None:  # a whole line, but not a status line
+                raise
+            line = _quote(str(exc.args[0]))
+            words = f"the connection closed in the middle of the status line ({line})"
+            raise _Broken("closed", words) from exc
+        except ConnectionResetError as exc:
+            if not self.reader.lines:
+                raise
+            words = "the connection was reset in the middle of the headers"
+            raise _Broken("closed", words) from exc
+        # http.client stops reading headers at a blank line or at the end of the stream.
+        if self.reader.last_line not in (b"\r\n", b"\n"):
+            raise _Broken("closed", "the connection closed in the middle of the headers")
+        self.body_expected = self.length
+
+    def so_far(self) -> str:
+        """``10 of 100``, or ``10`` without a ``Content-Length``: the body bytes read."""
+        if self.body_expected is None:
+            return str(self.body_received)
+        return f"{self.body_received} of {self.body_expected}"
+
+    def drain(self, limit: int) -> None:
+        """Read the body and discard it, up to ``limit`` bytes; it must not break off.
+
+        A body with a ``Content-Length`` must bring that many bytes, a chunked one must
+        reach its last (zero-size) chunk (the blank line after it may be missing, as
+        http.client allows: no body byte is lost then), any other one is read until the
+        connection closes.
+        """
+        try:
+            while self.body_received < limit:
+                # read1 returns what has arrived, so the count is right when a read stalls.
+                chunk = self.read1(min(limit - self.body_received, _READ_SIZE))
+                if not chunk:
+                    break
+                self.body_received += len(chunk)
+        except http.client.IncompleteRead as exc:  # only a chunked body raises it
+            raise self._chunk_problem() from exc
+        except ConnectionResetError as exc:
+            words = f"the connection was reset after {self.so_far()} body bytes"
+            raise _Broken("closed", words) from exc
+        # At ``limit`` reading stops and the rest is left unread: a huge body that is
+        # intact so far counts as healthy, it is not a failure to be longer than the limit.
+        if self.body_received < limit and self.length:  # Content-Length bytes that never came
+            words = f"the connection closed after {self.so_far()} body bytes"
+            raise _Broken("closed", words)
+
+    def _chunk_problem(self) -> _Broken:
+        got = f"after {self.body_received} body bytes"
+        if self.reader.ended_in == "data":
+            return _Broken("closed", f"the connection closed in the middle of a chunk, {got}")
+        if self.reader.ended_in == "line":
+            words = f"the connection closed before the last (zero-size) chunk, {got}"
+            return _Broken("closed", words)
+        size = _quote(self.reader.last_line)
+        return _Broken("http", f"a chunk size is {size}; expected a hexadecimal number ({got})")
 
 
 class _Request:
@@ -380,6 +559,7 @@ class _Request:
         self.finished = False
         self.abandoned = False
         self.conn: http.client.HTTPConnection | None = None
+        self.response: _Response | None = None
         self.phase = _CONNECTING
         self.status: int | None = None
         self.latency_ms: float | None = None
@@ -388,12 +568,22 @@ class _Request:
 
     def _connection(self) -> http.client.HTTPConnection:
         host = self.host if self.host.isascii() else self.host.encode("idna").decode("ascii")
+        conn: http.client.HTTPConnection
         if self.https:
             context = ssl.create_default_context()
-            return http.client.HTTPSConnection(
+            conn = http.client.HTTPSConnection(
                 host, self.port, timeout=self.timeout, context=context
             )
-        return http.client.HTTPConnection(host, self.port, timeout=self.timeout)
+        else:
+            conn = http.client.HTTPConnection(host, self.port, timeout=self.timeout)
+        conn.response_class = _Response
+        return conn
+
+    def where(self) -> str:
+        """The phase, for a timeout message; with the body bytes read, when reading it."""
+        if self.phase == _READING and self.response is not None:
+            return f"{self.phase} ({self.response.so_far()} bytes arrived)"
+        return self.phase
 
     def run(self) -> None:
         """Connect, send, read the status line, the headers and the body (up to 64 KiB)."""
@@ -415,14 +605,15 @@ class _Request:
             start = time.perf_counter()
             conn.request(self.target.method, path, body=body, headers=headers)
             response = conn.getresponse()
+            if not isinstance(response, _Response):  # response_class is set in _connection
+                raise TypeError(f"expected a _Response, got {type(response).__name__}")
             with self.lock:
                 self.latency_ms = round((time.perf_counter() - start) * 1000, 1)
                 self.status = response.status
                 self.location = response.getheader("Location")
+                self.response = response
                 self.phase = _READING
-            left = _BODY_LIMIT
-            while left > 0 and (chunk := response.read(min(left, 16384))):
-                left -= len(chunk)
+            response.drain(_BODY_LIMIT)
         except Exception as exc:  # every failure is reported, none escapes the thread
             self.error = exc
         finally:
@@ -433,19 +624,20 @@ class _Request:
             self.done.set()
 
     def abandon(self) -> tuple[bool, str, int | None, float | None]:
-        """Give up: ``(gave_up, phase, status, latency_ms)`` at the moment of giving up.
+        """Give up: ``(gave_up, where, status, latency_ms)`` at the moment of giving up.
 
-        ``gave_up`` is false when the request finished after all (its outcome stands).
+        ``gave_up`` is false when the request finished after all (its outcome stands);
+        ``where`` is :meth:`where`.
         """
         with self.lock:
             if self.finished:
-                return False, self.phase, self.status, self.latency_ms
+                return False, self.where(), self.status, self.latency_ms
             self.abandoned = True
             sock = self.conn.sock if self.conn is not None else None
             if sock is not None:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-            return True, self.phase, self.status, self.latency_ms
+            return True, self.where(), self.status, self.latency_ms
 
 
 def _attempt(target: Target, allowed: float, shown: float, note: str) -> _Outcome:
@@ -476,7 +668,7 @@ def _attempt(target: Target, allowed: float, shown: float, note: str) -> _Outcom
                 f"timed out after {_seconds(shown)} s {phase}{note}",
             )
     if request.error is not None:
-        timed_out = f"timed out after {_seconds(shown)} s {request.phase}{note}"
+        timed_out = f"timed out after {_seconds(shown)} s {request.where()}{note}"
         kind, words = _describe(request.error, host, port, timed_out)
         return request.status, request.latency_ms, kind, words
     status = request.status

@@ -104,3 +104,18 @@ def test_a_backslash_in_a_fact_is_shown_not_taken_as_a_markdown_escape() -> None
     # Markdown would read "\(" as an escaped "(" and drop the backslash.
     assert inline(r"C:\(x)") == "C:&#92;(x)"
     assert protect_code(r"`C:\(x) {{ x }}`") == r"<code>C:&#92;(x) {{ (x) | md_code_text }}</code>"
+
+
+def test_mermaid_blocks_make_every_fact_a_label() -> None:
+    source = (
+        '``` mermaid\na["{{ x }}"] --> b[{{ y }}]\nc{"{{ p }} or {{ q }}?"} --> d\n'
+        '{% if s == "x" %}e["{{ t }}"]{% endif %}\n```\n'
+    )
+    assert protect_code(source).splitlines() == [
+        "``` mermaid",
+        'a["{{ (x) | mermaid_text }}"] --> b[{{ (y) | mermaid_label }}]',
+        'c{"{{ (p) | mermaid_text }} or {{ (q) | mermaid_text }}?"} --> d',
+        '{% if s == "x" %}e["{{ (t) | mermaid_text }}"]{% endif %}',
+        "```",
+    ]
+    assert protect_code("```mermaidx\n{{ x }}\n```").splitlines()[1] == "{{ (x) | verbatim }}"

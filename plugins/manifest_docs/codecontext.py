@@ -9,7 +9,11 @@ reader will copy, so before the macros expand a page:
   entities are decoded: the literal text around the macro is escaped the same way, so
   the span reads exactly as written;
 * a macro inside a fenced code block is passed through the ``verbatim`` filter: the
-  plain value, since the highlighter escapes the block itself.
+  plain value, since the highlighter escapes the block itself;
+* except in a ``mermaid`` block, which is a diagram, not code shown to readers: there a
+  macro between double quotes (``A["{{ x }}"]``) goes through ``mermaid_text`` and any
+  other through ``mermaid_label``, which adds the quotes, so a value always stays the
+  text of one label (:func:`manifest_docs.render.escape.mermaid`).
 
 ``{% raw %}`` regions are left alone, and every rewrite stays on its line, so a macro
 error is still reported at the line the author wrote. Pure text in, text out.
@@ -21,7 +25,13 @@ import re
 
 from .facts import inline
 
-__all__ = ["CODE_FILTER", "VERBATIM_FILTER", "protect_code"]
+__all__ = [
+    "CODE_FILTER",
+    "MERMAID_LABEL_FILTER",
+    "MERMAID_TEXT_FILTER",
+    "VERBATIM_FILTER",
+    "protect_code",
+]
 
 CODE_FILTER = "md_code_text"
 """Filter applied to a macro inside a code span (escaped text, decoded by Markdown)."""
@@ -29,10 +39,18 @@ CODE_FILTER = "md_code_text"
 VERBATIM_FILTER = "verbatim"
 """Filter applied to a macro inside a fenced code block (the plain value)."""
 
+MERMAID_LABEL_FILTER = "mermaid_label"
+"""Filter applied to a macro in a ``mermaid`` block outside quotes (a quoted label)."""
+
+MERMAID_TEXT_FILTER = "mermaid_text"
+"""Filter applied to a macro in a ``mermaid`` block between double quotes."""
+
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _EXPR = re.compile(r"\{\{(-?)(.*?)(-?)\}\}", re.DOTALL)
 _TICKS = re.compile(r"`+")
+_MERMAID_INFO = re.compile(r"\s*\{?\s*\.?mermaid(?![\w-])")
+_STATEMENT = re.compile(r"\{%.*?%\}|\{#.*?#\}")
 
 
 def _wrap(expr: re.Match[str], name: str) -> str:
@@ -107,18 +125,42 @@ def protect_code(markdown: str) -> str:
     masked = _RAW.sub(lambda m: m.group(0).replace("{{", _MASK), markdown)
     lines = masked.split("\n")
     fence: str | None = None
+    diagram = False
     for i, line in enumerate(lines):
         marker = _FENCE.match(line)
         if fence is None:
             if marker is not None:
                 fence = marker.group(1)
+                diagram = _MERMAID_INFO.match(line[marker.end() :]) is not None
             else:
                 lines[i] = _inline(line)
         elif _closes(fence, marker, line):
             fence = None
         elif "{{" in line:
-            lines[i] = _EXPR.sub(lambda m: _wrap(m, VERBATIM_FILTER), line)
+            lines[i] = _mermaid(line) if diagram else _EXPR.sub(_verbatim, line)
     return "\n".join(lines).replace(_MASK, "{{")
+
+
+def _verbatim(expr: re.Match[str]) -> str:
+    return _wrap(expr, VERBATIM_FILTER)
+
+
+def _mermaid(line: str) -> str:
+    """One line of a ``mermaid`` block: each macro becomes a label or a label's text.
+
+    Whether a macro stands between double quotes is decided by counting the ``"`` of
+    the line before it, leaving out other macros and Jinja statements.
+    """
+    out, pos, quoted = [], 0, False
+    for expr in _EXPR.finditer(line):
+        before = line[pos : expr.start()]
+        if _STATEMENT.sub("", before).count('"') % 2:
+            quoted = not quoted
+        out.append(before)
+        out.append(_wrap(expr, MERMAID_TEXT_FILTER if quoted else MERMAID_LABEL_FILTER))
+        pos = expr.end()
+    out.append(line[pos:])
+    return "".join(out)
 
 
 def _closes(fence: str, marker: re.Match[str] | None, line: str) -> bool:

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from .costs import money, phase_costs
 from .errors import did_you_mean
 from .model import Manifest, Status
+from .render import escape
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -33,6 +34,8 @@ __all__ = [
     "code_span",
     "code_text",
     "inline",
+    "mermaid_label",
+    "mermaid_text",
     "plain_text",
     "template_line",
 ]
@@ -472,6 +475,16 @@ def code_text(value: Any) -> str:
 def plain_text(value: Any) -> str:
     """A value as unescaped text on one line, for fenced code (the ``verbatim`` filter)."""
     return value.plain if isinstance(value, Fact) else " ".join(str(value).splitlines())
+
+
+def mermaid_text(value: Any) -> str:
+    """A value as the text inside a quoted Mermaid label (the ``mermaid_text`` filter)."""
+    return str(escape.mermaid_text(plain_text(value)))
+
+
+def mermaid_label(value: Any) -> str:
+    """A value as a whole quoted Mermaid label, ``"…"`` (the ``mermaid_label`` filter)."""
+    return str(escape.mermaid(plain_text(value)))
 
 
 def template_line() -> int | None:

@@ -11,8 +11,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from .codecontext import CODE_FILTER, VERBATIM_FILTER, protect_code
-from .facts import Facts, Unavailable, code_span, code_text, plain_text
+from .codecontext import (
+    CODE_FILTER,
+    MERMAID_LABEL_FILTER,
+    MERMAID_TEXT_FILTER,
+    VERBATIM_FILTER,
+    protect_code,
+)
+from .facts import (
+    Facts,
+    Unavailable,
+    code_span,
+    code_text,
+    mermaid_label,
+    mermaid_text,
+    plain_text,
+)
 
 __all__ = ["define_env", "on_pre_page_macros"]
 
@@ -39,6 +53,8 @@ def define_env(env: Any) -> None:
     env.filter(code_span, "code")
     env.filter(code_text, CODE_FILTER)
     env.filter(plain_text, VERBATIM_FILTER)
+    env.filter(mermaid_label, MERMAID_LABEL_FILTER)
+    env.filter(mermaid_text, MERMAID_TEXT_FILTER)
 
 
 def on_pre_page_macros(env: Any) -> None:

@@ -6,6 +6,8 @@ plus a hand-written page that reads the same text through the macros.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -129,7 +131,8 @@ def test_env_example_keeps_hostile_text_on_one_line(site: Path) -> None:
     text = (site / "environment" / "api.env.example").read_text("utf-8")
     lines = text.splitlines()
     assert f"# {EVIL}" in lines
-    assert [line for line in lines if line.startswith("EVIL_VAR=")] == [f'EVIL_VAR="{EVIL}"']
+    # Single quotes: inside double quotes the backticks would run `tick` in a shell.
+    assert [line for line in lines if line.startswith("EVIL_VAR=")] == [f"EVIL_VAR='{EVIL}'"]
 
 
 # --------------------------------------------------------------------------- through the macros
@@ -171,3 +174,46 @@ def test_macro_in_a_fenced_block_is_the_plain_value(site: Path) -> None:
     blocks = [n.text() for n in article.find_all("pre")]
     assert any(f"echo {EVIL}" in b for b in blocks), blocks
     assert article.find_all("script") == []
+
+
+# --------------------------------------------------------------------------- a Mermaid diagram
+
+MERMAID_EVIL = (
+    'x"] --> evil["pwned"]\nclick a call alert(1)\n%%{init: {"securityLevel": "loose"}}%%\n'
+    "end\nstyle a fill:#f00 <img src=x onerror=alert(1)> | ; #quot; `md` {d}"
+)
+
+MERMAID_PAGE = """\
+# Flow
+
+```mermaid
+flowchart LR
+  a["{{ fact('organization.operator') }}"] --> b[{{ fact('organization.operator') }}]
+  b --> c{"{{ service('api').description }} or {{ fact('organization.operator') }}?"}
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def diagram_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("mermaid")
+    manifest = (FIXTURES / "hostile.yml").read_text("utf-8")
+    manifest = manifest.replace(
+        "  docs_url: https://docs.example.org\n",
+        f"  docs_url: https://docs.example.org\n  operator: {json.dumps(MERMAID_EVIL)}\n",
+    )
+    config = write_project(
+        root, manifest=manifest, docs={"flow.md": MERMAID_PAGE}, options={"drift": "off"}
+    )
+    return build_site(config)
+
+
+def test_facts_in_a_mermaid_diagram_stay_inside_their_labels(diagram_site: Path) -> None:
+    pre = read_page(diagram_site, "flow/").article.find_all("pre")
+    diagram = next(n.text() for n in pre if "mermaid" in n.classes)
+    outside = [re.sub(r'"[^"]*"', '"…"', line) for line in diagram.strip().splitlines()]
+    assert outside == ["flowchart LR", '  a["…"] --> b["…"]', '  b --> c{"…"}']
+    labels = re.findall(r'"([^"]*)"', diagram)
+    shown = re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), labels[0])
+    assert shown == " ".join(MERMAID_EVIL.split())
+    assert labels[0] == labels[1]

@@ -476,6 +476,73 @@ def test_migrate_as_a_command_round_trips(
     assert load_manifest(tmp_path / "manifest.yml").manifest == load_manifest(source).manifest
 
 
+def _read_only(path: Path) -> None:
+    """Make ``path`` read-only, or skip when this user may write it anyway (root)."""
+    path.chmod(0o555 if path.is_dir() else 0o444)
+    if os.access(path, os.W_OK):
+        pytest.skip("this user may write read-only files (root): chmod proves nothing")
+
+
+def test_migrate_onto_a_read_only_file_names_it_and_leaves_it_alone(
+    write_manifest: Callable[..., Path], tmp_path: Path
+) -> None:
+    source = write_manifest(LEGACY, "legacy.yml")
+    target = write_manifest("old content\n", "manifest.yml")
+    _read_only(target)
+    result = invoke("migrate", str(source), "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"br-ops: cannot write {target}: Permission denied (the file is read-only); "
+        f"nothing was written; make {target} (and its folder) writable, or pass another -o FILE"
+    )
+    assert ".tmp" not in result.stderr
+    assert target.read_text(encoding="utf-8") == "old content\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["legacy.yml", "manifest.yml"]
+
+
+def test_migrate_into_a_read_only_folder_names_the_target(
+    write_manifest: Callable[..., Path], tmp_path: Path
+) -> None:
+    source = write_manifest(LEGACY, "legacy.yml")
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    _read_only(folder)
+    target = folder / "manifest.yml"
+    try:
+        result = invoke("migrate", str(source), "-o", str(target))
+    finally:
+        folder.chmod(0o755)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"br-ops: cannot write {target}: Permission denied (cannot create files in {folder}); "
+        f"nothing was written; make {target} (and its folder) writable, or pass another -o FILE"
+    )
+    assert ".tmp" not in result.stderr
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [("afile/manifest.yml", "Not a directory"), ("adir", "Is a directory")],
+    ids=["below-a-file", "onto-a-folder"],
+)
+def test_migrate_that_cannot_write_names_the_target_not_a_temp_file(
+    write_manifest: Callable[..., Path], tmp_path: Path, where: str, reason: str
+) -> None:
+    source = write_manifest(LEGACY, "legacy.yml")
+    (tmp_path / "afile").write_text("a file\n")
+    (tmp_path / "adir").mkdir()
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    proc = run("migrate", "legacy.yml", "-o", where, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1] == (
+        f"br-ops: cannot write {where}: {reason}; nothing was written; pass another -o FILE"
+    )
+    assert "Traceback" not in proc.stderr
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    assert source.is_file()
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
 @pytest.mark.parametrize("args", [["schema"], ["list", "--json"]])
 def test_an_output_that_cannot_be_written_is_a_message_not_a_traceback(

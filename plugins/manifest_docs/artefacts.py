@@ -7,22 +7,28 @@ newline), so a committed copy can be compared byte for byte by the drift gate.
 ``br-ops render`` writes the files under ``deploy/<service>/``; :func:`render_files`
 says what belongs there, :func:`diff_rendered` compares a folder with it (the core of
 ``render --check``, reused by the drift gate) and :func:`write_rendered` brings a
-folder up to date.
+folder up to date. The folder also holds an ownership record, :data:`RECORD_NAME`,
+listing every file ``render`` generated: only those are ever rewritten or deleted,
+and anything else in the folder — a file of a generated name included — is left
+alone (a write refuses to overwrite it, and writes nothing).
 """
 
 from __future__ import annotations
 
 import difflib
-import json
+import errno
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .fsutil import write_atomic
+from .fsutil import temp_target, write_atomic
 from .model import EnvTier
+from .render.escape import dotenv, dotenv_comment, json_text, toml_string
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from .model import EnvVar, Manifest, Service
 
@@ -30,10 +36,13 @@ __all__ = [
     "DEPLOY_DIR",
     "GENERATED_NAMES",
     "RAILWAY_SCHEMA",
+    "RECORD_NAME",
     "RENDER_FIX",
     "FileDiff",
+    "RenderConflictError",
     "RenderedFile",
     "WriteResult",
+    "conflict_message",
     "diff_rendered",
     "env_example",
     "env_value",
@@ -41,6 +50,8 @@ __all__ = [
     "railway_config",
     "railway_json",
     "railway_toml",
+    "read_record",
+    "record_text",
     "render_files",
     "render_report",
     "write_rendered",
@@ -63,21 +74,22 @@ def env_value(var: EnvVar) -> str:
     return ""
 
 
-def _quote(value: str) -> str:
-    if value == "" or all(c.isalnum() or c in "-_./:@,+=" for c in value):
-        return value
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
-    return f'"{escaped}"'
-
-
-def _comment(text: str) -> str:
-    return " ".join(text.split())
+_SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def env_example(name: str, service: Service) -> str:
-    """The ``.env.example`` text for service ``name``."""
+    """The ``.env.example`` text for service ``name``.
+
+    Comments (descriptions, allowed values, generate commands) are always one line;
+    each variable is one ``NAME=value`` line whose value is written by
+    :func:`~manifest_docs.render.escape.dotenv`, so python-dotenv, docker's
+    ``--env-file`` and a shell's ``set -a; . ./.env.example`` all read one entry per
+    variable and nothing in the file runs. Raises ``ValueError`` for a variable name
+    that is not a shell name (the model's pattern already refuses one).
+    """
     lines = [
-        f"# .env.example for {name} — generated from manifest.yml; do not edit by hand.",
+        f"# .env.example for {dotenv_comment(name)} — generated from manifest.yml; "
+        "do not edit by hand.",
         "# Secrets are left empty: take them from the platform's secret store.",
     ]
     for tier in EnvTier:
@@ -86,19 +98,22 @@ def env_example(name: str, service: Service) -> str:
             continue
         lines += ["", f"# --- {_TIER_TITLE[tier]} ---"]
         for var in variables:
-            notes = [_comment(var.description)]
+            if not _SHELL_NAME.fullmatch(var.name):
+                raise ValueError(f"not a variable name for a .env file: {var.name!r}")
+            notes = [dotenv_comment(var.description)]
             if var.secret:
                 notes.append("(secret)")
-            if var.allowed:
-                notes.append("one of: " + ", ".join(var.allowed))
+            if var.allowed and not var.secret:
+                notes.append("one of: " + ", ".join(dotenv_comment(a) for a in var.allowed))
             if var.provided_by:
-                notes.append(f"provided by {var.provided_by}")
+                notes.append(f"provided by {dotenv_comment(var.provided_by)}")
             if var.generate:
-                notes.append(f"generate with: {_comment(var.generate)}")
+                notes.append(f"generate with: {dotenv_comment(var.generate)}")
             lines.append("# " + " ".join(notes))
-            lines.append(f"{var.name}={_quote(env_value(var))}")
+            lines.append(f"{var.name}={dotenv(env_value(var))}")
     if service.exports:
-        lines += ["", f"# {name} exports: " + ", ".join(e.name for e in service.exports)]
+        exports = ", ".join(dotenv_comment(e.name) for e in service.exports)
+        lines += ["", f"# {dotenv_comment(name)} exports: {exports}"]
     return "\n".join(lines) + "\n"
 
 
@@ -151,27 +166,32 @@ def railway_config(name: str, service: Service, manifest: Manifest) -> dict[str,
 
 
 def railway_json(config: dict[str, Any]) -> str:
-    """``railway.json`` text: ``$schema`` first, keys sorted, two-space indent, newline."""
-    return json.dumps({"$schema": RAILWAY_SCHEMA, **config}, indent=2, sort_keys=True) + "\n"
+    """``railway.json`` text: ``$schema`` first, keys sorted, two-space indent, newline.
+
+    Written by :func:`~manifest_docs.render.escape.json_text`, so every string reads
+    back as it is in the manifest and no control character is in the file raw.
+    """
+    return json_text({"$schema": RAILWAY_SCHEMA, **config}, indent=2, sort_keys=True) + "\n"
 
 
 def _toml_value(value: Any) -> str:
+    """One TOML value: booleans, integers, strings (:func:`toml_string`) and lists."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
-        # JSON string escapes (\" \\ \n \uXXXX) are valid TOML basic-string escapes.
-        return json.dumps(value, ensure_ascii=False)
+        return toml_string(value)
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"no TOML form for {value!r}")
+    raise TypeError(f"no TOML form for {type(value).__name__}")
 
 
 def railway_toml(name: str, config: dict[str, Any]) -> str:
     """``railway.toml`` text: a header comment, then ``[build]`` and ``[deploy]`` sorted."""
     lines = [
-        f"# railway.toml for {name} — generated from manifest.yml by 'br-ops render';",
+        f"# railway.toml for {dotenv_comment(name)} — generated from manifest.yml by "
+        "'br-ops render';",
         "# do not edit by hand. Reference: https://docs.railway.com/config-as-code/reference",
     ]
     for section in sorted(config):
@@ -189,7 +209,29 @@ RENDER_FIX = "br-ops render --write"
 """The command that brings the rendered files up to date."""
 
 GENERATED_NAMES = (".env.example", "railway.json", "railway.toml")
-"""File names ``render`` owns inside ``<out>/<service>/``; nothing else is touched."""
+"""File names ``render`` generates inside ``<out>/<service>/``."""
+
+RECORD_NAME = ".manifest-docs-files"
+"""The ownership record at the top of the output folder: every file ``render`` generated.
+
+``render`` rewrites or removes a file only when this record lists it (or, in a folder
+written before records existed, when the file is recognisably generated); everything
+else in the folder is never changed.
+"""
+
+_RECORD_HEADER = (
+    f"# {RECORD_NAME} — the files 'br-ops render' generated in this folder from manifest.yml.",
+    "# br-ops rewrites or removes only the files listed here and never touches anything else.",
+    "# Do not edit by hand, except to add a file that br-ops should take over.",
+)
+
+_LISTABLE = re.compile(
+    r"[A-Za-z0-9_][A-Za-z0-9_.-]*/(?:" + "|".join(map(re.escape, GENERATED_NAMES)) + ")"
+)
+"""A path the record may list: ``<folder>/<generated name>``, the folder not hidden."""
+
+_HEADED = (".env.example", "railway.toml")
+"""Generated files whose first line says they are generated (JSON has no comments)."""
 
 
 @dataclass(frozen=True)
@@ -208,10 +250,13 @@ class FileDiff:
 
     path: str
     """Path inside the output folder, ``/``-separated."""
-    kind: Literal["changed", "missing", "stale"]
-    """``changed`` content, ``missing`` on disk, or ``stale`` (on disk, no longer generated)."""
+    kind: Literal["changed", "missing", "stale", "conflict"]
+    """``changed`` content, ``missing`` on disk, ``stale`` (ours on disk, no longer
+    generated) or ``conflict`` (something ``render`` does not own is where it writes)."""
     diff: str
-    """Unified diff from the file on disk to what it should be."""
+    """Unified diff from the file on disk to what it should be (``""`` when not a file)."""
+    reason: str = ""
+    """For a ``conflict``: what is in the way and how to clear it (``""`` otherwise)."""
 
 
 @dataclass(frozen=True)
@@ -219,19 +264,47 @@ class WriteResult:
     """What :func:`write_rendered` did (paths inside the output folder)."""
 
     written: list[str]
-    """Files created or rewritten."""
+    """Files created or rewritten (the record included)."""
     unchanged: list[str]
     """Files that were already up to date."""
     removed: list[str]
-    """Stale generated files deleted."""
+    """Stale generated files and leftover temp files deleted."""
+
+
+class RenderConflictError(Exception):
+    """:func:`write_rendered` found files it does not own where it would write; it wrote nothing."""
+
+    def __init__(self, conflicts: list[FileDiff]) -> None:
+        """Keep the conflicts (each with its :attr:`FileDiff.reason`)."""
+        self.conflicts = conflicts
+        super().__init__("; ".join(f"{c.path}: {c.reason}" for c in conflicts))
+
+
+def record_text(paths: Iterable[str]) -> str:
+    """The ownership record listing ``paths``: a comment header, then one path a line, sorted."""
+    return "\n".join([*_RECORD_HEADER, *sorted(set(paths))]) + "\n"
+
+
+def read_record(text: str) -> set[str] | None:
+    """The paths an ownership record lists, or ``None`` when ``text`` is not a record.
+
+    A record starts with the line ``# .manifest-docs-files …`` that :func:`record_text`
+    writes. Only ``<folder>/<generated name>`` lines count (``api/.env.example``);
+    comments, blank lines and any other path are ignored, so no record can hand over a
+    file outside a service folder or under another name.
+    """
+    lines = text.splitlines()
+    if not lines or not lines[0].startswith(f"# {RECORD_NAME} "):
+        return None
+    return {line.strip() for line in lines[1:] if _LISTABLE.fullmatch(line.strip())}
 
 
 def render_files(manifest: Manifest) -> list[RenderedFile]:
-    """Every deploy file the manifest implies, sorted by path.
+    """Every deploy file the manifest implies, sorted by path, the record included.
 
-    ``<service>/.env.example`` for each service with environment variables, and
+    ``<service>/.env.example`` for each service with environment variables,
     ``<service>/railway.toml`` + ``<service>/railway.json`` for each Railway service
-    that :func:`railway_config` covers.
+    that :func:`railway_config` covers, and :data:`RECORD_NAME` listing them all.
     """
     out: list[RenderedFile] = []
     for name in sorted(manifest.services):
@@ -242,27 +315,159 @@ def render_files(manifest: Manifest) -> list[RenderedFile]:
         if config is not None:
             out.append(RenderedFile(f"{name}/railway.json", railway_json(config)))
             out.append(RenderedFile(f"{name}/railway.toml", railway_toml(name, config)))
+    out.append(RenderedFile(RECORD_NAME, record_text(f.path for f in out)))
     return sorted(out, key=lambda f: f.path)
 
 
-def _on_disk(out_dir: Path) -> dict[str, Path]:
-    """Generated-name files at ``<out>/<folder>/<name>`` (only those ``render`` owns)."""
-    found: dict[str, Path] = {}
-    if not out_dir.is_dir():
-        return found
-    for folder in sorted(p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink()):
-        for file_name in GENERATED_NAMES:
-            candidate = folder / file_name
-            if candidate.is_file():
-                found[f"{folder.name}/{file_name}"] = candidate
+@dataclass(frozen=True)
+class _Survey:
+    """What is in the output folder, as far as ``render`` is concerned."""
+
+    wanted: dict[str, str]
+    """Path → the text :func:`render_files` generates."""
+    ours: dict[str, bytes]
+    """Path → content of each file on disk that ``render`` owns."""
+    blocked: dict[str, tuple[str, bool]]
+    """Wanted path → (what is in the way, whether that is a plain file)."""
+    foreign: dict[str, bytes]
+    """Content of each blocking regular file (for its diff)."""
+    orphans: list[str]
+    """Leftover temp files of :func:`write_atomic` beside files ``render`` owns."""
+    has_record: bool
+    """Whether the folder holds an ownership record ``render`` wrote."""
+
+
+def _plain_file(folder: Path, path: str) -> Path | None:
+    """``folder/path`` when it is a regular file reached with no symbolic link below ``folder``."""
+    current = folder
+    for part in path.split("/"):
+        current = current / part
+        if current.is_symlink():
+            return None
+    return current if current.is_file() else None
+
+
+def _obstacle(folder: Path, path: str) -> tuple[str, bool] | None:
+    """What occupies ``folder/path`` (or one of its folders), and whether that is a plain file.
+
+    ``None`` when the path is free. The record's own name is never a plain file here:
+    listing it in itself would hand nothing over.
+    """
+    parts = path.split("/")
+    current = folder
+    for depth, part in enumerate(parts, 1):
+        current = current / part
+        if current.is_symlink():
+            return "a symbolic link, which br-ops never writes through", False
+        if not current.exists():
+            return None
+        if depth < len(parts) and not current.is_dir():
+            where = "/".join(parts[:depth])
+            return f"below {where}, which is a file where br-ops needs a folder", False
+    if not current.is_file():
+        return "a folder (or something else that is not a file) where br-ops writes a file", False
+    if path == RECORD_NAME:
+        return "a file br-ops did not write, under the name of its ownership record", False
+    return "a file br-ops did not generate", True
+
+
+def _has_our_header(path: str, data: bytes) -> bool:
+    """Whether ``data`` starts with the header ``render`` writes for ``path``."""
+    folder, _, name = path.partition("/")
+    if name not in _HEADED:
+        return False
+    first = data.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    return first.startswith(f"# {name} for {folder} ") and "generated from manifest.yml" in first
+
+
+def _old_generated(folder: Path) -> set[str]:
+    """Generated-name files one folder down: what a version without records wrote."""
+    if not folder.is_dir():
+        return set()
+    return {
+        f"{sub.name}/{name}"
+        for sub in folder.iterdir()
+        if sub.is_dir() and not sub.is_symlink()
+        for name in GENERATED_NAMES
+        if _LISTABLE.fullmatch(f"{sub.name}/{name}")
+    }
+
+
+def _plain_dir(folder: Path, sub: str) -> Path | None:
+    """``folder/sub`` when it is a folder reached with no symbolic link below ``folder``."""
+    current = folder
+    for part in sub.split("/") if sub else []:
+        current = current / part
+        if current.is_symlink():
+            return None
+    return current if current.is_dir() else None
+
+
+def _orphans(folder: Path, owned: set[str]) -> list[str]:
+    """Temp files of :func:`write_atomic` for ``owned`` paths, beside them."""
+    found: list[str] = []
+    for sub in sorted({p.rpartition("/")[0] for p in owned}):
+        where = _plain_dir(folder, sub)
+        if where is None:
+            continue
+        prefix = f"{sub}/" if sub else ""
+        for entry in sorted(where.iterdir()):
+            target = temp_target(entry.name)
+            if target is None or f"{prefix}{target}" not in owned:
+                continue
+            if entry.is_file() and not entry.is_symlink():
+                found.append(f"{prefix}{entry.name}")
     return found
 
 
+def _survey(manifest: Manifest, folder: Path) -> _Survey:
+    """Which files in ``folder`` ``render`` owns, and what is in the way of the rest.
+
+    Ours: every file the record lists, a file exactly as ``render`` would write it,
+    and — only in a folder without a record (written by a version before records) — a
+    generated-name file whose first line is ``render``'s header for it. Nothing else.
+    Raises ``NotADirectoryError`` when ``folder`` exists and is not a folder.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
+    wanted = {f.path: f.text for f in render_files(manifest)}
+    record = _plain_file(folder, RECORD_NAME)
+    listed = read_record(_read(record)) if record is not None else None
+    candidates = set(wanted) | (listed or set())
+    if listed is None:
+        candidates |= _old_generated(folder)
+    ours: dict[str, bytes] = {}
+    for path in sorted(candidates):
+        file = _plain_file(folder, path)
+        if file is None:
+            continue
+        data = file.read_bytes()
+        if (
+            (listed is not None and (path in listed or path == RECORD_NAME))
+            or (path in wanted and data == wanted[path].encode("utf-8"))
+            or (listed is None and _has_our_header(path, data))
+        ):
+            ours[path] = data
+    blocked: dict[str, tuple[str, bool]] = {}
+    foreign: dict[str, bytes] = {}
+    for path in sorted(set(wanted) - set(ours)):
+        obstacle = _obstacle(folder, path)
+        if obstacle is not None:
+            blocked[path] = obstacle
+            file = _plain_file(folder, path)
+            if file is not None:
+                foreign[path] = file.read_bytes()
+    owned = set(ours) | (set(wanted) - set(blocked))
+    orphans = _orphans(folder, owned)
+    return _Survey(wanted, ours, blocked, foreign, orphans, listed is not None)
+
+
 def _read(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        return path.read_bytes().decode("utf-8", errors="replace")
+    return _decode(path.read_bytes())
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
 
 
 def _unified(old: str, new: str, before: str, after: str) -> str:
@@ -275,6 +480,25 @@ def _unified(old: str, new: str, before: str, after: str) -> str:
     return "".join(line if line.endswith("\n") else line + marker for line in lines)
 
 
+def _label(out_dir: str | Path, label: str | None) -> str:
+    return (label if label is not None else str(out_dir)).rstrip("/") or "."
+
+
+def _clear_by(shown: str, path: str, plain: bool, has_record: bool) -> str:
+    """How to clear a conflict at ``path`` (inside the folder shown as ``shown``).
+
+    A plain file can also be handed over by listing it in the record, once there is one.
+    """
+    if not plain:
+        return "move it away"
+    if not has_record:
+        return "move it away or delete it"
+    return (
+        f"move it away or delete it, or add the line '{path}' to {shown}/{RECORD_NAME} "
+        "to let br-ops replace it"
+    )
+
+
 def diff_rendered(
     manifest: Manifest, out_dir: str | Path, *, label: str | None = None
 ) -> list[FileDiff]:
@@ -282,59 +506,118 @@ def diff_rendered(
 
     Each difference carries a unified diff whose file names are ``a/<label>/<path>``
     and ``b/<label>/<path>`` (``/dev/null`` for a missing or stale side); ``label``
-    defaults to ``out_dir`` as given. Only files ``render`` owns are compared.
-    Sorted by path. The fix is always :data:`RENDER_FIX`.
+    defaults to ``out_dir`` as given. Only files ``render`` owns (see
+    :data:`RECORD_NAME`) are compared or called stale; something it does not own
+    where it would write is a ``conflict``, with a reason saying how to clear it.
+    Leftover temp files are ignored. Sorted by path. The fix is :data:`RENDER_FIX`
+    once no conflict is left.
     """
-    folder = Path(out_dir)
-    shown = (label if label is not None else str(out_dir)).rstrip("/") or "."
-    wanted = {f.path: f.text for f in render_files(manifest)}
-    disk = _on_disk(folder)
+    return _compare(_survey(manifest, Path(out_dir)), _label(out_dir, label))
+
+
+def _compare(survey: _Survey, shown: str) -> list[FileDiff]:
+    """The differences :func:`diff_rendered` reports, from a survey."""
+    wanted, ours = survey.wanted, survey.ours
     out: list[FileDiff] = []
-    for path in sorted(set(wanted) | set(disk)):
+    for path in sorted(set(wanted) | set(ours)):
         name = f"{shown}/{path}"
-        if path not in disk:
+        if path in survey.blocked:
+            what, plain = survey.blocked[path]
+            have = survey.foreign.get(path)
+            diff = (
+                ""
+                if have is None
+                else _unified(_decode(have), wanted[path], f"a/{name}", f"b/{name}")
+            )
+            reason = f"{what}; {_clear_by(shown, path, plain, survey.has_record)}"
+            out.append(FileDiff(path, "conflict", diff, reason))
+        elif path not in ours:
             diff = _unified("", wanted[path], "/dev/null", f"b/{name}")
             out.append(FileDiff(path, "missing", diff))
         elif path not in wanted:
-            diff = _unified(_read(disk[path]), "", f"a/{name}", "/dev/null")
+            diff = _unified(_decode(ours[path]), "", f"a/{name}", "/dev/null")
             out.append(FileDiff(path, "stale", diff))
-        else:
-            have = _read(disk[path])
-            if have != wanted[path]:
-                diff = _unified(have, wanted[path], f"a/{name}", f"b/{name}")
-                out.append(FileDiff(path, "changed", diff))
+        elif ours[path] != wanted[path].encode("utf-8"):
+            diff = _unified(_decode(ours[path]), wanted[path], f"a/{name}", f"b/{name}")
+            out.append(FileDiff(path, "changed", diff))
     return out
 
 
-def write_rendered(manifest: Manifest, out_dir: str | Path) -> WriteResult:
+def _may_change(folder: Path, path: str, *, remove: bool = False) -> None:
+    """Raise ``PermissionError`` naming ``folder/path`` when it cannot be written or removed."""
+    target = folder / path
+    if not remove and target.is_file() and not os.access(target, os.W_OK):
+        raise PermissionError(
+            errno.EACCES, "Permission denied (the file is read-only)", str(target)
+        )
+    parent = target.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise PermissionError(
+            errno.EACCES, f"Permission denied (cannot change files in {parent})", str(target)
+        )
+
+
+def write_rendered(
+    manifest: Manifest, out_dir: str | Path, *, label: str | None = None
+) -> WriteResult:
     """Bring ``out_dir`` up to date: write changed files atomically, delete stale ones.
 
-    Only files named in :data:`GENERATED_NAMES` directly inside a service folder of
-    ``out_dir`` are ever deleted; a service folder left empty is removed too.
+    Everything is checked before the first change: when something ``render`` does not
+    own is where it would write, it raises :class:`RenderConflictError` and changes
+    nothing; when a file or folder cannot be written it raises ``PermissionError``
+    naming it. Only files ``render`` owns (see :data:`RECORD_NAME`) are rewritten or
+    deleted, with the temp files :func:`write_atomic` left beside them; a service
+    folder left empty is removed too. The record is written last, and before the first
+    new file a record listing old and new files alike, so even a write killed half-way
+    leaves every file ``render`` made listed. ``label`` is how conflicts name the folder
+    (default: ``out_dir`` as given).
     """
     folder = Path(out_dir)
-    wanted = render_files(manifest)
-    disk = _on_disk(folder)
+    survey = _survey(manifest, folder)
+    conflicts = [d for d in _compare(survey, _label(out_dir, label)) if d.kind == "conflict"]
+    if conflicts:
+        raise RenderConflictError(conflicts)
+    wanted, ours = survey.wanted, survey.ours
+    files = [p for p in sorted(wanted) if p != RECORD_NAME]
+    changes = [p for p in files if ours.get(p) != wanted[p].encode("utf-8")]
+    gone = sorted([*(p for p in ours if p not in wanted), *survey.orphans])
+    record = folder / RECORD_NAME
+    on_disk = ours.get(RECORD_NAME)
+    final = wanted[RECORD_NAME].encode("utf-8")
+    listed = read_record(_decode(on_disk)) if on_disk is not None else None
+    interim: bytes | None = None
+    if any(p not in (listed or set()) for p in changes):
+        interim = record_text((set(ours) | set(files)) - {RECORD_NAME}).encode("utf-8")
+    for path in changes:
+        _may_change(folder, path)
+    if on_disk != final or (interim is not None and interim != on_disk):
+        _may_change(folder, RECORD_NAME)
+    for path in gone:
+        _may_change(folder, path, remove=True)
     written: list[str] = []
-    unchanged: list[str] = []
-    for f in wanted:
-        target = folder / f.path
-        if f.path in disk and _read(disk[f.path]) == f.text:
-            unchanged.append(f.path)
-            continue
-        write_atomic(target, f.text)
-        written.append(f.path)
-    keep = {f.path for f in wanted}
-    removed = sorted(p for p in disk if p not in keep)
-    for path in removed:
-        disk[path].unlink()
-        parent = disk[path].parent
-        if parent != folder and not any(parent.iterdir()):
+    if interim is not None and interim != on_disk:
+        write_atomic(record, interim.decode("utf-8"))
+        on_disk = interim
+        written.append(RECORD_NAME)
+    for path in changes:
+        write_atomic(folder / path, wanted[path])
+        written.append(path)
+    for path in gone:
+        (folder / path).unlink(missing_ok=True)
+    for sub in sorted({p.rpartition("/")[0] for p in gone} - {""}, reverse=True):
+        parent = _plain_dir(folder, sub)
+        if parent is not None and not any(parent.iterdir()):
             parent.rmdir()
-    return WriteResult(written, unchanged, removed)
+    if on_disk != final:
+        write_atomic(record, wanted[RECORD_NAME])
+        written.append(RECORD_NAME)
+    done = sorted(set(written))
+    return WriteResult(done, sorted(set(wanted) - set(done)), gone)
 
 
-_STATE = {"missing": "new", "changed": "changed", "stale": "stale"}
+_STATE = {"missing": "new", "changed": "changed", "stale": "stale", "conflict": "conflict"}
 
 
 def render_report(
@@ -348,14 +631,17 @@ def render_report(
     """Compare ``out_dir`` with the manifest (and with ``mode="write"`` update it).
 
     Returns the ``br-ops render --json`` shape: ``{"out", "mode", "up_to_date",
-    "files": [{"path", "state", "diff"}], "written", "removed", "fix"}``. ``path``
-    is ``<label>/<service>/<file>``; ``state`` is ``new``, ``changed``, ``unchanged``
-    or ``stale`` as found *before* any write; ``diff`` is the unified diff (``""`` when
-    unchanged); ``up_to_date`` says whether nothing differed; ``written`` and
-    ``removed`` list what a write did (empty otherwise); ``fix`` is the command that
-    brings the folder up to date (``null`` when it is).
+    "files": [{"path", "state", "diff"}], "conflicts": [{"path", "reason"}],
+    "written", "removed", "fix"}``. ``path`` is ``<label>/<service>/<file>``;
+    ``state`` is ``new``, ``changed``, ``unchanged``, ``stale`` or ``conflict`` as
+    found *before* any write; ``diff`` is the unified diff (``""`` when unchanged);
+    ``conflicts`` lists what ``render`` does not own but would have to overwrite, with
+    how to clear it — a write then changes nothing; ``up_to_date`` says whether
+    nothing differed; ``written`` and ``removed`` list what a write did (empty
+    otherwise); ``fix`` is the command that brings the folder up to date (``null`` when
+    it is).
     """
-    shown = (label if label is not None else str(out_dir)).rstrip("/") or "."
+    shown = _label(out_dir, label)
     diffs = {d.path: d for d in diff_rendered(manifest, out_dir, label=shown)}
     paths = sorted({f.path for f in render_files(manifest)} | set(diffs))
     files = [
@@ -366,21 +652,48 @@ def render_report(
         }
         for p in paths
     ]
+    in_way = [d for d in diffs.values() if d.kind == "conflict"]
     written: list[str] = []
     removed: list[str] = []
-    if mode == "write":
-        result = write_rendered(manifest, out_dir)
-        written = [f"{shown}/{p}" for p in result.written]
-        removed = [f"{shown}/{p}" for p in result.removed]
+    if mode == "write" and not in_way:
+        try:
+            result = write_rendered(manifest, out_dir, label=shown)
+        except RenderConflictError as exc:  # put there since the comparison above
+            in_way = exc.conflicts
+        else:
+            written = [f"{shown}/{p}" for p in result.written]
+            removed = [f"{shown}/{p}" for p in result.removed]
+    conflicts = [{"path": f"{shown}/{d.path}", "reason": d.reason} for d in in_way]
     return {
         "out": shown,
         "mode": mode,
         "up_to_date": not diffs,
         "files": files,
+        "conflicts": conflicts,
         "written": written,
         "removed": removed,
         "fix": fix if diffs else None,
     }
+
+
+def conflict_message(data: dict[str, Any]) -> str:
+    """What is in the way of a :func:`render_report` (one line each) and what to do.
+
+    ``""`` when nothing is. Used for the error of ``render --write`` and in the text
+    of ``render`` and ``render --check``.
+    """
+    conflicts = data["conflicts"]
+    if not conflicts:
+        return ""
+    n = len(conflicts)
+    verb = "was" if data["mode"] == "write" else "can be"
+    lines = [
+        f"nothing {verb} written to {data['out']}/: {n} path{'s' * (n != 1)} where br-ops "
+        f"writes {'hold' if n != 1 else 'holds'} something it does not own:"
+    ]
+    lines += [f"  {c['path']}: {c['reason']}" for c in conflicts]
+    lines.append(f"then run: {data['fix']}")
+    return "\n".join(lines)
 
 
 def _plain(role: str, text: str) -> str:
@@ -393,11 +706,12 @@ def format_render(data: dict[str, Any], style: Callable[[str, str], str] | None 
     files = data["files"]
     out = data["out"]
     changed = [f for f in files if f["state"] != "unchanged"]
+    blocked = conflict_message(data)
     lines: list[str] = []
-    if data["mode"] == "write":
+    if data["mode"] == "write" and not blocked:
         lines += [f"wrote {p}" for p in data["written"]]
         lines += [f"removed {p}" for p in data["removed"]]
-        kept = len(files) - len(changed)
+        kept = sum(f["state"] == "unchanged" for f in files)
         lines.append(
             paint(
                 "ok",
@@ -405,11 +719,14 @@ def format_render(data: dict[str, Any], style: Callable[[str, str], str] | None 
                 f"removed, {kept} unchanged",
             )
         )
-    elif data["mode"] == "check":
+    elif data["mode"] in ("check", "write"):
         for f in changed:
             lines.append(paint("fail", f"{f['path']}: {f['state']}"))
-            lines.append(f["diff"].rstrip("\n"))
-        if changed:
+            if f["diff"]:
+                lines.append(f["diff"].rstrip("\n"))
+        if blocked:
+            lines.append(paint("fail", blocked))
+        elif changed:
             n = len(changed)
             lines.append(
                 paint("fail", f"{n} generated file{'s' * (n != 1)} out of date; run: {data['fix']}")
@@ -417,12 +734,14 @@ def format_render(data: dict[str, Any], style: Callable[[str, str], str] | None 
         else:
             lines.append(paint("ok", f"{out}/: {len(files)} generated files up to date"))
     else:
-        wanted = [f for f in files if f["state"] != "stale"]
+        wanted = [f for f in files if f["state"] not in ("stale", "conflict")]
         lines.append(f"would write {len(wanted)} file{'s' * (len(wanted) != 1)} to {out}/:")
         for f in files:
             verb = "remove" if f["state"] == "stale" else f["state"]
-            lines.append(
-                f"  {paint('dim' if verb == 'unchanged' else 'warn', verb.ljust(9))} {f['path']}"
-            )
-        lines.append(f"run: {data['fix']}" if data["fix"] else "nothing to change")
+            role = "dim" if verb == "unchanged" else "fail" if verb == "conflict" else "warn"
+            lines.append(f"  {paint(role, verb.ljust(9))} {f['path']}")
+        if blocked:
+            lines.append(paint("fail", blocked))
+        else:
+            lines.append(f"run: {data['fix']}" if data["fix"] else "nothing to change")
     return "\n".join(lines) + "\n"

@@ -6,7 +6,6 @@ Exit codes: 0 success, 1 findings (drift, failed health checks), 2 invalid input
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import os
 import shlex
@@ -30,6 +29,7 @@ from .dump import dump_manifest, json_schema_text
 from .fsutil import write_atomic
 from .load import MANIFEST_ENV
 from .model import EnvTier, Kind
+from .render import escape
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -128,7 +128,13 @@ def migrate(path: str, output: str | None) -> None:
     header = f"# Converted by 'br-ops migrate' from {path}; review before committing.\n"
     text = dump_manifest(loaded.manifest, header=header if loaded.legacy else "")
     if output:
-        write_atomic(output, text)
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            fix = "pass another -o FILE"
+            if isinstance(exc, PermissionError):
+                fix = f"make {output} (and its folder) writable, or {fix}"
+            _fail(f"cannot write {output}: {exc.strerror or exc}; nothing was written; {fix}")
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
@@ -156,13 +162,36 @@ def _style() -> ops.Style:
 
 def _out(as_json: bool, data: Any, text: Callable[[Any, ops.Style], str]) -> None:
     if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(escape.json_text(data, indent=2))
     else:
         click.echo(text(data, _style()), nl=False)
 
 
+def _terminal(data: Any) -> Any:
+    """``data`` with every string shown safely on a terminal (:func:`escape.terminal`)."""
+    if isinstance(data, str):
+        return escape.terminal(data)
+    if isinstance(data, dict):
+        return {_terminal(k): _terminal(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_terminal(v) for v in data]
+    return data
+
+
+def _show(as_json: bool, data: dict[str, Any], text: Callable[[Any, ops.Style], str]) -> None:
+    """Print manifest data: JSON as it is, or text whose values cannot drive the terminal.
+
+    Manifest strings are made visible before they are formatted (an ESC, a bidi
+    override or a newline in a description shows as ``\\x1b``, ``\\u202e``, ``\\x0a``),
+    so each value stays on its line and only the formatter's own styling reaches the
+    terminal.
+    """
+    _out(as_json, data if as_json else _terminal(data), text)
+
+
 def _fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
-    click.echo(f"br-ops: {message}", err=True)
+    shown = "\n".join(escape.terminal(line) for line in message.split("\n"))
+    click.echo(f"br-ops: {shown}", err=True)
     sys.exit(code)
 
 
@@ -212,7 +241,7 @@ def list_(
     m = load_or_exit(manifest).manifest
     if phase is not None and phase not in m.phase_by_id:
         _fail(f"no phase {phase}; phases: {', '.join(str(p) for p in m.phase_by_id)}")
-    _out(as_json, ops.list_data(m, status=status, phase=phase, kind=kind), ops.format_list)
+    _show(as_json, ops.list_data(m, status=status, phase=phase, kind=kind), ops.format_list)
 
 
 @main.command()
@@ -260,7 +289,7 @@ def env(manifest: str | None, service: str, tier: str | None, fmt: str, as_json:
             svc = svc.model_copy(update={"env": [v for v in svc.env if v.tier.value == tier]})
         click.echo(artefacts.env_example(name, svc), nl=False)
         return
-    _out(as_json, ops.env_data(m, name, tier=tier), ops.format_env)
+    _show(as_json, ops.env_data(m, name, tier=tier), ops.format_env)
 
 
 @main.command()
@@ -280,7 +309,7 @@ def repo(manifest: str | None, service: str, as_json: bool) -> None:
            (repository fields are null when the manifest names no repository)
     """
     m = load_or_exit(manifest).manifest
-    _out(as_json, ops.repo_data(m, _service(m, service)), ops.format_repo)
+    _show(as_json, ops.repo_data(m, _service(m, service)), ops.format_repo)
 
 
 @main.command("open")
@@ -315,8 +344,9 @@ def open_(
     if browser and target:
         data["opened"] = webbrowser.open(target)
         if not data["opened"]:
-            click.echo(f"br-ops: could not start a web browser; open {target} yourself", err=True)
-    _out(as_json, data, ops.format_open)
+            shown = escape.terminal(target)
+            click.echo(f"br-ops: could not start a web browser; open {shown} yourself", err=True)
+    _show(as_json, data, ops.format_open)
     if not target or (browser and not data["opened"]):
         sys.exit(EXIT_FINDINGS)
 
@@ -384,7 +414,7 @@ def status(manifest: str | None, live: bool, timeout: float, as_json: bool) -> N
     if live:
         report = health.run_checks(health.plan_checks(m), timeout=timeout)
         data["health"] = report.summary()
-    _out(as_json, data, ops.format_status)
+    _show(as_json, data, ops.format_status)
     if report is not None and not report.ok:
         sys.exit(EXIT_FINDINGS)
 
@@ -489,12 +519,18 @@ def health_(
 @main.command()
 @manifest_option
 @click.option("--check", is_flag=True, help="Exit 1 with a diff when the files are out of date.")
-@click.option("--write", is_flag=True, help="Write the files (atomically); remove stale ones.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Write the files (atomically); remove stale ones. With the default DIR, also "
+    "refresh README.md's service table and docs/CNAME next to the manifest.",
+)
 @click.option(
     "--out",
     metavar="DIR",
     default=None,
-    help=f"Output folder (default: {artefacts.DEPLOY_DIR}/ next to the manifest).",
+    help=f"Output folder (default: {artefacts.DEPLOY_DIR}/ next to the manifest). "
+    "With --out, --write touches nothing outside DIR.",
 )
 @json_option
 def render(manifest: str | None, check: bool, write: bool, out: str | None, as_json: bool) -> None:
@@ -504,8 +540,13 @@ def render(manifest: str | None, check: bool, write: bool, out: str | None, as_j
     railway.json for Railway services with a deploy section that Railway builds
     (dockerfile or nixpacks; not managed databases). Without --check or --write,
     print what would be written.
-    Only .env.example, railway.toml and railway.json inside DIR/<service>/ are
-    ever written or removed.
+
+    DIR/.manifest-docs-files records every file render generated; only the files
+    it lists are ever rewritten or removed, and nothing else in DIR is touched.
+    Where a file render did not generate is in the way, --write names it, says
+    how to clear it and writes nothing (exit 2). With the default DIR, --write
+    also refreshes README.md's service table and docs/CNAME next to the
+    manifest; with --out DIR it touches only DIR.
 
     \b
     Examples:
@@ -514,13 +555,15 @@ def render(manifest: str | None, check: bool, write: bool, out: str | None, as_j
       br-ops render --write
     \b
     JSON: {"out", "mode": "plan"|"check"|"write", "up_to_date",
-           "files": [{"path", "state": "new"|"changed"|"unchanged"|"stale", "diff"}],
-           "written", "removed", "fix"}
+           "files": [{"path", "state": "new"|"changed"|"unchanged"|"stale"|"conflict",
+                      "diff"}],
+           "conflicts": [{"path", "reason"}], "written", "removed", "fix"}
     """
     if check and write:
         _fail("--check and --write do not go together; pick one")
     loaded = load_or_exit(manifest)
-    folder = Path(out) if out else (loaded.path or Path("manifest.yml")).parent / "deploy"
+    here = (loaded.path or Path("manifest.yml")).parent
+    folder = Path(out) if out else here / artefacts.DEPLOY_DIR
     label = out.rstrip("/") if out else relative(folder)
     fix = artefacts.RENDER_FIX + "".join(
         f" {flag} {shlex.quote(value)}"
@@ -530,11 +573,16 @@ def render(manifest: str | None, check: bool, write: bool, out: str | None, as_j
     mode: Literal["plan", "check", "write"] = "write" if write else "check" if check else "plan"
     try:
         data = artefacts.render_report(loaded.manifest, folder, label=label, mode=mode, fix=fix)
-        if write:
-            root = (loaded.path or Path("manifest.yml")).resolve().parent
-            data["written"] += refresh_committed(loaded.manifest, root)
+        if write and not data["conflicts"] and out is None:  # --out touches only DIR
+            data["written"] += refresh_committed(loaded.manifest, here.resolve())
     except OSError as exc:
-        _fail(f"cannot use {label}: {exc.strerror or exc}")
+        name = relative(Path(exc.filename)) if exc.filename else label
+        where = "" if name == label else f"{name}: "
+        _fail(f"cannot use {label}: {where}{exc.strerror or exc}")
+    if write and data["conflicts"]:
+        if as_json:
+            _out(as_json, data, artefacts.format_render)
+        _fail(artefacts.conflict_message(data))
     _out(as_json, data, artefacts.format_render)
     sys.exit(EXIT_FINDINGS if check and not data["up_to_date"] else EXIT_OK)
 

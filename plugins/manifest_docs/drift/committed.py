@@ -35,7 +35,7 @@ README_START = "<!-- manifest-docs:services:start -->"
 """Marker before the generated service table in README.md."""
 README_END = "<!-- manifest-docs:services:end -->"
 """Marker after it."""
-FIX = RENDER_FIX  # `render --write` also refreshes the README table and docs/CNAME
+FIX = RENDER_FIX  # `render --write` into deploy/ also refreshes the README table and docs/CNAME
 
 
 def readme_table(manifest: Manifest) -> str:
@@ -146,27 +146,25 @@ def check_committed(manifest: Manifest, root: Path, *, docs_dir: str = "docs") -
     deploy = root / DEPLOY_DIR
     if deploy.is_dir():
         for d in diff_rendered(manifest, deploy, label=DEPLOY_DIR):
-            what = {
-                "missing": "is missing",
-                "changed": "is out of date",
-                "stale": "is no longer generated",
-            }[d.kind]
-            out.append(
-                Finding(
-                    f"{DEPLOY_DIR}/{d.path}",
-                    1,
-                    "artefact/stale",
-                    f"{what}; run: {RENDER_FIX}",
-                    diff=d.diff,
-                )
-            )
+            if d.kind == "conflict":
+                message = f"is {d.reason}; then run: {RENDER_FIX}"
+            else:
+                what = {
+                    "missing": "is missing",
+                    "changed": "is out of date",
+                    "stale": "is no longer generated",
+                }[d.kind]
+                message = f"{what}; run: {RENDER_FIX}"
+            out.append(Finding(f"{DEPLOY_DIR}/{d.path}", 1, "artefact/stale", message, diff=d.diff))
     return out
 
 
 def refresh_committed(manifest: Manifest, root: Path) -> list[str]:
     """Regenerate README.md's service table (between markers) and docs/CNAME if present.
 
-    Returns the paths written (atomically); used by ``br-ops render --write``.
+    Returns the paths written (atomically); used by ``br-ops render --write`` when it
+    renders into the project's own :data:`~manifest_docs.artefacts.DEPLOY_DIR` (never
+    for another ``--out`` folder, which must be the only thing such a render touches).
     """
     written = []
     readme = root / "README.md"

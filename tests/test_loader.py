@@ -154,7 +154,7 @@ def test_file_over_the_size_limit_is_refused_before_reading(
 ) -> None:
     path = write_manifest(b"#" * (MAX_BYTES + 1))
     assert problems_in_file(path) == [
-        f"{path}: file is 10,485,761 bytes; a manifest may be at most 10,485,760 bytes"
+        f"{path}:1:1: file is 10,485,761 bytes; a manifest may be at most 10,485,760 bytes"
     ]
 
 
@@ -194,9 +194,25 @@ def test_unclosed_flow_list_points_at_where_it_was_found_and_where_it_started() 
 def test_unclosed_quote_names_the_line_it_started_on() -> None:
     text = 'schema_version: 1\norganization:\n  name: "Example\n  docs_url: x\n'
     assert problems_in(text) == [
-        "manifest.yml:5:1: YAML syntax error: while scanning a quoted scalar, found unexpected "
-        "end of stream (it started at line 3, column 9)"
+        "manifest.yml:3:9: YAML syntax error: while scanning a quoted scalar, found unexpected "
+        "end of stream (the file ends at line 5 before it is closed)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "pair"),
+    [
+        ("schema_version: 1\nservices: [a, b,\n", "2:11", "[]"),
+        ("schema_version: 1\nservices: {a: 1,\n", "2:11", "{}"),
+        ("schema_version: 1\nservices: [a, {b: [c,\n\n", "2:19", "[]"),
+    ],
+)
+def test_unclosed_bracket_at_the_end_is_reported_where_it_opens(
+    text: str, where: str, pair: str
+) -> None:
+    (problem,) = problems_in(text)
+    assert problem.startswith(f"manifest.yml:{where}: YAML syntax error: this '{pair[0]}' is never")
+    assert f"add the matching '{pair[1]}'" in problem
 
 
 def test_mapping_value_on_the_same_line_is_a_syntax_error_at_its_column() -> None:

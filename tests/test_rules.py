@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from manifest_docs.credentials import find_credential, redact
 from manifest_docs.errors import ManifestError
 from manifest_docs.load import load_text
-from manifest_docs.rules import find_credential, redact
 
 NEW_LINE_DOMAIN = "\n  - name: "
 SECOND_DEPENDENCY = "      - postgres\n      - "
@@ -338,8 +338,8 @@ def test_credential_as_a_key_is_reported_at_the_key_without_echoing_it(
     found = problems_in(text)
     where = at(text, token)
     assert found == [
-        f"{where}: services.redis.<redacted>: looks like a GitHub token; {CREDENTIAL_ADVICE}",
-        f"{where}: services.redis.<redacted>: unknown key '<redacted>'; allowed keys: "
+        f"{where}: services.redis['<redacted>']: looks like a GitHub token; {CREDENTIAL_ADVICE}",
+        f"{where}: services.redis['<redacted>']: unknown key '<redacted>'; allowed keys: "
         "description, aliases, kind, status, phase, target_date, owner, project, repo, branch, "
         "language, framework, runtime, technology, version, provider, deploy, domains, routes, "
         "depends_on, env, exports, health, resources, backups, key_namespaces, migrations, "

@@ -20,6 +20,7 @@ __all__ = [
     "FILE_LIMIT",
     "INVISIBLE",
     "LOC_LIMIT",
+    "MAX_PROBLEMS",
     "MESSAGE_LIMIT",
     "QUOTE_LIMIT",
     "DocsError",
@@ -185,6 +186,9 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
 
 FILE_LIMIT = 200
 """Most characters of a file name in one :class:`Problem` line."""
+
+MAX_PROBLEMS = 200
+"""Problems worked out per run; a manifest with more has one mistake repeated."""
 
 MESSAGE_LIMIT = 500
 """Most characters of a message in one :class:`Problem` line."""

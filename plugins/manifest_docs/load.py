@@ -19,10 +19,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Loc, ManifestError, Problem, did_you_mean
+from .credentials import redact
+from .errors import MAX_PROBLEMS, Loc, ManifestError, Problem, did_you_mean, quote
 from .legacy import convert_legacy, is_legacy
 from .model import Manifest
-from .rules import check_manifest, redact, scan_credentials
+from .rules import check_manifest, scan_credentials
 from .yamlsafe import SourceMap, parse_yaml, read_yaml
 
 __all__ = ["LoadedManifest", "find_manifest", "load_manifest", "load_text"]
@@ -93,6 +94,21 @@ def _finish(
         raise ManifestError([_redacted(p) for p in exc.problems]) from None
 
 
+def _capped(problems: list[Problem], omitted: int = 0) -> list[Problem]:
+    """The first :data:`MAX_PROBLEMS` problems in file order, and a note of how many more.
+
+    ``omitted`` counts problems that were never worked out (beyond the limit already).
+    """
+    ordered = sorted(problems)
+    more = len(ordered) - MAX_PROBLEMS + omitted
+    if more <= 0:
+        return ordered
+    first = ordered[:MAX_PROBLEMS]
+    last = first[-1]
+    note = f"… and {more:,} more problem{'s' * (more != 1)} not shown; fix these first"
+    return [*first, Problem(last.file, last.line, last.column, note)]
+
+
 def _redacted(problem: Problem) -> Problem:
     """``problem`` without any credential it quotes (in its message or its path)."""
     loc = tuple(redact(part) if isinstance(part, str) else part for part in problem.loc)
@@ -108,7 +124,7 @@ def _validate(
     # Problems that still left data (a duplicate key keeps its first value) are reported
     # together with everything the data itself shows.
     if problems and not isinstance(data, dict):
-        raise ManifestError(problems)
+        raise ManifestError(_capped(problems))
     early = list(problems)
     warnings: list[Problem] = []
     legacy = False
@@ -126,7 +142,7 @@ def _validate(
                     *early,
                     source.problem(
                         ("schema_version",),
-                        f"unsupported schema_version {version!r}{hint}; "
+                        f"unsupported schema_version {quote(version)}{hint}; "
                         "this version of manifest-docs reads schema_version: 1",
                     ),
                 ]
@@ -135,12 +151,13 @@ def _validate(
     try:
         manifest = Manifest.model_validate(data)
     except ValidationError as exc:
-        errors.extend(_translate(exc, data, source))
+        translated, omitted = _translate(exc, data, source)
+        errors.extend(translated)
         errors.extend(_rules_without(exc, data, source))
-        raise ManifestError(errors + warnings) from None
+        raise ManifestError(_capped(errors, omitted) + warnings) from None
     errors.extend(check_manifest(manifest, source))
     if errors:
-        raise ManifestError(errors + warnings)
+        raise ManifestError(_capped(errors) + warnings)
     return LoadedManifest(manifest, source, legacy=legacy, warnings=sorted(warnings))
 
 
@@ -250,14 +267,17 @@ _KIND = {
 
 
 def _describe(value: Any) -> str:
+    """``value`` for a message: its kind for a mapping or list, else :func:`quote` of it."""
     if isinstance(value, (dict, list)):
         return _KIND[type(value)]
-    return repr(value)
+    return quote(value)
 
 
-def _translate(exc: ValidationError, data: Any, source: SourceMap) -> list[Problem]:
+def _translate(exc: ValidationError, data: Any, source: SourceMap) -> tuple[list[Problem], int]:
+    """Problems for pydantic's errors (at most :data:`MAX_PROBLEMS`), and how many more."""
     problems = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for err in errors[:MAX_PROBLEMS]:
         loc = _path_in(data, err["loc"])
         kind = err["type"]
         value = err.get("input")
@@ -279,7 +299,9 @@ def _translate(exc: ValidationError, data: Any, source: SourceMap) -> list[Probl
             fields = list(model.model_fields) if model is not None else []
             hint = did_you_mean(name, fields)
             allowed = f"; allowed keys: {', '.join(fields)}" if fields and not hint else ""
-            problems.append(source.problem(loc, f"unknown key {name!r}{hint}{allowed}", key=True))
+            problems.append(
+                source.problem(loc, f"unknown key {quote(name)}{hint}{allowed}", key=True)
+            )
             continue
         choices = _choices(annotation)
         if kind in ("enum", "literal_error") and choices:
@@ -312,7 +334,7 @@ def _translate(exc: ValidationError, data: Any, source: SourceMap) -> list[Probl
             text = err["msg"]
             msg = f"{text[0].lower()}{text[1:]}, got {_describe(value)}"
         problems.append(source.problem(loc, msg))
-    return problems
+    return problems, max(0, len(errors) - MAX_PROBLEMS)
 
 
 def _pattern_message(loc: Loc, value: Any, pattern: str) -> str:
@@ -320,17 +342,17 @@ def _pattern_message(loc: Loc, value: Any, pattern: str) -> str:
 
     field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     if pattern == HOSTNAME:
-        return f"expected a lower-case hostname like 'api.example.com', got {value!r}"
+        return f"expected a lower-case hostname like 'api.example.com', got {quote(value)}"
     if pattern == ENV_NAME:
-        return f"expected an UPPER_SNAKE_CASE name like 'DATABASE_URL', got {value!r}"
+        return f"expected an UPPER_SNAKE_CASE name like 'DATABASE_URL', got {quote(value)}"
     if pattern.startswith("^https?"):
-        return f"expected a URL starting with https://, got {value!r}"
+        return f"expected a URL starting with https://, got {quote(value)}"
     if "Q[1-4]" in pattern:
-        return f"expected a date like '2026-Q2' or '2026-04-30', got {value!r}"
+        return f"expected a date like '2026-Q2' or '2026-04-30', got {quote(value)}"
     if pattern.startswith("^[\\w.-]+/"):
-        return f"expected a GitHub 'owner/name', got {value!r}"
+        return f"expected a GitHub 'owner/name', got {quote(value)}"
     if pattern == "^/":
-        return f"expected a path starting with '/', got {value!r}"
+        return f"expected a path starting with '/', got {quote(value)}"
     if pattern.startswith("^[A-Z]{3}"):
-        return f"expected a 3-letter currency code like 'USD', got {value!r}"
-    return f"{field_name}: {value!r} does not match the pattern {pattern}"
+        return f"expected a 3-letter currency code like 'USD', got {quote(value)}"
+    return f"{field_name}: {quote(value)} does not match the pattern {pattern}"

@@ -19,6 +19,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from .values import Duration, Size, Version, parse_money
 
 __all__ = [
+    "MAX_ALIASES",
+    "MAX_COUNT",
+    "MAX_NAME",
+    "MAX_TEXT",
     "Backups",
     "CiCd",
     "Cost",
@@ -52,7 +56,16 @@ __all__ = [
     "Workflow",
 ]
 
-SERVICE_NAME = r"^[a-z0-9][a-z0-9-]*$"
+MAX_COUNT = 1_000_000
+"""Largest count accepted: replicas, retries, quantities, connections, phase ids."""
+MAX_TEXT = 10_000
+"""Longest text accepted in any field, in characters (descriptions included)."""
+MAX_NAME = 100
+"""Longest alias or technology name, in characters."""
+MAX_ALIASES = 100
+"""Most aliases one service may have."""
+
+SERVICE_NAME = r"^[a-z0-9][a-z0-9-]{0,62}$"
 ENV_NAME = r"^[A-Z][A-Z0-9_]*$"
 HOSTNAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 
@@ -74,6 +87,7 @@ class _Model(BaseModel):
         frozen=True,
         arbitrary_types_allowed=False,
         str_strip_whitespace=False,
+        str_max_length=MAX_TEXT,
     )
 
 
@@ -164,7 +178,7 @@ class Organization(_Model):
 class Phase(_Model):
     """One phase of the roadmap."""
 
-    id: int = Field(ge=0)
+    id: int = Field(ge=0, le=MAX_COUNT)
     """Phase number, referenced by services and costs (``phase: 1``)."""
     name: str
     """Short name, e.g. ``Monolith``."""
@@ -258,11 +272,11 @@ class Cost(_Model):
     """ISO 4217 currency code."""
     period: Period
     """``month`` or ``year``."""
-    quantity: int = Field(default=1, ge=1)
+    quantity: int = Field(default=1, ge=1, le=MAX_COUNT)
     """How many units are paid for (the line's total is ``amount × quantity``)."""
-    phase: int
+    phase: int = Field(ge=0, le=MAX_COUNT)
     """Phase id from which this cost applies (costs carry over to later phases)."""
-    until_phase: int | None = None
+    until_phase: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     """Last phase the cost applies to; empty means every later phase too."""
     service: str | None = None
     """Service that owns the cost, if any."""
@@ -338,7 +352,7 @@ class HealthCheck(_Model):
     """Time between probes, e.g. ``30s``."""
     timeout: Duration | None = None
     """How long one probe may take."""
-    retries: int | None = Field(default=None, ge=0)
+    retries: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     """Failed probes before the deployment is marked unhealthy."""
 
 
@@ -361,11 +375,11 @@ class Deploy(_Model):
     """Production start command."""
     port: int | None = Field(default=None, ge=1, le=65535)
     """Port the process listens on inside the container (the platform sets ``$PORT``)."""
-    replicas: int = Field(default=1, ge=0)
+    replicas: int = Field(default=1, ge=0, le=MAX_COUNT)
     """Number of instances."""
     restart_policy: Literal["always", "on_failure", "never"] | None = None
     """What the platform does when the process exits."""
-    max_retries: int | None = Field(default=None, ge=0)
+    max_retries: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     """Restarts before giving up, with ``on_failure``."""
     health_check: HealthCheck | None = None
     """The platform's health check."""
@@ -464,7 +478,7 @@ class Resources(_Model):
     """Whether storage grows automatically up to the plan limit."""
     cpu: str | None = None
     """CPU allocation, e.g. ``shared``."""
-    max_connections: int | None = Field(default=None, ge=1)
+    max_connections: int | None = Field(default=None, ge=1, le=MAX_COUNT)
     """Maximum concurrent client connections."""
     shared_buffers: Size | None = None
     """PostgreSQL ``shared_buffers``."""
@@ -561,13 +575,15 @@ class Service(_Model):
 
     description: str
     """One-line summary."""
-    aliases: list[str] = []
+    aliases: list[Annotated[str, Field(min_length=1, max_length=MAX_NAME)]] = Field(
+        default=[], max_length=MAX_ALIASES
+    )
     """Other names the prose uses (``PostgreSQL``, ``Postgres``); the drift gate uses them."""
     kind: Kind
     """What the service is."""
     status: Status
     """Lifecycle status."""
-    phase: int
+    phase: int = Field(ge=0, le=MAX_COUNT)
     """Phase id the service belongs to."""
     target_date: str | None = Field(default=None, pattern=r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)$")
     """When a planned service should go live: ``2026-Q2`` or a date."""
@@ -585,7 +601,7 @@ class Service(_Model):
     """Framework and its version, e.g. ``FastAPI 0.104.1``."""
     runtime: str | None = None
     """Runtime, e.g. ``Python 3.11+``."""
-    technology: str | None = None
+    technology: str | None = Field(default=None, min_length=1, max_length=MAX_NAME)
     """Product name of a managed resource, e.g. ``PostgreSQL``."""
     version: Version | None = None
     """Version of the service's technology, e.g. ``15+``."""

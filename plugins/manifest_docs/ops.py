@@ -239,7 +239,7 @@ def env_data(manifest: Manifest, name: str, *, tier: EnvTier | str | None = None
                     "example": None if var.secret else var.example,
                     "default": None if var.secret else var.default,
                     "value": None if var.secret else var.value,
-                    "allowed": list(var.allowed),
+                    "allowed": [] if var.secret else list(var.allowed),
                     "generate": var.generate,
                 }
             )

@@ -10,161 +10,23 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .errors import Loc, Problem, did_you_mean
+from .credentials import credential_like, credential_name, find_secret_value, scan_text
+from .errors import MAX_PROBLEMS, Loc, Problem, did_you_mean
 from .model import SERVICE_NAME, Manifest, PhaseStatus, Status
+from .yamlsafe import line_col
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from .yamlsafe import SourceMap
 
-__all__ = [
-    "CREDENTIAL_PATTERNS",
-    "check_manifest",
-    "credential_like",
-    "credential_name",
-    "find_credential",
-    "redact",
-    "scan_credentials",
-]
+__all__ = ["check_manifest", "scan_credentials"]
 
-CREDENTIAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("a Stripe secret key", re.compile(r"\b[sr]k_(live|test)_[A-Za-z0-9]{8,}")),
-    ("a Stripe webhook secret", re.compile(r"\bwhsec_[A-Za-z0-9]{16,}")),
-    ("an OpenAI-style API key", re.compile(r"\bsk-[A-Za-z0-9_-]{16,}")),
-    ("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}")),
-    ("a GitHub fine-grained token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}")),
-    ("an AWS access key id", re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
-    ("a private key block", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
+_NEVER = (
+    "never put credentials in the manifest — mark the variable 'secret: true' and keep the "
+    "value in the platform's secret store (placeholders such as 'user:pass' or '<password>' "
+    "are fine)"
 )
-"""(what it is, pattern) pairs for strings that must never be in a manifest."""
-
-_URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://([^:/@\s]*):([^@/\s]+)@")
-"""A password in a URL, with a user (``postgres://u:p@h``) or without (``redis://:p@h``)."""
-_PLACEHOLDER_WORDS = {
-    "pass",
-    "password",
-    "passwd",
-    "pwd",
-    "secret",
-    "changeme",
-    "example",
-    "placeholder",
-    "redacted",
-    "token",
-    "xxx",
-    "xxxx",
-    "yourpassword",
-    "your-password",
-    "your_password",
-}
-
-
-def _is_placeholder(secret: str) -> bool:
-    s = secret.strip()
-    if s.lower() in _PLACEHOLDER_WORDS:
-        return True
-    if (s.startswith("<") and s.endswith(">")) or (s.startswith("{") and s.endswith("}")):
-        return True
-    if s.startswith(("${", "$")) or "{{" in s:
-        return True
-    return bool(set(s) <= set("*x.X"))
-
-
-_PREFIXES = (
-    "sk-",
-    "sk_live_",
-    "sk_test_",
-    "rk_live_",
-    "rk_test_",
-    "whsec_",
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "github_pat_",
-    "AKIA",
-    "ASIA",
-    "xoxa-",
-    "xoxb-",
-    "xoxo-",
-    "xoxp-",
-    "xoxr-",
-    "xoxs-",
-    "AIza",
-    "glpat-",
-    "PRIVATE KEY-----",
-)
-"""Literal starts of :data:`CREDENTIAL_PATTERNS` (keep the two in step)."""
-
-
-def _clean_text(text: str) -> bool:
-    """Whether a whole document certainly holds no credential (fast substring checks)."""
-    if "\\" in text or any(prefix in text for prefix in _PREFIXES):
-        return False
-    return not any(find_credential(m.group(0)) for m in _URL_PASSWORD.finditer(text))
-
-
-def find_credential(text: str) -> str | None:
-    """Describe the credential ``text`` seems to contain, or ``None`` if it looks clean."""
-    for what, pattern in CREDENTIAL_PATTERNS:
-        if pattern.search(text):
-            return what
-    for match in _URL_PASSWORD.finditer(text):
-        if not _is_placeholder(match.group(2)):
-            return "a password inside a URL"
-    return None
-
-
-def redact(text: str) -> str:
-    """``text`` with every credential found by :func:`find_credential` blanked out.
-
-    Messages echo what the user wrote ("got 'x'", "unknown key 'x'"); a pasted
-    credential must not travel on into terminals and CI logs that way.
-    """
-    for _, pattern in CREDENTIAL_PATTERNS:
-        text = pattern.sub("<redacted>", text)
-
-    def blank(match: re.Match[str]) -> str:
-        if _is_placeholder(match.group(2)):
-            return match.group(0)
-        return match.group(0).replace(f":{match.group(2)}@", ":<redacted>@")
-
-    return _URL_PASSWORD.sub(blank, text)
-
-
-_CREDENTIAL_LAST = {"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "PWD", "APIKEY"}
-_CREDENTIAL_ANY = {"PASSWORD", "PASSWD", "SECRET", "CREDENTIALS"}
-_PUBLIC_WORDS = {"PUBLIC", "PUBLISHABLE", "ID", "NAME", "PATH", "FILE", "URL"}
-
-
-def credential_name(name: str) -> bool:
-    """Whether an env var's name says it holds a credential (``DB_PASSWORD``, ``API_KEY``).
-
-    A key that is public by name (``STRIPE_PUBLISHABLE_KEY``) or that names where a
-    credential lives (``SECRET_KEY_FILE``, ``ACCESS_TOKEN_EXPIRE_MINUTES``) does not.
-    """
-    words = name.upper().split("_")
-    if _PUBLIC_WORDS & set(words):
-        return False
-    return words[-1] in _CREDENTIAL_LAST or bool(_CREDENTIAL_ANY & set(words[:-1]))
-
-
-def credential_like(value: str) -> bool:
-    """Whether a literal could be a real credential: long, unbroken, letters and digits."""
-    s = value.strip()
-    return (
-        len(s) >= 8
-        and not any(c.isspace() for c in s)
-        and any(c.isalpha() for c in s)
-        and any(c.isdigit() for c in s)
-        and not _is_placeholder(s)
-        and not s.lower().startswith(("change", "your", "example", "dummy", "test"))
-    )
 
 
 def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str, bool]]:
@@ -183,27 +45,45 @@ def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str, bool]]:
 
 
 def scan_credentials(data: Any, source: SourceMap, *, text: str | None = None) -> list[Problem]:
-    """A problem for every string anywhere in ``data`` that looks like a credential.
+    """A problem for every credential in ``data``, and in the comments of ``text``.
 
-    With the document's ``text``, one regex pass over it rules out the common case of
-    a clean file (unless escapes could hide a credential from a plain-text search).
+    Values and keys are reported at their path. The document's ``text`` is scanned
+    as well (linear time, see :mod:`manifest_docs.credentials`): what it finds beyond
+    the values — a token in a comment — is reported at its line. When ``text`` is
+    clean and holds no escapes (which could spell a credential the raw text hides),
+    the values need no scan of their own.
     """
-    if text is not None and _clean_text(text):
-        return []
-    problems = []
-    for loc, string, is_key in _strings(data, ()):
-        what = find_credential(string)
-        if what:
+    in_text = scan_text(text) if text is not None else []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    if text is None or in_text or "\\" in text:
+        for loc, string, is_key in _strings(data, ()):
+            found = scan_text(string)
+            if found:
+                seen.update(string[f.start : f.end] for f in found)
+                problems.append(
+                    source.problem(loc, f"looks like {found[0].what}; {_NEVER}", key=is_key)
+                )
+    for f in in_text:
+        if text is not None and text[f.start : f.end] not in seen:
+            line, col = line_col(text, f.start)
             problems.append(
-                source.problem(
-                    loc,
-                    f"looks like {what}; never put credentials in the manifest — mark the "
-                    "variable 'secret: true' and keep the value in the platform's secret store "
-                    "(placeholders such as 'user:pass' or '<password>' are fine)",
-                    key=is_key,
+                Problem(
+                    source.file,
+                    line,
+                    col,
+                    f"looks like {f.what}; never put credentials in the manifest, not even "
+                    "in a comment — remove it (and revoke it: it is in the history now)",
                 )
             )
     return problems
+
+
+def _listing(names: list[str], limit: int = 12) -> str:
+    """``a, b, c`` — or the first ``limit`` names and how many there are in all."""
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f", … ({len(names)} in all; see 'br-ops list')"
 
 
 class _Checker:
@@ -216,27 +96,30 @@ class _Checker:
         """Services that exist but failed the schema: references to them are not judged."""
         self.problems: list[Problem] = []
 
+    @property
+    def full(self) -> bool:
+        """Whether enough problems were found (past it, none are worked out)."""
+        return len(self.problems) >= MAX_PROBLEMS
+
     def err(self, loc: Loc, msg: str, *, key: bool = False) -> None:
-        self.problems.append(self.source.problem(loc, msg, key=key))
+        if not self.full:
+            self.problems.append(self.source.problem(loc, msg, key=key))
 
     def service_ref(self, loc: Loc, name: str, what: str = "service") -> bool:
         if name in self.m.services:
             return True
-        if name in self.unjudged:
+        if name in self.unjudged or self.full:
             return False
         known = sorted({*self.m.services, *self.unjudged})
         hint = did_you_mean(name, known)
-        self.err(loc, f"unknown {what} {name!r}{hint}; known services: " + ", ".join(known))
+        self.err(loc, f"unknown {what} {name!r}{hint}; known services: {_listing(known)}")
         return False
 
     def provider_ref(self, loc: Loc, name: str) -> None:
-        if name not in self.m.providers:
+        if name not in self.m.providers and not self.full:
             hint = did_you_mean(name, self.m.providers)
-            self.err(
-                loc,
-                f"unknown provider {name!r}{hint}; known providers: "
-                + ", ".join(sorted(self.m.providers)),
-            )
+            known = _listing(sorted(self.m.providers))
+            self.err(loc, f"unknown provider {name!r}{hint}; known providers: {known}")
 
     def phase_ref(self, loc: Loc, phase: int) -> None:
         if phase not in self.m.phase_by_id:
@@ -267,7 +150,7 @@ class _Checker:
 
     def service(self, name: str, svc: Any) -> None:
         base: Loc = ("services", name)
-        if not re.match(SERVICE_NAME, name):
+        if not re.fullmatch(SERVICE_NAME, name):
             self.err(
                 base,
                 f"service name {name!r} must be lower-case letters, digits and "
@@ -305,25 +188,7 @@ class _Checker:
                     f"(also env[{names[var.name]}]); declare each variable once",
                 )
             names.setdefault(var.name, i)
-            if var.secret:
-                for attr in ("value", "default", "example"):
-                    if getattr(var, attr) is not None:
-                        self.err(
-                            (*loc, attr),
-                            f"{var.name} is secret, so it may not have a "
-                            f"literal {attr}; set it in the platform's secret store",
-                        )
-            elif credential_name(var.name):
-                for attr in ("value", "default", "example"):
-                    literal = getattr(var, attr)
-                    if isinstance(literal, str) and credential_like(literal):
-                        self.err(
-                            (*loc, attr),
-                            f"{var.name} is named like a credential and its {attr} looks "
-                            "like a real one; mark the variable 'secret: true' and keep the "
-                            "value in the platform's secret store (or use a placeholder "
-                            "such as '<token>')",
-                        )
+            self.secret_var(loc, var)
             if var.allowed and var.default is not None and var.default not in var.allowed:
                 self.err(
                     (*loc, "default"),
@@ -351,6 +216,51 @@ class _Checker:
             endpoints.add((ep.method, ep.path))
         if svc.review and svc.review.next_review < svc.review.last_reviewed:
             self.err((*base, "review", "next_review"), "next_review is before last_reviewed")
+
+    def secret_var(self, loc: Loc, var: Any) -> None:
+        """A secret's every string, and a credential-named variable's literals, hold none."""
+        if var.secret:
+            for attr in ("value", "default", "example"):
+                if getattr(var, attr) is not None:
+                    self.err(
+                        (*loc, attr),
+                        f"{var.name} is secret, so it may not have a "
+                        f"literal {attr}; set it in the platform's secret store",
+                    )
+            if var.allowed:
+                self.err(
+                    (*loc, "allowed"),
+                    f"{var.name} is secret, so it may not list allowed values (they would be "
+                    "published); describe the expected format in its description instead",
+                )
+            for attr in ("source", "generate", "description"):
+                text = getattr(var, attr)
+                what = find_secret_value(text) if isinstance(text, str) else None
+                if what:
+                    self.err(
+                        (*loc, attr),
+                        f"{var.name} is secret and its {attr} holds what looks like {what}; "
+                        "keep the value in the platform's secret store and describe only "
+                        "where it comes from",
+                    )
+            return
+        if not credential_name(var.name):
+            return
+        literals: list[tuple[Loc, str, Any]] = [
+            ((*loc, attr), attr, getattr(var, attr)) for attr in ("value", "default", "example")
+        ]
+        literals += [((*loc, "allowed", i), "allowed value", v) for i, v in enumerate(var.allowed)]
+        for where, shown, literal in literals:
+            if isinstance(literal, str) and (
+                credential_like(literal) or find_secret_value(literal)
+            ):
+                self.err(
+                    where,
+                    f"{var.name} is named like a credential and its {shown} looks "
+                    "like a real one; mark the variable 'secret: true' and keep the "
+                    "value in the platform's secret store (or use a placeholder "
+                    "such as '<token>')",
+                )
 
     def aliases(self) -> None:
         owner: dict[str, str] = {n.lower(): n for n in self.m.services}
@@ -420,7 +330,7 @@ class _Checker:
                     )
         seen: set[str] = set()
         for i, secret in enumerate(ci.secrets_required):
-            if not re.match(r"^[A-Z][A-Z0-9_]*$", secret):
+            if not re.fullmatch(r"[A-Z][A-Z0-9_]*", secret):
                 self.err(
                     ("ci_cd", "secrets_required", i),
                     f"expected an UPPER_SNAKE_CASE secret name, got {secret!r}",

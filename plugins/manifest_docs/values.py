@@ -17,7 +17,21 @@ if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
 
-__all__ = ["Duration", "Size", "Version", "parse_money"]
+__all__ = [
+    "MAX_AMOUNT",
+    "MAX_SECONDS",
+    "MAX_SIZE",
+    "MONEY_PLACES",
+    "Duration",
+    "Size",
+    "Version",
+    "parse_money",
+]
+
+MAX_AMOUNT = Decimal(10) ** 12
+"""Amounts of money must be below this (a trillion in any currency)."""
+MONEY_PLACES = 6
+"""Most decimal places an amount may have."""
 
 
 class _TextValue:
@@ -73,7 +87,9 @@ _SIZE_UNITS = {
     "GIB": 1024**3,
     "TIB": 1024**4,
 }
-_SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B|B)\s*$", re.IGNORECASE)
+_SIZE_RE = re.compile(r"^\s*(\d{1,16}(?:\.\d{1,9})?)\s*([KMGT]i?B|B)\s*$", re.IGNORECASE)
+MAX_SIZE = 1024**5
+"""Largest size accepted: 1 PB (sizes describe memory and disks, not the universe)."""
 
 
 @dataclass(frozen=True, order=False)
@@ -85,7 +101,7 @@ class Size(_TextValue):
     bytes: int = field(compare=True)
     """The size in bytes (``MB`` and ``MiB`` both mean 1024² bytes)."""
 
-    pattern: ClassVar[str] = r"^\d+(\.\d+)?\s*([KMGTkmgt][iI]?[bB]|[bB])$"
+    pattern: ClassVar[str] = r"^\d{1,16}(\.\d{1,9})?\s*([KMGTkmgt][iI]?[bB]|[bB])$"
     example: ClassVar[str] = "256MB"
     kind: ClassVar[str] = "a size"
 
@@ -95,8 +111,10 @@ class Size(_TextValue):
         m = _SIZE_RE.match(text)
         if not m:
             raise ValueError(f"expected a size like '256MB', got {text!r}")
-        amount = Decimal(m.group(1))
-        return cls(text=text, bytes=int(amount * _SIZE_UNITS[m.group(2).upper()]))
+        amount = Decimal(m.group(1)) * _SIZE_UNITS[m.group(2).upper()]
+        if amount > MAX_SIZE:
+            raise ValueError(f"expected a size of at most 1024TB, got {text!r}")
+        return cls(text=text, bytes=int(amount))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Size) and other.bytes == self.bytes
@@ -106,7 +124,9 @@ class Size(_TextValue):
 
 
 _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
-_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d|w)\s*$")
+_DURATION_RE = re.compile(r"^\s*(\d{1,16}(?:\.\d{1,9})?)\s*(ms|s|min|m|h|d|w)\s*$")
+MAX_SECONDS = 3650 * 86400
+"""Longest duration accepted: ten years (retention periods are the longest durations)."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +138,7 @@ class Duration(_TextValue):
     seconds: float
     """The duration in seconds."""
 
-    pattern: ClassVar[str] = r"^\d+(\.\d+)?\s*(ms|s|min|m|h|d|w)$"
+    pattern: ClassVar[str] = r"^\d{1,16}(\.\d{1,9})?\s*(ms|s|min|m|h|d|w)$"
     example: ClassVar[str] = "30s"
     kind: ClassVar[str] = "a duration"
 
@@ -129,7 +149,10 @@ class Duration(_TextValue):
         if not m:
             hint = " (add a unit: s, m, h, d)" if text.strip().isdigit() else ""
             raise ValueError(f"expected a duration like '30s' or '1h', got {text!r}{hint}")
-        return cls(text=text, seconds=float(m.group(1)) * _DURATION_UNITS[m.group(2)])
+        seconds = float(m.group(1)) * _DURATION_UNITS[m.group(2)]
+        if seconds > MAX_SECONDS:
+            raise ValueError(f"expected a duration of at most ten years ('3650d'), got {text!r}")
+        return cls(text=text, seconds=seconds)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Duration) and other.seconds == self.seconds
@@ -138,7 +161,7 @@ class Duration(_TextValue):
         return hash(self.seconds)
 
 
-_VERSION_RE = re.compile(r"^\s*v?(\d+(?:\.\d+)*)\s*(\+|\.x)?\s*$")
+_VERSION_RE = re.compile(r"^\s*v?(\d{1,9}(?:\.\d{1,9}){0,7})\s*(\+|\.x)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -152,7 +175,7 @@ class Version(_TextValue):
     or_later: bool = False
     """True when written with a trailing ``+`` (this version or any later one)."""
 
-    pattern: ClassVar[str] = r"^v?\d+(\.\d+)*(\+|\.x)?$"
+    pattern: ClassVar[str] = r"^v?\d{1,9}(\.\d{1,9}){0,7}(\+|\.x)?$"
     example: ClassVar[str] = "15+"
     kind: ClassVar[str] = "a version"
 
@@ -199,4 +222,10 @@ def parse_money(value: object) -> Decimal:
         raise ValueError(f"expected an amount like '20.00', got {value!r}")
     if not amount.is_finite() or amount < 0:
         raise ValueError(f"expected a non-negative amount like '20.00', got {value!r}")
-    return amount
+    if amount >= MAX_AMOUNT or amount.as_tuple().exponent < -MONEY_PLACES:  # type: ignore[operator]
+        raise ValueError(
+            f"expected an amount below 1,000,000,000,000 with at most {MONEY_PLACES} "
+            f"decimal places, like '20.00', got {value!r}"
+        )
+    # '1e3' is a thousand: give it the exponent 0 so it prints as 1000, not 1E+3.
+    return amount.quantize(Decimal(1)) if amount.as_tuple().exponent > 0 else amount  # type: ignore[operator]

@@ -20,12 +20,28 @@ from .errors import Loc, Problem
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "SourceMap", "YamlDocument", "read_yaml"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_ITEMS",
+    "MAX_NODES",
+    "MAX_SCALAR",
+    "SourceMap",
+    "YamlDocument",
+    "line_col",
+    "read_yaml",
+]
 
 MAX_BYTES = 10 * 1024 * 1024
 """Largest manifest accepted, in bytes."""
 MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences accepted."""
+MAX_ITEMS = 10_000
+"""Most entries in one mapping or list (services included)."""
+MAX_NODES = 1_000_000
+"""Most values (scalars, mappings and lists) in the whole document."""
+MAX_SCALAR = 65_536
+"""Longest single value or key, in characters."""
 
 try:  # pragma: no branch - depends on how PyYAML was built
     _Loader: type[Any] = yaml.CSafeLoader
@@ -130,7 +146,9 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
             return fail("is a directory, expected a YAML file such as manifest.yml")
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return fail(f"file is {size:,} bytes; a manifest may be at most {MAX_BYTES:,} bytes")
+            return fail(
+                f"file is {size:,} bytes; a manifest may be at most {MAX_BYTES:,} bytes", 1, 1
+            )
         raw = path.read_bytes()
     except OSError as exc:
         return fail(f"cannot read file: {exc.strerror or exc}")
@@ -186,6 +204,11 @@ class _Frame:
     merging: bool = False
     merges: list[Any] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
+    flow: bool = False
+
+
+class _OverBudget(Exception):
+    """The document exceeds a size budget; the builder stops (the problem is recorded)."""
 
 
 def _pos(mark: Any) -> tuple[int, int]:
@@ -219,6 +242,11 @@ class _EventBuilder:
         line, col = _pos(mark)
         self.problems.append(Problem(self.source.file, line, col, msg, loc))
 
+    def over(self, mark: Any, loc: Loc, msg: str) -> None:
+        """Record a budget problem and stop: nothing after it is worth the time."""
+        self.fail(mark, loc, msg)
+        raise _OverBudget
+
     def _child_loc(self) -> Loc | None:
         """Where the next value goes (``None``: it is discarded)."""
         if not self.stack:
@@ -232,6 +260,12 @@ class _EventBuilder:
 
     def _start(self, mark: Any) -> Loc:
         self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self.over(
+                mark,
+                self.stack[-1].loc if self.stack else (),
+                f"the document holds more than {MAX_NODES:,} values; a manifest needs far fewer",
+            )
         if self.root_mark is None:
             self.root_mark = mark
         loc = self._child_loc()
@@ -246,6 +280,14 @@ class _EventBuilder:
             return
         top = self.stack[-1]
         top.size += size
+        if len(top.value) >= MAX_ITEMS and top.key != "<<":
+            what = "mapping has" if top.is_map else "list has"
+            self.over(
+                top.mark,
+                top.loc,
+                f"this {what} more than {MAX_ITEMS:,} entries; a manifest needs far fewer "
+                "(split the data, or keep it outside the manifest)",
+            )
         if not top.is_map:
             top.value.append(value)
         elif top.key is None:  # a collection used as a key: reported, dropped
@@ -283,6 +325,13 @@ class _EventBuilder:
         top.key = key
 
     def scalar(self, loader: Any, event: yaml.ScalarEvent) -> None:
+        if len(event.value) > MAX_SCALAR:
+            self.over(
+                event.start_mark,
+                self._child_loc() or (self.stack[-1].loc if self.stack else ()),
+                f"this value is {len(event.value):,} characters long; a manifest value may "
+                f"be at most {MAX_SCALAR:,} (link to longer text instead)",
+            )
         tag = event.tag
         if tag is None:
             first = event.value[:1]
@@ -338,7 +387,9 @@ class _EventBuilder:
         expected = _MAP if is_map else _SEQ
         if event.tag not in (None, "!", expected):
             self.fail(event.start_mark, loc, _tag_message(event.tag))
-        self.stack.append(_Frame(is_map, {} if is_map else [], loc, event.anchor, event.start_mark))
+        frame = _Frame(is_map, {} if is_map else [], loc, event.anchor, event.start_mark)
+        frame.flow = bool(event.flow_style)
+        self.stack.append(frame)
         return True
 
     def end(self, event: yaml.Event) -> None:
@@ -416,6 +467,8 @@ class _EventBuilder:
                             "second '---'); a manifest is a single document",
                         )
                         return
+        except _OverBudget:
+            return
         finally:
             loader.dispose()
 
@@ -485,6 +538,7 @@ def _fast_build(text: str) -> Any:
     keys: list[Any] = []
     root: Any = _Bail
     documents = 0
+    nodes = 0
     try:
         while True:
             event = get()
@@ -492,7 +546,7 @@ def _fast_build(text: str) -> Any:
                 break
             kind = type(event)
             if kind is _SCALAR_EVENT:
-                if event.anchor:
+                if event.anchor or len(event.value) > MAX_SCALAR:
                     raise _Bail
                 if stack:
                     top = stack[-1]
@@ -509,6 +563,8 @@ def _fast_build(text: str) -> Any:
                         top[key] = _fast_scalar(loader, event)
                         keys[-1] = None
                     else:
+                        if len(top) >= MAX_ITEMS:
+                            raise _Bail
                         top.append(_fast_scalar(loader, event))
                 else:
                     root = _fast_scalar(loader, event)
@@ -522,6 +578,9 @@ def _fast_build(text: str) -> Any:
             elif kind is _MAP_END or kind is _SEQ_END:
                 done = stack.pop()
                 keys.pop()
+                nodes += len(done) + 1
+                if len(done) > MAX_ITEMS or nodes > MAX_NODES:
+                    raise _Bail  # the builder says which budget, and where
                 if stack:
                     top = stack[-1]
                     if type(top) is dict:
@@ -546,7 +605,7 @@ def _fast_build(text: str) -> Any:
     return root
 
 
-def _line_col(text: str, index: int) -> tuple[int, int]:
+def line_col(text: str, index: int) -> tuple[int, int]:
     """1-based (line, column) of character ``index`` in ``text``."""
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
@@ -555,9 +614,9 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 def _byte_position(text: str, offset: int) -> tuple[int, int]:
     """(line, column) of a UTF-8 byte ``offset`` (libyaml reports reader errors in bytes)."""
     if _Loader is yaml.SafeLoader:  # pragma: no cover - the pure-Python reader counts characters
-        return _line_col(text, offset)
+        return line_col(text, offset)
     prefix = text.encode("utf-8")[:offset].decode("utf-8", errors="ignore")
-    return _line_col(text, len(prefix))
+    return line_col(text, len(prefix))
 
 
 def _surrogate_problems(text: str, shown: str) -> list[Problem]:
@@ -565,7 +624,7 @@ def _surrogate_problems(text: str, shown: str) -> list[Problem]:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        line, col = _line_col(text, exc.start)
+        line, col = line_col(text, exc.start)
         bad = ord(text[exc.start])
         return [Problem(shown, line, col, f"not valid text (lone surrogate U+{bad:04X})")]
     return []
@@ -606,14 +665,23 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
         if exc.context and exc.problem:
             what = f"{exc.context}, {exc.problem}"
         start = exc.context_mark
-        if (
+        opened = next((f for f in reversed(builder.stack) if f.flow), None)
+        if mark is not None and opened is not None and not text[mark.index :].strip():
+            # The file ended inside a [list] or {mapping}: say where it was opened.
+            line, col = _pos(opened.mark)
+            pair = "{}" if opened.is_map else "[]"
+            what = f"this '{pair[0]}' is never closed; add the matching '{pair[1]}' ({what})"
+        elif (
             start is not None
             and mark is not None
             and start.line != mark.line
             and (exc.context or "").startswith("while ")
         ):
-            # An unclosed quote or bracket is found far below where it was opened.
-            what += f" (it started at line {start.line + 1}, column {start.column + 1})"
+            if not text[mark.index :].strip():  # the file ended inside it: point at its start
+                line, col = start.line + 1, start.column + 1
+                what += f" (the file ends at line {mark.line + 1} before it is closed)"
+            else:  # an unclosed quote or bracket is found far below where it was opened
+                what += f" (it started at line {start.line + 1}, column {start.column + 1})"
         return YamlDocument(None, source, [Problem(shown, line, col, f"YAML syntax error: {what}")])
     except yaml.reader.ReaderError as exc:
         line, col = _byte_position(text, exc.position)

@@ -125,6 +125,8 @@ def trie_alternation(words: Iterable[str]) -> str:
     A plain ``a|b|c…`` alternation of every service name and alias is tried name by
     name at each position of the text: with thousands of services that made the drift
     check quadratic. Sharing prefixes, the engine follows one branch per character.
+    Chains without a branch are one literal, so the pattern nests only as deep as
+    words end inside one another (not as deep as the longest word is long).
     """
     trie: dict[str, Any] = {}
     for word in words:
@@ -134,7 +136,15 @@ def trie_alternation(words: Iterable[str]) -> str:
         node[""] = {}
 
     def build(node: dict[str, Any]) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        branches = []
+        for first, below in sorted(node.items()):
+            if not first:
+                continue
+            run, child = first, below
+            while len(child) == 1 and "" not in child:  # a chain: one literal, no group
+                ((ch, child),) = child.items()
+                run += ch
+            branches.append(re.escape(run) + build(child))
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

@@ -18,8 +18,8 @@ import jinja2
 from ..artefacts import env_example
 from ..costs import PhaseCosts, ServiceCosts, money, phase_costs, service_costs
 from ..model import EnvTier, EnvVar, Kind, Manifest, Service, Status
-from .escape import Markup, code, doc, link, md
-from .schema_doc import schema_docs
+from .escape import Markup, code, doc, link, md, mermaid_text
+from .schema_doc import credential_shapes, limits, schema_docs
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -211,8 +211,8 @@ def _mermaid_id(prefix: str, name: str) -> Markup:
 
 
 def _mermaid_label(text: str) -> Markup:
-    """A label for inside ``"..."``: names and hostnames are validated, but stay careful."""
-    return Markup("".join(c if c.isalnum() or c in ".-_ " else f"#{ord(c)};" for c in text))
+    """A node's text for inside the template's ``"..."`` (:func:`.escape.mermaid_text`)."""
+    return mermaid_text(text)
 
 
 def _architecture_context(manifest: Manifest) -> dict[str, Any]:
@@ -392,6 +392,8 @@ def render_site(
         "Manifest schema",
         ("Reference",),
         models=schema_docs(),
+        limits=limits(),
+        credentials=credential_shapes(),
     )
     page("api.md.j2", "reference/api.md", "Python API", ("Reference",))
     for name, svc in sorted(manifest.services.items()):

@@ -13,10 +13,22 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from .. import model as _model
+from .. import values, yamlsafe
+from ..credentials import SHAPES
+from ..errors import MAX_PROBLEMS
 from ..model import Manifest
 from ..values import Duration, Size, Version
 
-__all__ = ["FieldDoc", "ModelDoc", "schema_docs", "type_name"]
+__all__ = [
+    "FieldDoc",
+    "Limit",
+    "ModelDoc",
+    "credential_shapes",
+    "limits",
+    "schema_docs",
+    "type_name",
+]
 
 
 @dataclass(frozen=True)
@@ -151,3 +163,66 @@ def schema_docs(root: type[BaseModel] = Manifest) -> list[ModelDoc]:
             )
         docs.append(ModelDoc(model.__name__, " ".join((model.__doc__ or "").split()), fields))
     return docs
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One budget the loader holds every manifest to."""
+
+    what: str
+    """What is limited."""
+    limit: str
+    """The limit, as a reader would write it."""
+
+
+def limits() -> list[Limit]:
+    """The manifest's size, depth and value budgets, read off the constants that enforce them.
+
+    A manifest arrives through pull requests; beyond these, loading stops with a
+    located problem instead of letting one file stall every command.
+    """
+    return [
+        Limit("File size", f"{yamlsafe.MAX_BYTES:,} bytes ({yamlsafe.MAX_BYTES // 2**20} MiB)"),
+        Limit("Nesting of mappings and lists", f"{yamlsafe.MAX_DEPTH} levels"),
+        Limit("Entries in one mapping or list", f"{yamlsafe.MAX_ITEMS:,}"),
+        Limit("Values in the whole file", f"{yamlsafe.MAX_NODES:,}"),
+        Limit("Length of one YAML value or key", f"{yamlsafe.MAX_SCALAR:,} characters"),
+        Limit("Length of a text field", f"{_model.MAX_TEXT:,} characters"),
+        Limit("Length of an alias or technology name", f"{_model.MAX_NAME} characters"),
+        Limit("Aliases of one service", f"{_model.MAX_ALIASES}"),
+        Limit(
+            "Counts (replicas, retries, quantities, connections, phase ids)",
+            f"{_model.MAX_COUNT:,}",
+        ),
+        Limit(
+            "Amounts of money",
+            f"below {values.MAX_AMOUNT:,}, at most {values.MONEY_PLACES} decimal places",
+        ),
+        Limit("Durations", f"at most {values.MAX_SECONDS // 86400:,} days"),
+        Limit("Sizes", "at most 1024TB"),
+        Limit("Versions", "at most 8 dot-separated parts of at most 9 digits"),
+        Limit("Problems reported in one run", f"{MAX_PROBLEMS}"),
+    ]
+
+
+def credential_shapes() -> list[tuple[str, str]]:
+    """(what, where it is refused) for every credential shape the loader knows."""
+    return [
+        (
+            shape.what,
+            "anywhere, comments included"
+            if shape.distinctive
+            else "in any string of a secret variable, in the literals of a variable named "
+            "like a credential, and after a credential's name (NAME_TOKEN=…)",
+        )
+        for shape in SHAPES
+    ] + [
+        (
+            "a password inside a URL (scheme://user:password@host)",
+            "anywhere, comments included (placeholders such as user:pass are fine)",
+        ),
+        (
+            "a long random-looking value after a credential's name (API_KEY: …)",
+            "anywhere, comments included",
+        ),
+    ]

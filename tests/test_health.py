@@ -995,3 +995,15 @@ def test_health_as_a_subprocess(
     )
     assert bad.returncode == 1
     assert {r["error_kind"] for r in json.loads(bad.stdout)["results"]} == {"refused"}
+
+
+def test_a_server_cannot_write_to_the_terminal_through_its_answer(
+    tmp_path: Path, serve_raw: Callable[..., RawServer]
+) -> None:
+    server = serve_raw(b"HTTP/1.1 \x1b]0;owned\x07\x1b[2J 200 OK\r\n\r\n")
+    path = _many_endpoints(tmp_path, 1)
+    code, out, _, _ = run_health(path, "api", "--base-url", server.url, "--retries", "0")
+    assert code == 1
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "\\x1b" in out  # shown, not obeyed

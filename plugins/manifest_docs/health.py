@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import __version__
+from .errors import visible
 from .model import Status
 from .ops import ENVIRONMENTS, Style, plain
 
@@ -772,21 +773,23 @@ def format_report(report: HealthReport, style: Style = plain) -> str:
         by_service.setdefault(r.target.service, []).append(r)
     for service, results in by_service.items():
         base = results[0].target.url[: -len(results[0].target.path)] or results[0].target.url
-        lines.append(f"{style('name', service)} ({report.plan.env}, {base})")
+        lines.append(
+            f"{style('name', visible(service))} ({visible(report.plan.env)}, {visible(base)})"
+        )
         methods = max(len(r.target.method) for r in results)
         paths = max(len(r.target.path) for r in results)
         for r in results:
-            label = f"{r.target.method.ljust(methods)} {r.target.path.ljust(paths)}"
+            label = visible(f"{r.target.method.ljust(methods)} {r.target.path.ljust(paths)}")
             code = str(r.status) if r.status is not None else "—"
             took = f"{r.latency_ms:.0f} ms" if r.latency_ms is not None else "—"
             mark = style("ok", "ok  ") if r.ok else style("fail", "FAIL")
             line = f"  {mark}  {label}  {code:>3}  {took:>7}"
             if r.error:
                 tries = f" (after {r.attempts} attempts)" if r.attempts > 1 else ""
-                line += f"  {r.error}{tries}"
+                line += f"  {visible(r.error)}{tries}"  # servers' words: shown, not obeyed
             lines.append(line)
     for s in report.plan.skipped:
-        lines.append(style("dim", f"skipped {s.service}: {s.reason}"))
+        lines.append(style("dim", visible(f"skipped {s.service}: {s.reason}")))
     n, bad = len(report.results), len(report.failed)
     skipped = len(report.plan.skipped)
     if not n:

@@ -515,3 +515,10 @@ def test_the_name_pattern_finds_the_longest_name_like_a_plain_alternation() -> N
     assert [m.group(1) for m in trie.finditer(text)] == [
         "Redis-cache", "red", "redis", "PostgreSQL", "postgres", "pg", "api.v2", "API"
     ]  # fmt: skip
+
+
+def test_a_finding_is_one_line_whatever_the_page_held() -> None:
+    from manifest_docs.drift.findings import Finding, format_finding
+
+    text = format_finding(Finding("docs/a\x1b[31m.md", 3, "fact/port", "says '80\n\u202e'"))
+    assert text == "docs/a\\x1b[31m.md:3: fact/port: says '80\\x0a\\u202e'"

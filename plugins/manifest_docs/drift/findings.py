@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ..errors import visible
+
 __all__ = ["Finding", "format_finding"]
 
 
@@ -27,7 +29,13 @@ class Finding:
 
 
 def format_finding(f: Finding) -> str:
-    """``docs/infra.md:182: fact/version: …`` — the text format."""
+    """``docs/infra.md:182: fact/version: …`` — the text format.
+
+    The finding is one line whatever the page or manifest held (control characters
+    are shown as escapes); a diff follows on lines of its own, each made visible too.
+    """
     where = f"{f.file}:{f.line}" if f.line else f.file
-    text = f"{where}: {f.rule}: {f.message}"
-    return text + ("\n" + f.diff.rstrip("\n") if f.diff else "")
+    text = visible(f"{where}: {f.rule}: {f.message}")
+    if not f.diff:
+        return text
+    return "\n".join([text, *(visible(line) for line in f.diff.rstrip("\n").split("\n"))])

@@ -313,12 +313,32 @@ def test_a_credential_named_variable_may_not_allow_a_real_looking_value(
         minimal_manifest,
         "      - name: LOG_LEVEL\n",
         "      - name: API_TOKEN\n        tier: optional\n        description: x\n"
-        "        allowed: [none, 3f1c2a9e-7b4d-4e21-9c8a-5d6e7f8a9b0c]\n"
+        "        allowed: [none, Zx81kqP0aa7wer]\n"
         "      - name: LOG_LEVEL\n",
     )
     (problem,) = problems_in(text)
     assert "services.backend.env[2].allowed[1]: API_TOKEN is named like a credential" in problem
-    assert "3f1c2a9e" not in problem
+    assert "Zx81kqP0aa7wer" not in problem
+
+
+@pytest.mark.parametrize("shape", [s for s in SHAPES if not s.distinctive], ids=lambda s: s.what)
+def test_a_token_shaped_value_is_refused_in_any_field_but_urls_and_ids(
+    minimal_manifest: str, shape
+) -> None:
+    text = replace_once(
+        minimal_manifest, "description: Main API", f"description: 'Main API {shape.example}'"
+    )
+    (problem,) = problems_in(text)
+    assert problem.startswith(f"{at(text, chr(39) + 'Main API')}: services.backend.description:")
+    assert shape.example not in problem
+    in_url = replace_once(
+        minimal_manifest,
+        "    domains:\n      prod: api.example.com\n",
+        "    domains:\n      prod: api.example.com\n    project: "
+        f"'{shape.example}'\n    links:\n      dashboard: "
+        f"'https://railway.com/project/{shape.example}/service'\n",
+    )
+    assert load_text(in_url).manifest.services["backend"].project == shape.example
 
 
 @pytest.mark.parametrize("shape", [s for s in SHAPES if s.distinctive], ids=lambda s: s.what)

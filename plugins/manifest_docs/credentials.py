@@ -32,7 +32,9 @@ __all__ = [
     "credential_like",
     "credential_name",
     "find_credential",
+    "find_in_value",
     "find_secret_value",
+    "has_contextual",
     "redact",
     "scan_text",
 ]
@@ -176,11 +178,29 @@ _SPLIT_WINDOW = 120
 """Characters after a prefix read again without the spaces a token may be split by."""
 _SPLIT_SPACE = re.compile(r"(?<=[A-Za-z0-9_-]) (?=[A-Za-z0-9_-])")
 
-_URL_PASSWORD = re.compile(
-    r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,31})://"
-    r"([^\s/@:'\"<>`]{0,128}):([^\s@'\"<>`]{1,256})@"
-)
-"""A password in a URL, with a user (``postgres://u:p@h``) or without (``redis://:p@h``)."""
+_URL_PASSWORD = re.compile(r"(?<=[A-Za-z0-9+.-])://([^\s/@:'\"<>`]{0,128}):([^\s@:'\"<>`]{1,256})@")
+"""A password in a URL, with a user (``postgres://u:p@h``) or without (``redis://:p@h``).
+
+The pattern starts at the literal ``://`` (found by a fast literal search); the scheme
+before it is checked by :func:`_scheme_before`. Neither part runs past a ``:``, so
+each character is read a bounded number of times whatever the text (a password may
+hold ``/``, not ``:``).
+"""
+_SCHEME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-")
+
+
+def _scheme_before(text: str, end: int) -> bool:
+    """Whether a URL scheme (a letter, then letters, digits, ``+.-``) ends at ``end``."""
+    start = end
+    while start > 0 and end - start < 32 and text[start - 1] in _SCHEME_CHARS:
+        start -= 1
+    return (
+        start < end
+        and text[start].isalpha()
+        and (start == 0 or text[start - 1] not in _SCHEME_CHARS)
+    )
+
+
 _PORT_AND_PATH = re.compile(r"\d{1,5}(?:[/?#].*)?", re.DOTALL)
 """What follows ``host:`` when the ``@`` belongs to a path (``https://h:8080/a@b``)."""
 
@@ -282,10 +302,12 @@ def _distinctive(text: str) -> list[Finding]:
                 reach = end
                 break
     for m in _URL_PASSWORD.finditer(text):
-        password = m.group(3)
+        password = m.group(2)
+        if not _scheme_before(text, m.start()):
+            continue
         if _is_placeholder(password) or _PORT_AND_PATH.fullmatch(password):
             continue
-        found.append(Finding(m.start(3), m.end(3), "a password inside a URL"))
+        found.append(Finding(m.start(2), m.end(2), "a password inside a URL"))
     return sorted(found, key=lambda f: f.start)
 
 
@@ -298,13 +320,18 @@ def _mixed(text: str, *, hexadecimal: bool) -> bool:
     return any(c.islower() for c in text) and any(c.isupper() for c in text)
 
 
+def _uniform(value: str) -> bool:
+    """``0000…`` or ``aaaa-…``: padding and placeholders, not keys."""
+    return len(set(value.replace("-", ""))) <= 2
+
+
 def _contextual(text: str) -> list[Finding]:
     """Contextual shapes anywhere in ``text`` (ids and checksums look the same)."""
     found = []
     for shape in _CONTEXTUAL:
         for m in shape.pattern.finditer(text):
             value = m.group()
-            if _example(value):
+            if _example(value) or _uniform(value):
                 continue
             if shape.mixed and not _mixed(value, hexadecimal=len(value) == 64):
                 continue
@@ -363,6 +390,41 @@ def find_secret_value(text: str) -> str | None:
     """
     found = scan_text(text) or _contextual(text)
     return found[0].what if found else None
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}://[^\s\"'<>`]{1,2048}")
+"""A URL: ids of credential shape are ordinary there (``…/project/<uuid>``)."""
+
+
+def find_in_value(text: str) -> str | None:
+    """What credential a manifest value holds, or ``None``.
+
+    Distinctive shapes anywhere; contextual shapes (UUIDs, 64 hex digits, 40-character
+    keys) too, except inside a URL, where ids of those shapes are ordinary. For a
+    value whose field is an id, use :func:`find_credential`.
+    """
+    found = scan_text(text)
+    if found:
+        return found[0].what
+    hits = _contextual(text)
+    if not hits:
+        return None
+    urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    for f in hits:
+        if not any(a <= f.start and f.end <= b for a, b in urls):
+            return f.what
+    return None
+
+
+_LONG_RUN = re.compile(r"[0-9A-Za-z/+_-]{32}")
+"""Every contextual shape holds such a run; one pass rules most files out."""
+
+
+def has_contextual(text: str) -> bool:
+    """Whether any contextual shape occurs in ``text`` (a quick test for a whole file)."""
+    if _LONG_RUN.search(text) is None:
+        return False
+    return any(shape.pattern.search(text) for shape in _CONTEXTUAL)
 
 
 def redact(text: str) -> str:

@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .credentials import credential_like, credential_name, find_secret_value, scan_text
+from .credentials import (
+    credential_like,
+    credential_name,
+    find_in_value,
+    find_secret_value,
+    has_contextual,
+    scan_text,
+)
 from .errors import MAX_PROBLEMS, Loc, Problem, did_you_mean
 from .model import SERVICE_NAME, Manifest, PhaseStatus, Status
 from .yamlsafe import line_col
@@ -44,6 +51,12 @@ def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str, bool]]:
             stack.extend(((*here, i), v) for i, v in enumerate(value))
 
 
+def _id_field(loc: Loc) -> bool:
+    """Whether ``loc`` names an id field (``project``, ``zone_id``): ids are not credentials."""
+    last = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    return last in {"id", "project"} or last.endswith("_id")
+
+
 def scan_credentials(data: Any, source: SourceMap, *, text: str | None = None) -> list[Problem]:
     """A problem for every credential in ``data``, and in the comments of ``text``.
 
@@ -51,18 +64,30 @@ def scan_credentials(data: Any, source: SourceMap, *, text: str | None = None) -
     as well (linear time, see :mod:`manifest_docs.credentials`): what it finds beyond
     the values — a token in a comment — is reported at its line. When ``text`` is
     clean and holds no escapes (which could spell a credential the raw text hides),
-    the values need no scan of their own.
+    the values need no scan of their own. In values, contextual shapes (a UUID, 64 hex
+    digits) count too, outside URLs and id fields.
     """
     in_text = scan_text(text) if text is not None else []
     problems: list[Problem] = []
     seen: set[str] = set()
-    if text is None or in_text or "\\" in text:
+    if text is None or in_text or "\\" in text or has_contextual(text):
         for loc, string, is_key in _strings(data, ()):
             found = scan_text(string)
             if found:
                 seen.update(string[f.start : f.end] for f in found)
                 problems.append(
                     source.problem(loc, f"looks like {found[0].what}; {_NEVER}", key=is_key)
+                )
+                continue
+            what = None if _id_field(loc) else find_in_value(string)
+            if what:
+                problems.append(
+                    source.problem(
+                        loc,
+                        f"looks like {what}; {_NEVER} (an id of this shape is fine inside "
+                        "a URL, such as links.dashboard)",
+                        key=is_key,
+                    )
                 )
     for f in in_text:
         if text is not None and text[f.start : f.end] not in seen:
@@ -236,7 +261,7 @@ class _Checker:
             for attr in ("source", "generate", "description"):
                 text = getattr(var, attr)
                 what = find_secret_value(text) if isinstance(text, str) else None
-                if what:
+                if what and not find_in_value(text):  # else scan_credentials reports it
                     self.err(
                         (*loc, attr),
                         f"{var.name} is secret and its {attr} holds what looks like {what}; "
@@ -251,8 +276,10 @@ class _Checker:
         ]
         literals += [((*loc, "allowed", i), "allowed value", v) for i, v in enumerate(var.allowed)]
         for where, shown, literal in literals:
-            if isinstance(literal, str) and (
-                credential_like(literal) or find_secret_value(literal)
+            if (
+                isinstance(literal, str)
+                and (credential_like(literal) or find_secret_value(literal))
+                and not find_in_value(literal)  # else scan_credentials reports it
             ):
                 self.err(
                     where,

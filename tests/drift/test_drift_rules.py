@@ -522,3 +522,37 @@ def test_a_finding_is_one_line_whatever_the_page_held() -> None:
 
     text = format_finding(Finding("docs/a\x1b[31m.md", 3, "fact/port", "says '80\n\u202e'"))
     assert text == "docs/a\\x1b[31m.md:3: fact/port: says '80\\x0a\\u202e'"
+
+
+# --------------------------------------------------------------------------- phrasings
+
+
+@pytest.mark.parametrize(
+    ("page", "text", "rule"),
+    [
+        ("services/redis.md", "The memory limit is 1GB.\n", "fact/memory"),
+        ("page.md", "We run PostgreSQL 14 in production.\n", "fact/version"),
+        ("page.md", "The cache is Redis v6.2.\n", "fact/version"),
+        ("services/api.md", "It runs three instances behind the load balancer.\n", "fact/replicas"),
+        ("page.md", "Health checks of the Acme API time out after 30 seconds.\n", "fact/timeout"),
+    ],
+    ids=["narrative subject", "name then version", "v-prefixed", "number word", "time out"],
+)
+def test_contributors_phrasings_are_understood(page: str, text: str, rule: str) -> None:
+    assert [f.rule for f in findings(text, page)] == [rule]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our stack: Next.js 14, Node 20 and PostgreSQL 15.\n",
+        "PostgreSQL 15 replicas are not used.\n",
+        "One of the replicas restarts nightly.\n",
+        "The console is not in production yet.\n",
+        "Is the console live?\n",
+        "The console will be deployed next quarter.\n",
+        "Redis 7 keeps 256MB of keys.\n",
+    ],
+)
+def test_agreeing_negated_and_modal_sentences_stay_silent(text: str) -> None:
+    assert findings(text, "services/api.md") == []

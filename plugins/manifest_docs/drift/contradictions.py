@@ -137,9 +137,40 @@ def _versions(text: str) -> Iterator[Found]:
         yield Found(m.start(), m.end(), m.group(0), (parts, m.group(2) == "+"))
 
 
+_NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
+    )
+} | {"a single": 1, "single": 1, "a pair of": 2, "a couple of": 2, "a dozen": 12}
+_NUMBER_WORD = re.compile(
+    r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b(?!-)(?!\s+of\b)",
+    re.IGNORECASE,
+)
+"""Counts in words ("three instances"); "one-off" and "one of the replicas" stay words."""
+
+
 def _ints(text: str) -> Iterator[Found]:
-    for m in _INT.finditer(text):
-        yield Found(m.start(), m.end(), m.group(0), int(m.group(1)))
+    found = [Found(m.start(), m.end(), m.group(0), int(m.group(1))) for m in _INT.finditer(text)]
+    found += [
+        Found(m.start(), m.end(), m.group(0), _NUMBER_WORDS[m.group(1).lower()])
+        for m in _NUMBER_WORD.finditer(text)
+    ]
+    yield from sorted(found, key=lambda f: f.start)
 
 
 def _regions(text: str) -> Iterator[Found]:
@@ -233,7 +264,12 @@ KINDS: tuple[Kind, ...] = (
         _w(r"\bdeploy(?:ment)?s?[ _-]?time-?outs?\b|\bhealthcheck_?timeout\b"),
         _durations,
     ),
-    Kind(("timeout",), _w(r"\btime-?outs?\b"), _durations, needs=_HEALTH),
+    Kind(
+        ("timeout",),
+        _w(r"\btime-?outs?\b|\btim(?:e|es|ed|ing)[ -]out\b"),
+        _durations,
+        needs=_HEALTH,
+    ),
     Kind(("interval",), _w(r"\b(interval|every)\b"), _durations, needs=_HEALTH),
     Kind(("ttl",), _w(r"\bttl\b|\bexpir(e|es|ed|y|ation)\b"), _durations),
     Kind(("retention",), _w(r"\bretention\b|\bretained\b"), _durations),
@@ -242,6 +278,15 @@ KINDS: tuple[Kind, ...] = (
     Kind(("start-command",), _w(r"\bstart(?:up)?[ _-]?command\b"), _whole, code=True),
 )
 """Every attribute the contradiction rule understands."""
+
+_VERSION_KIND = next(k for k, kind in enumerate(KINDS) if kind.kinds == ("version",))
+_NAMED_VERSION = re.compile(
+    r"[ \t]+v?\d+(?:\.\d+)*(?:\+|\.x)?(?![\w%/-]|\.\d|\s*(?:[KMGT]i?B|%|x\b|"
+    r"(?:replicas?|instances?|connections?|workers?|nodes?|GB|MB|ms|s|seconds?|minutes?)\b))",
+    re.IGNORECASE,
+)
+"""What follows a name when it states a version: `` 14``, `` v6.2``, `` 15+`` (not
+`` 3 replicas`` or `` 512MB``)."""
 
 _GLOBAL = (
     ("rto", _w(r"\bRTO\b|recovery time objective"), _durations),
@@ -465,6 +510,11 @@ def _attribute_hits(index: FactIndex, text: str) -> list[list[tuple[int, int]]]:
     is left out.
     """
     raw = [[m.span() for m in kind.words.finditer(text)] for kind in KINDS]
+    # "PostgreSQL 14", "Redis v6.2": a subject's name right before a version number
+    # states its version as plainly as the word "version" does.
+    raw[_VERSION_KIND] += [
+        m.span(1) for m in index.pattern.finditer(text) if _NAMED_VERSION.match(text, m.end())
+    ]
     spans = [(k, s, e) for k, hits in enumerate(raw) for s, e in hits]
     return [
         [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from typing import TYPE_CHECKING
@@ -56,6 +57,12 @@ _LIVE = re.compile(
     r"is serving|is deployed)\b",
     re.IGNORECASE,
 )
+_NOT_YET = re.compile(
+    r"\b(?:not|never|no longer|yet|isn't|aren't|won't|will|would|should|could|might|"
+    r"planned|plans?\s+to|soon|eventually|to\s+be)\b|n't\b",
+    re.IGNORECASE,
+)
+"""Negation and modality around "is live": "is not live yet", "will be deployed"."""
 _CONDITIONAL = re.compile(
     r"\b(once|when|whenever|until|till|if|unless|after|before|as soon as)\b", re.IGNORECASE
 )
@@ -171,10 +178,16 @@ def _fact_findings(index: FactIndex, shown: str, unit: Unit) -> Iterator[Finding
 
 
 def _status_findings(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> Iterator[Finding]:
-    if unit.kind == "code" or not any(
-        not _CONDITIONAL.search(unit.text[: live.start()]) for live in _LIVE.finditer(unit.text)
+    if (
+        unit.kind == "code"
+        or unit.text.rstrip().endswith("?")
+        or not any(
+            not _CONDITIONAL.search(unit.text[: live.start()])
+            and not _NOT_YET.search(unit.text[max(0, live.start() - 40) : live.end() + 12])
+            for live in _LIVE.finditer(unit.text)
+        )
     ):
-        return  # "once the console is live, …" looks ahead; it does not say it is live
+        return  # "once the console is live", "not in production yet": no claim it is live
     for m in index.pattern.finditer(unit.text):
         for subj in index.by_name.get(m.group(1).lower(), []):
             if not subj.key.startswith("service:"):
@@ -189,6 +202,17 @@ def _status_findings(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> It
                     f"is planned (target {svc.target_date or 'not set'})",
                 )
                 return
+
+
+def _about(unit: Unit, service: str | None) -> Unit:
+    """``unit`` as read on the narrative page of ``service``.
+
+    The page's own subject becomes the outermost heading: a nearer heading, or a name
+    in the unit itself, still wins.
+    """
+    if service is None:
+        return unit
+    return dataclasses.replace(unit, headings=(service, *unit.headings))
 
 
 def _apply_suppressions(findings: list[Finding], suppressions: list[Suppression]) -> list[Finding]:
@@ -248,10 +272,13 @@ def check_sources(
                             f"{link.group(2)!r}{did_you_mean(link.group(2), m.services)}",
                         )
                     )
+        own = posixpath.basename(stem) if posixpath.dirname(stem) == narratives else None
         for unit in units:
             found += _env_findings(loaded, known, unit)
             found += _host_findings(zones, hosts, unit)
-            found += _fact_findings(index, shown, unit)
+            # On services/NAME.md, NAME is the subject when nothing nearer names one.
+            checked = _about(unit, own) if own in m.services else unit
+            found += _fact_findings(index, shown, checked)
             found += _status_findings(loaded, index, unit)
         found = _apply_suppressions(found, suppressions)
         found += [

@@ -556,3 +556,51 @@ def test_contributors_phrasings_are_understood(page: str, text: str, rule: str) 
 )
 def test_agreeing_negated_and_modal_sentences_stay_silent(text: str) -> None:
     assert findings(text, "services/api.md") == []
+
+
+def test_a_service_said_to_be_hosted_elsewhere() -> None:
+    found = only("The Acme API is hosted on Cloudflare.\n", "fact/provider")
+    assert "says 'railway' (services.api.provider)" in found.message
+    none("The Acme API is hosted on Railway.\n")
+    none("The Acme API was hosted on Cloudflare before the move.\n")
+    none("The Acme API is not hosted on Cloudflare.\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Before 2025 we ran PostgreSQL 11 on a VM.\n",
+        "Some older pages say Redis runs version 5; they are wrong.\n",
+        "The upstream notes still mention PostgreSQL 14 in places.\n",
+    ],
+)
+def test_reported_speech_and_the_past_are_not_claims(text: str) -> None:
+    none(text)
+
+
+def test_a_code_block_introduced_as_an_example_names_no_real_variable() -> None:
+    none("For example, a new worker could read:\n\n```bash\nexport QUEUE_NAME=jobs\n```\n")
+    assert [f.rule for f in findings("Set it:\n\n```bash\nexport QUEUE_NAME=jobs\n```\n")] == [
+        "env/unknown"
+    ]
+
+
+def test_a_value_is_reported_at_its_own_line_in_a_wrapped_paragraph_or_admonition() -> None:
+    text = (
+        '!!! note "Database"\n    The primary database, kept up to date,\n    is PostgreSQL 12.\n'
+    )
+    assert rules_of(text) == [(3, "fact/version")]
+    assert rules_of("The primary database, kept\nup to date, is PostgreSQL 12.\n") == [
+        (2, "fact/version")
+    ]
+
+
+def test_a_framework_version_from_the_manifest_is_checked(tmp_path) -> None:
+    from manifest_docs.load import load_text
+
+    text = fixture_text(("    kind: backend\n", "    kind: backend\n    framework: Django 4.2\n"))
+    manifest = load_text(text)
+    assert [f.rule for f in findings("Built on Django 3.2.\n", manifest=manifest)] == [
+        "fact/version"
+    ]
+    assert findings("Built on Django 4.2 and Node 20.\n", manifest=manifest) == []

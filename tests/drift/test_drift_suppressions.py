@@ -106,7 +106,7 @@ def test_a_used_suppression_is_not_reported_twice() -> None:
 def test_suppression_inside_a_code_block_is_still_a_comment_of_the_page() -> None:
     # The comment is on the line before the block: it covers the code lines too.
     markdown = (
-        "<!-- drift: ignore env/unknown example only -->\n```bash\nexport EXAMPLE_ONLY=1\n```\n"
+        "<!-- drift: ignore env/unknown example only -->\n```bash\nexport STRAY_ONLY=1\n```\n"
     )
     none(markdown)
 
@@ -127,7 +127,7 @@ def test_parse_records_reason_and_range() -> None:
 def test_line_before_a_fence_covers_the_whole_fence_despite_blank_lines() -> None:
     markdown = (
         "<!-- drift: ignore env/unknown example only -->\n"
-        "```bash\nexport EXAMPLE_ONE=1\n\nexport EXAMPLE_TWO=2\n```\n"
+        "```bash\nexport STRAY_ONE=1\n\nexport STRAY_TWO=2\n```\n"
         "\n"
         "Set `NOT_A_VAR`.\n"
     )
@@ -139,8 +139,8 @@ def test_line_before_a_fence_covers_the_whole_fence_despite_blank_lines() -> Non
 def test_line_before_a_list_ending_in_a_fence_covers_the_fence() -> None:
     markdown = (
         "<!-- drift: ignore env/unknown examples -->\n"
-        "- Set `EXAMPLE_ONE`:\n"
-        "```bash\nexport EXAMPLE_TWO=1\n\nexport EXAMPLE_THREE=1\n```\n"
+        "- Set `STRAY_ONE`:\n"
+        "```bash\nexport STRAY_TWO=1\n\nexport STRAY_THREE=1\n```\n"
     )
     none(markdown)
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .expect import Expectation, FactIndex, Subject
     from .markdown import Unit
 
-__all__ = ["Contradiction", "find_contradictions"]
+__all__ = ["Contradiction", "find_contradictions", "not_about_today"]
 
 _UNITS = {
     "ms": 0.001,
@@ -642,7 +642,7 @@ def _check_text(
             if picked is None:
                 continue
             key = tuple(e.path for e in picked[1])
-            result = _compare(unit.line, kind, picked[0], picked[1], found, text)
+            result = _compare(unit.line_at(found.start), kind, picked[0], picked[1], found, text)
             if result is not None:
                 found_wrong.setdefault(key, result)
             elif _relevant(picked[1], text):
@@ -710,8 +710,27 @@ def _check_cells(
                 break
 
 
+_NOT_ABOUT_TODAY = re.compile(
+    r"\b(?:notes?|pages?|docs?|documents?|guides?|wikis?|tickets?|posts?|articles?|readme)\b"
+    r"[^.;]{0,60}?\b(?:say|says|said|claim|claims|claimed|mention|mentions|mentioned|state|"
+    r"states|stated)\b"
+    r"|\b(?:before|until|till|back in|prior to)\s+(?:early\s+|late\s+|mid-?)?(?:19|20)\d\d\b"
+    r"|\b(?:used to|previously|formerly|originally|back then|at the time)\b",
+    re.IGNORECASE,
+)
+"""Reported speech ("older pages say …") and the past ("before 2025 we ran …"): what
+the sentence states is not a claim about today."""
+
+
+def not_about_today(text: str) -> bool:
+    """Whether ``text`` reports what others say or what used to be (no claim to check)."""
+    return _NOT_ABOUT_TODAY.search(text) is not None
+
+
 def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     """Every contradiction in ``unit``."""
+    if unit.kind != "code" and not_about_today(unit.text):
+        return
     context = (*unit.headings, unit.lead) if unit.lead else unit.headings
     groups = _heading_groups(index, context)
     if unit.kind == "code":
@@ -725,7 +744,53 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
             yield from _check_cells(index, unit, groups, health)
     mentions = _mentions(index, unit.text)
     yield from _check_text(index, unit, groups, " / ".join(context[-2:]), health, mentions)
+    yield from _check_hosting(unit, groups, mentions)
     yield from _check_global(index, unit)
+
+
+_HOSTED_ON = re.compile(
+    r"\b(?:hosted|deployed|served|runs?|running|lives?|sits?)\s+(?:on|to|from|by|at|in)"
+    r"\s+(?:the\s+|a\s+)?$",
+    re.IGNORECASE,
+)
+"""``hosted on``, ``runs on``, ``deployed to`` right before a provider's name."""
+_NOT_NOW = re.compile(
+    r"\b(?:not|never|no longer|was|were|used to|previously|formerly|once|will|would|could|"
+    r"should|might|plan(?:s|ned)?\s+to|until|before|if|unless|instead of)\b|n't\b",
+    re.IGNORECASE,
+)
+"""Words before the verb that make a hosting claim not one about today."""
+
+
+def _check_hosting(
+    unit: Unit, groups: list[list[Named]], mentions: list[tuple[int, str, list[Subject]]]
+) -> Iterator[Contradiction]:
+    """``The docs site is hosted on Railway`` when the manifest says GitHub Pages.
+
+    The provider follows a hosting verb; the service is the nearest one named before
+    it in the unit, else the heading's (or the narrative page's).
+    """
+    text = unit.text
+    for start, shown, subjects in mentions:
+        providers = [s for s in subjects if s.key.startswith("provider:")]
+        verb = _HOSTED_ON.search(text, max(0, start - 40), start)
+        if not providers or verb is None or verb.end() != start:
+            continue
+        if _NOT_NOW.search(text[max(0, verb.start() - 30) : verb.start()]):
+            continue
+        before = [(w, subs) for s, w, subs in reversed(mentions) if s < verb.start()]
+        services = [(w, subs) for w, subs in before if any(x.is_service for x in subs)]
+        if not services and not before:
+            services = [n for g in groups for n in g if any(x.is_service for x in n[1])]
+        if not services:
+            continue
+        name, subs = services[0]
+        service = next(x for x in subs if x.is_service)
+        expected = service.facts.get("provider", [])
+        pid = providers[0].key.split(":", 1)[1]
+        if expected and not any(e.accepts(pid) for e in expected):
+            yield Contradiction(unit.line_at(start), "provider", name, shown, expected[0])
+            return
 
 
 def _check_global(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..costs import Totals, cost_lines, money, phase_costs
 from ..errors import Loc, format_loc
+from ..values import Version
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -164,6 +165,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
             names.add(svc.technology)
         subj = Subject(f"service:{name}", sorted(names, key=len, reverse=True))
         base: Loc = ("services", name)
+        subj.add(Expectation("provider", svc.provider, (*base, "provider"), _equals(svc.provider)))
         if svc.version is not None:
             v = svc.version
             subj.add(Expectation("version", v.text, (*base, "version"), _predicate(_version_ok, v)))
@@ -381,6 +383,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
             Expectation("rpo", dr.rpo.text, ("disaster_recovery", "rpo"), _equals(dr.rpo.seconds))
         ]
 
+    subjects += _technology_subjects(manifest)
     by_name: dict[str, list[Subject]] = {}
     for subj in subjects:
         for nm in subj.names:
@@ -417,6 +420,38 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         phase_ids={p.name: p.id for p in manifest.phases},
         current_phase=current,
     )
+
+
+_PRODUCT_VERSION = re.compile(
+    r"^\s*([A-Za-z][\w.+#-]*(?:\s[A-Za-z][\w.+#-]*)?)\s+(v?\d[\w.]*\+?)\s*$"
+)
+"""``FastAPI 0.104.1``, ``Python 3.11+``, ``Next.js 14``: a product and its version."""
+
+
+def _technology_subjects(manifest: Manifest) -> list[Subject]:
+    """The products the services' ``framework`` and ``runtime`` name, with their versions.
+
+    ``FastAPI 0.104.1`` makes FastAPI something prose can state a version of; a product
+    used by several services at different versions accepts any of them.
+    """
+    by_product: dict[str, Subject] = {}
+    for name, svc in manifest.services.items():
+        for field_name in ("framework", "runtime"):
+            text = getattr(svc, field_name)
+            m = _PRODUCT_VERSION.match(text) if isinstance(text, str) else None
+            if m is None:
+                continue
+            try:
+                version = Version.parse(m.group(2))
+            except ValueError:
+                continue
+            product = m.group(1)
+            subj = by_product.setdefault(
+                product.lower(), Subject(f"technology:{product.lower()}", [product])
+            )
+            loc: Loc = ("services", name, field_name)
+            subj.add(Expectation("version", text, loc, _predicate(_version_ok, version)))
+    return list(by_product.values())
 
 
 def _cost_facts(manifest: Manifest) -> dict[str, list[Expectation]]:
@@ -469,9 +504,12 @@ def _same_command(found: str, want: str) -> bool:
 
 
 def _version_ok(found: tuple[tuple[int, ...], bool], want: Any) -> bool:
+    """Whether a stated version agrees: the same as far as both go, or later than a ``15+``."""
     parts, _ = found
     common = min(len(parts), len(want.parts))
-    return bool(parts[:common] == want.parts[:common])
+    if parts[:common] == want.parts[:common]:
+        return True
+    return bool(want.or_later and parts[:common] > want.parts[:common])
 
 
 def _total_count_ok(found: tuple[int, bool], want: tuple[frozenset[int], int]) -> bool:

@@ -11,12 +11,15 @@ is kept.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 __all__ = ["Suppression", "Unit", "parse_markdown"]
 
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)")
+_ADMONITION = re.compile(r"^(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+[\w-]+)*(?:\s+\"([^\"]*)\")?\s*$")
+"""An admonition's first line (``!!! warning "Before you deploy"``), title captured."""
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*(\{[^}]*\})?\s*$")
 _LIST = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+(.*)$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -57,6 +60,16 @@ class Unit:
     lead: str = ""
     """The bold lead-in paragraph (``Railway health checks:``) that introduces this list
     item, table row or code block, without its emphasis; ``""`` when there is none."""
+    breaks: tuple[int, ...] = ()
+    """For sentences over several source lines: offsets in :attr:`text` where each
+    further line starts (so a value is reported at its own line)."""
+
+    intro: str = ""
+    """For code blocks: the paragraph right before it (``For example:``), plain text."""
+
+    def line_at(self, offset: int) -> int:
+        """The source line of the character at ``offset`` in :attr:`text`."""
+        return self.line + bisect.bisect_right(self.breaks, offset)
 
 
 @dataclass
@@ -177,10 +190,13 @@ def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
 
     paragraph: list[tuple[int, str]] = []
 
+    intro = ""
+
     def flush_paragraph() -> None:
-        nonlocal lead
+        nonlocal lead, intro
         if not paragraph:
             return
+        intro = _plain(" ".join(t for _, t in paragraph))[0]
         start = paragraph[0][0]
         joined = "\n".join(t for _, t in paragraph)
         pos = 0
@@ -189,6 +205,10 @@ def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
             pos = offset + len(piece)
             plain, spans = _plain(piece)
             if plain:
+                breaks, at = [], 0
+                for part in piece.split("\n")[:-1]:  # where each further line starts
+                    at += len(_plain(part)[0]) + (1 if _plain(part)[0] else 0)
+                    breaks.append(at)
                 units.append(
                     Unit(
                         "sentence",
@@ -197,6 +217,7 @@ def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
                         heads(),
                         spans,
                         lead=lead,
+                        breaks=tuple(breaks),
                     )
                 )
         lead = _lead_in(paragraph)
@@ -225,14 +246,16 @@ def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
                     lang=fence.group(3),
                     lines=body,
                     lead=lead,
+                    intro=intro,
                 )
             )
+            intro = ""
             i = j + 1
             continue
         heading = _HEADING.match(raw)
         if heading:
             flush_paragraph()
-            lead = ""
+            lead = intro = ""
             level = len(heading.group(1))
             while headings and headings[-1][0] >= level:
                 headings.pop()
@@ -242,6 +265,12 @@ def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
             continue
         if not stripped or stripped.startswith("<!--"):
             flush_paragraph()
+            i += 1
+            continue
+        admonition = _ADMONITION.match(stripped)
+        if admonition:  # "!!! warning "Title"": the body below is prose of its own
+            flush_paragraph()
+            lead = admonition.group(1) or ""
             i += 1
             continue
         if "|" in stripped and i + 1 < n and _TABLE_SEP.match(lines[i + 1]) and "-" in lines[i + 1]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..errors import did_you_mean
-from .contradictions import find_contradictions
+from .contradictions import find_contradictions, not_about_today
 from .expect import build_index
 from .findings import Finding
 from .markdown import Suppression, Unit, parse_markdown
@@ -57,6 +57,13 @@ _LIVE = re.compile(
     r"is serving|is deployed)\b",
     re.IGNORECASE,
 )
+_EXAMPLE = re.compile(
+    r"\b(?:for example|for instance|e\.\s?g\.|an example|example:|such as|like this)",
+    re.IGNORECASE,
+)
+"""A code block introduced as an example."""
+_MADE_UP = ("EXAMPLE_", "MY_", "YOUR_", "FOO_", "SOME_")
+"""Prefixes of variable names that are made up for illustration."""
 _NOT_YET = re.compile(
     r"\b(?:not|never|no longer|yet|isn't|aren't|won't|will|would|should|could|might|"
     r"planned|plans?\s+to|soon|eventually|to\s+be)\b|n't\b",
@@ -99,6 +106,8 @@ def _known_env(loaded: LoadedManifest) -> set[str]:
 
 def _env_findings(loaded: LoadedManifest, known: set[str], unit: Unit) -> Iterator[Finding]:
     names: list[tuple[int, str]] = []
+    if unit.kind == "code" and _EXAMPLE.search(f"{unit.intro} {unit.lead}"):
+        return  # "For example:" — a made-up variable, not a claim about the manifest
     if unit.kind == "code":
         yaml = unit.lang.lower() in _YAML
         for offset, line in enumerate(unit.lines, start=1):
@@ -116,7 +125,7 @@ def _env_findings(loaded: LoadedManifest, known: set[str], unit: Unit) -> Iterat
             names += [(unit.line, m.group(1)) for m in _ENV_NAME.finditer(text)]
     seen: set[str] = set()
     for where, name in names:
-        if name in known or name in seen or name in PLATFORM_ENV:
+        if name in known or name in seen or name in PLATFORM_ENV or name.startswith(_MADE_UP):
             continue
         seen.add(name)
         hint = did_you_mean(name, known)
@@ -181,6 +190,7 @@ def _status_findings(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> It
     if (
         unit.kind == "code"
         or unit.text.rstrip().endswith("?")
+        or not_about_today(unit.text)
         or not any(
             not _CONDITIONAL.search(unit.text[: live.start()])
             and not _NOT_YET.search(unit.text[max(0, live.start() - 40) : live.end() + 12])

@@ -604,3 +604,20 @@ def test_a_framework_version_from_the_manifest_is_checked(tmp_path) -> None:
         "fact/version"
     ]
     assert findings("Built on Django 4.2 and Node 20.\n", manifest=manifest) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("POSTGRES_URL", "DATABASE_URL"),  # same meaning, other words
+        ("REDIS_URI", "REDIS_URL"),
+        ("DATABSE_URL", "DATABASE_URL"),  # a typo
+    ],
+)
+def test_unknown_variables_get_a_hint_by_meaning(name: str, hint: str) -> None:
+    found = only(f"Set `{name}` first.\n", "env/unknown")
+    assert found.message.endswith(f"(did you mean {hint!r}?)")
+
+
+def test_no_hint_when_nothing_is_close() -> None:
+    assert "did you mean" not in only("Set `ZEBRA_COUNT` first.\n", "env/unknown").message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import posixpath
 import re
 from typing import TYPE_CHECKING
@@ -104,6 +105,47 @@ def _known_env(loaded: LoadedManifest) -> set[str]:
     return known
 
 
+_SAME_MEANING = (
+    {"POSTGRES", "POSTGRESQL", "PG", "DATABASE", "DB", "SQL"},
+    {"REDIS", "CACHE", "KV"},
+    {"URL", "URI", "DSN", "ENDPOINT", "ADDR", "ADDRESS", "HOST"},
+    {"KEY", "TOKEN", "SECRET", "APIKEY"},
+    {"PASSWORD", "PASS", "PASSWD", "PWD"},
+    {"USER", "USERNAME", "LOGIN"},
+    {"ENV", "ENVIRONMENT", "STAGE"},
+    {"PUBLIC", "EXTERNAL", "SITE"},
+    {"CLOUDFLARE", "CF"},
+    {"GITHUB", "GH"},
+)
+"""Words of variable names that mean the same thing (POSTGRES_URL ~ DATABASE_URL)."""
+
+
+def _meaning(name: str) -> frozenset[str]:
+    words = [w for w in name.upper().split("_") if w]
+    return frozenset(next((min(group) for group in _SAME_MEANING if w in group), w) for w in words)
+
+
+def _env_hint(name: str, known: set[str]) -> str:
+    """``(did you mean 'X'?)`` by meaning (shared words, synonyms alike), else by spelling."""
+    mine = _meaning(name)
+    best, score = "", (0.0, 0.0)
+    for other in sorted(known):
+        theirs = _meaning(other)
+        if not (mine & theirs) - _GENERIC_WORDS:
+            continue  # sharing only API or URL says nothing
+        overlap = len(mine & theirs) / len(mine | theirs)
+        spelling = difflib.SequenceMatcher(None, name, other).ratio()
+        if (overlap, spelling) > score:
+            best, score = other, (overlap, spelling)
+    if score[0] >= 0.5:
+        return f" (did you mean {best!r}?)"
+    return did_you_mean(name, known)
+
+
+_GENERIC_WORDS = frozenset({"API", "URL", "KEY", "PASS", "USER", "ENV", "PUBLIC", "ID", "NAME"})
+"""Words (after synonyms) too common to make two names mean the same thing."""
+
+
 def _env_findings(loaded: LoadedManifest, known: set[str], unit: Unit) -> Iterator[Finding]:
     names: list[tuple[int, str]] = []
     if unit.kind == "code" and _EXAMPLE.search(f"{unit.intro} {unit.lead}"):
@@ -128,7 +170,7 @@ def _env_findings(loaded: LoadedManifest, known: set[str], unit: Unit) -> Iterat
         if name in known or name in seen or name in PLATFORM_ENV or name.startswith(_MADE_UP):
             continue
         seen.add(name)
-        hint = did_you_mean(name, known)
+        hint = _env_hint(name, known)
         yield Finding(
             "",
             where,

@@ -621,3 +621,40 @@ def test_unknown_variables_get_a_hint_by_meaning(name: str, hint: str) -> None:
 
 def test_no_hint_when_nothing_is_close() -> None:
     assert "did you mean" not in only("Set `ZEBRA_COUNT` first.\n", "env/unknown").message
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "line"),
+    [
+        (
+            'The API\'s railway.toml:\n\n```toml\n[deploy]\nhealthcheckPath = "/health"\n```\n',
+            "fact/path",
+            5,
+        ),
+        (
+            "The API's railway.json:\n\n```json\n"
+            '{\n  "deploy": {\n    "numReplicas": 4\n  }\n}\n```\n',
+            "fact/replicas",
+            6,
+        ),
+        ("## Redis\n\n```conf\nmaxmemory 1gb\n```\n", "fact/memory", 4),
+        ("## Acme API\n\n```dockerfile\nEXPOSE 9000\n```\n", "fact/port", 4),
+    ],
+    ids=["toml", "json", "redis.conf", "Dockerfile"],
+)
+def test_well_known_config_keys_in_fenced_blocks(text: str, rule: str, line: int) -> None:
+    assert rules_of(text) == [(line, rule)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## Redis\n\nFor a local compose stack:\n\n```conf\nmaxmemory 64mb\n```\n",
+        "## Redis\n\n```conf\n# docker-compose only\nmaxmemory 64mb\n```\n",
+        "## Redis\n\nFor example:\n\n```conf\nmaxmemory 64mb\n```\n",
+        "## Redis\n\n```conf\nmaxmemory 256mb\n```\n",
+    ],
+    ids=["local intro", "compose comment", "example", "agrees"],
+)
+def test_config_blocks_for_elsewhere_examples_or_agreeing_stay_silent(text: str) -> None:
+    none(text)

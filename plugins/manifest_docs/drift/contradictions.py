@@ -296,19 +296,6 @@ _COUNT = re.compile(
     r"\b(\d+)\s+(active|planned|experimental|retired|development|in-development)\s+services?\b",
     re.IGNORECASE,
 )
-_CODE_KEYS = (
-    (
-        re.compile(r"^\s*(?:startCommand|start_command)\s*[=:]\s*[\"']?(.*?)[\"']?\s*,?\s*$"),
-        "start-command",
-    ),
-    (
-        re.compile(
-            r"^\s*(?:healthcheck\.path|healthcheckPath|healthcheck_path)\s*[=:]\s*"
-            r"[\"']?([^\"'\s]*)"
-        ),
-        "path",
-    ),
-)
 _STOP = {
     "is",
     "are",
@@ -722,6 +709,18 @@ _NOT_ABOUT_TODAY = re.compile(
 the sentence states is not a claim about today."""
 
 
+_ELSEWHERE = re.compile(
+    r"\b(?:locally|on your (?:machine|laptop)|local (?:setup|development|container|"
+    r"compose|stack)|docker[- ]compose|compose file|for tests?|in tests|test suite|in CI|"
+    r"dev(?:elopment)? only|not (?:the |our )?(?:production|railway)(?:'s)?)\b",
+    re.IGNORECASE,
+)
+"""Another environment than the one the manifest describes (a laptop, compose, CI).
+
+Only for what introduces a config block: a sentence may say "the same locally and on
+Railway"."""
+
+
 def not_about_today(text: str) -> bool:
     """Whether ``text`` reports what others say or what used to be (no claim to check)."""
     return _NOT_ABOUT_TODAY.search(text) is not None
@@ -778,7 +777,11 @@ def _check_hosting(
             continue
         if _NOT_NOW.search(text[max(0, verb.start() - 30) : verb.start()]):
             continue
-        before = [(w, subs) for s, w, subs in reversed(mentions) if s < verb.start()]
+        before = [  # not a name inside a hostname ("lucidia.studio is served from …")
+            (w, subs)
+            for s, w, subs in reversed(mentions)
+            if s < verb.start() and not re.match(r"\.[a-z]", text[s + len(w) : s + len(w) + 2])
+        ]
         services = [(w, subs) for w, subs in before if any(x.is_service for x in subs)]
         if not services and not before:
             services = [n for g in groups for n in g if any(x.is_service for x in n[1])]
@@ -815,16 +818,88 @@ def _check_global(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
 _BY_KIND = {kind.kinds[0]: kind for kind in KINDS}
 
 
+_CONFIG_KEYS: dict[str, str] = {
+    # Railway config-as-code (railway.toml / railway.json) and compose-style names
+    "startcommand": "start-command",
+    "healthcheckpath": "path",
+    "healthcheck.path": "path",
+    "healthchecktimeout": "deploy-timeout",
+    "numreplicas": "replicas",
+    "replicas": "replicas",
+    "port": "port",
+    "expose": "port",  # Dockerfile
+    "region": "region",
+    # redis.conf
+    "maxmemory": "memory",
+    "maxmemory-policy": "eviction",
+    "appendonly": "persistence",
+    # postgresql.conf
+    "max_connections": "max_connections",
+    "shared_buffers": "shared_buffers",
+    "work_mem": "work_mem",
+    "effective_cache_size": "effective_cache_size",
+    "maintenance_work_mem": "maintenance_work_mem",
+    # Cloudflare
+    "ssl": "ssl",
+    "ssl_mode": "ssl",
+}
+"""Well-known keys of config formats, and the manifest fact each one states."""
+_CONFIG_LINE = re.compile(
+    r"^\s*(?:-\s+)?(?:export\s+)?[\"']?([A-Za-z][\w.-]*)[\"']?\s*(?:[:=]\s*|\s+(?=\S))"
+    r"[\"']?([^\"'#,]*?)[\"']?\s*,?\s*(?:#.*)?$"
+)
+"""``key = value``, ``key: value``, ``"key": value,``, ``key value`` (redis.conf, EXPOSE)."""
+_SECONDS = re.compile(r"^\d{1,6}$")
+
+
+def _config_values(kind_name: str, value: str) -> list[Found]:
+    """The value of a config key, parsed as the fact kind compares it."""
+    if kind_name == "persistence":
+        word = value.strip().lower()
+        return [Found(0, len(value), value, "aof")] if word == "yes" else []
+    if kind_name == "deploy-timeout" and _SECONDS.match(value.strip()):
+        return [Found(0, len(value), value, float(value))]  # Railway counts seconds
+    if kind_name == "start-command":
+        return [Found(0, len(value), value, value)] if value.strip() else []
+    return list(_BY_KIND[kind_name].values(value))
+
+
+def _config_key(key: str) -> str | None:
+    lowered = key.lower()
+    return _CONFIG_KEYS.get(lowered) or _CONFIG_KEYS.get(re.sub(r"[_.-]", "", lowered))
+
+
 def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iterator[Contradiction]:
+    """Well-known config keys in a fenced block (``healthcheckPath = "/x"``, ``maxmemory 1gb``).
+
+    The block's subject is named in the paragraph that introduces it, else by its
+    headings (or the narrative page); a block introduced as an example states nothing.
+    """
+    about = f"{unit.intro} {unit.lead} " + " ".join(
+        ln for ln in unit.lines if ln.lstrip().startswith(("#", "//", ";"))
+    )
+    if re.search(r"\b(?:for example|for instance|e\.\s?g\.)", about, re.I) or (
+        not_about_today(about) or _ELSEWHERE.search(about)
+    ):
+        return  # an example, or another environment's configuration
+    intro = [(w, subs) for _, w, subs in _short_mentions(index, unit.intro)] if unit.intro else []
+    context = [intro, *groups] if intro else groups
+    health = bool(_HEALTH.search(unit.text) or _HEALTH.search(unit.intro))
     for offset, line in enumerate(unit.lines, start=1):
-        for pattern, kind_name in _CODE_KEYS:
-            m = pattern.match(line)
-            if not m or not m.group(1):
-                continue
-            picked = _owner(_BY_KIND[kind_name], [], groups)
-            if picked is None:
-                continue
-            value: Any = m.group(1)
+        m = _CONFIG_LINE.match(line)
+        if m is None:
+            continue
+        kind_name = _config_key(m.group(1))
+        if kind_name is None or not m.group(2).strip():
+            continue
+        kind = _BY_KIND[kind_name]
+        if kind.needs is not None and not health:
+            continue
+        picked = _owner(kind, [], context)
+        if picked is None:
+            continue
+        for found in _config_values(kind_name, m.group(2)):
             exps = picked[1]
-            if exps and not any(e.accepts(value) for e in exps):
-                yield Contradiction(unit.line + offset, kind_name, picked[0], m.group(1), exps[0])
+            if exps and not any(e.accepts(found.value) for e in exps):
+                yield Contradiction(unit.line + offset, kind_name, picked[0], found.text, exps[0])
+            break

@@ -658,3 +658,30 @@ def test_well_known_config_keys_in_fenced_blocks(text: str, rule: str, line: int
 )
 def test_config_blocks_for_elsewhere_examples_or_agreeing_stay_silent(text: str) -> None:
     none(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Release checklist:\n\n- [x] Acme API deployed\n- [x] Console deployed\n", "status/stale"),
+        ("| Service | Status |\n| --- | --- |\n| console | active |\n", "fact/status"),
+        ("The console is up and running for operators.\n", "status/stale"),
+    ],
+    ids=["ticked checklist", "status table", "up and running"],
+)
+def test_a_service_that_is_not_active_described_as_live(text: str, rule: str) -> None:
+    assert [f.rule for f in findings(text)] == [rule]
+    assert "planned" in findings(text)[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Acme API is live; the console comes later.\n",
+        "- [ ] Console deployed\n",
+        "| Service | Status |\n| --- | --- |\n| console | planned |\n| Acme API | live |\n",
+        "None of the research code is meant for production.\n",
+    ],
+)
+def test_live_claims_about_others_or_unticked_stay_silent(text: str) -> None:
+    none(text)

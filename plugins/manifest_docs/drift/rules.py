@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ..load import LoadedManifest
-    from .expect import FactIndex
+    from .expect import FactIndex, Subject
 
 __all__ = ["RULES", "check_freshness", "check_sources"]
 
@@ -54,10 +54,36 @@ _HOST = re.compile(
 )
 _SERVICE_LINK = re.compile(r"\]\(((?:\.\./)*services/([a-z0-9-]+)(?:\.md|/))")
 _LIVE = re.compile(
-    r"\b(is live|now live|in production|live in prod|currently serves|"
-    r"is serving|is deployed)\b",
+    r"\b(is live|are live|now live|went live|gone live|in production|live in prod(?:uction)?|"
+    r"currently serves|is serving|is deployed|are deployed|has been deployed|"
+    r"(?:has|have) (?:been )?(?:shipped|launched)|is running|are running|up and running)\b",
     re.IGNORECASE,
 )
+_CHECKED = re.compile(
+    r"^\[[xX]\]\s.*\b(deployed|live|shipped|launched|released|in production|running)\b",
+    re.IGNORECASE,
+)
+"""A ticked checklist item that says something went live (``- [x] Console deployed``)."""
+_STATUS_WORDS: dict[str, str] = {
+    "active": "active",
+    "live": "active",
+    "production": "active",
+    "in production": "active",
+    "deployed": "active",
+    "running": "active",
+    "✅": "active",
+    "planned": "planned",
+    "not started": "planned",
+    "todo": "planned",
+    "development": "development",
+    "in development": "development",
+    "wip": "development",
+    "experimental": "experimental",
+    "research": "experimental",
+    "retired": "retired",
+    "deprecated": "retired",
+}
+"""What a Status column says, as the manifest's status it means."""
 _EXAMPLE = re.compile(
     r"\b(?:for example|for instance|e\.\s?g\.|an example|example:|such as|like this)",
     re.IGNORECASE,
@@ -67,7 +93,8 @@ _MADE_UP = ("EXAMPLE_", "MY_", "YOUR_", "FOO_", "SOME_")
 """Prefixes of variable names that are made up for illustration."""
 _NOT_YET = re.compile(
     r"\b(?:not|never|no longer|yet|isn't|aren't|won't|will|would|should|could|might|"
-    r"planned|plans?\s+to|soon|eventually|to\s+be)\b|n't\b",
+    r"planned|plans?\s+to|soon|eventually|to\s+be|none|neither|nor|nothing|"
+    r"meant\s+for|intended\s+for|ready\s+for)\b|n't\b",
     re.IGNORECASE,
 )
 """Negation and modality around "is live": "is not live yet", "will be deployed"."""
@@ -228,32 +255,72 @@ def _fact_findings(index: FactIndex, shown: str, unit: Unit) -> Iterator[Finding
         )
 
 
+def _live_claims(unit: Unit) -> list[int]:
+    """Offsets in ``unit`` where it says something is live today."""
+    text = unit.text
+    if unit.kind == "code" or text.rstrip().endswith("?") or not_about_today(text):
+        return []
+    if unit.kind == "item" and _CHECKED.match(text):
+        return [len(text)]  # the item as a whole: its subject is named before the end
+    return [
+        live.start()
+        for live in _LIVE.finditer(text)
+        if not _CONDITIONAL.search(text[: live.start()])
+        and not _NOT_YET.search(text[max(0, live.start() - 40) : live.end() + 12])
+    ]
+
+
 def _status_findings(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> Iterator[Finding]:
-    if (
-        unit.kind == "code"
-        or unit.text.rstrip().endswith("?")
-        or not_about_today(unit.text)
-        or not any(
-            not _CONDITIONAL.search(unit.text[: live.start()])
-            and not _NOT_YET.search(unit.text[max(0, live.start() - 40) : live.end() + 12])
-            for live in _LIVE.finditer(unit.text)
-        )
-    ):
-        return  # "once the console is live", "not in production yet": no claim it is live
-    for m in index.pattern.finditer(unit.text):
-        for subj in index.by_name.get(m.group(1).lower(), []):
-            if not subj.key.startswith("service:"):
+    """A service the manifest does not call active, described as live (or so in a table)."""
+    services = loaded.manifest.services
+    yield from _status_cells(loaded, index, unit)
+    for at in _live_claims(unit):
+        # The service the claim is about: the nearest one named before it.
+        before = [m for m in index.pattern.finditer(unit.text) if m.start() < at]
+        for m in reversed(before):
+            subj = next(
+                (x for x in index.by_name.get(m.group(1).lower(), []) if x.is_service), None
+            )
+            if subj is None:
                 continue
-            svc = loaded.manifest.services[subj.key.split(":", 1)[1]]
-            if svc.status.value == "planned":
+            svc = services[subj.key.split(":", 1)[1]]
+            if svc.status.value != "active":
+                target = f" (target {svc.target_date})" if svc.target_date else ""
                 yield Finding(
                     "",
-                    unit.line,
+                    unit.line_at(at),
                     "status/stale",
                     f"{m.group(1)} is described as live, but the manifest says it "
-                    f"is planned (target {svc.target_date or 'not set'})",
+                    f"is {svc.status.value}{target}",
                 )
                 return
+            break
+
+
+def _service_named(index: FactIndex, word: str) -> Subject | None:
+    """The service ``word`` names, if it names one."""
+    return next((x for x in index.by_name.get(word.lower(), []) if x.is_service), None)
+
+
+def _status_cells(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> Iterator[Finding]:
+    """``| blackroad-agents-worker | active |`` under a Status column."""
+    if unit.kind != "row" or not unit.cells:
+        return
+    first = index.pattern.search(unit.cells[0][1])
+    subj = _service_named(index, first.group(1)) if first else None
+    if first is None or subj is None:
+        return
+    svc = loaded.manifest.services[subj.key.split(":", 1)[1]]
+    for header, cell in unit.cells[1:]:
+        said = _STATUS_WORDS.get(cell.strip(" *_`").lower())
+        if header.strip().lower() == "status" and said and said != svc.status.value:
+            yield Finding(
+                "",
+                unit.line,
+                "fact/status",
+                f"{first.group(1)} is {cell.strip()!r} here, but the manifest says it is "
+                f"{svc.status.value} (services.{subj.key.split(':', 1)[1]}.status)",
+            )
 
 
 def _about(unit: Unit, service: str | None) -> Unit:

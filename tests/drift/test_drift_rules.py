@@ -685,3 +685,11 @@ def test_a_service_that_is_not_active_described_as_live(text: str, rule: str) ->
 )
 def test_live_claims_about_others_or_unticked_stay_silent(text: str) -> None:
     none(text)
+
+
+def test_what_a_probe_requests_is_the_health_check_path() -> None:
+    found = only(
+        "Railway probes `/ready` on the Acme API before it switches traffic.\n", "fact/path"
+    )
+    assert "says '/healthz'" in found.message
+    none("Railway probes `/healthz` on the Acme API before it switches traffic.\n")

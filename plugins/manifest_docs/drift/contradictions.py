@@ -258,7 +258,11 @@ KINDS: tuple[Kind, ...] = (
     Kind(("eviction",), _w(r"\b(eviction|maxmemory[-_ ]policy)\b"), _eviction),
     Kind(("port",), _w(r"\bports?\b"), _ints),
     Kind(("replicas",), _w(r"\b(replicas?|instances?)\b"), _ints),
-    Kind(("path",), _w(r"\bhealth[ _-]?checks?(path)?\b|\bhealthcheck\b"), _paths),
+    Kind(
+        ("path",),
+        _w(r"\bhealth[ _-]?checks?(path)?\b|\bhealthcheck\b|\bprob(?:e|es|ed|ing)\b"),
+        _paths,
+    ),
     Kind(
         ("deploy-timeout",),
         _w(r"\bdeploy(?:ment)?s?[ _-]?time-?outs?\b|\bhealthcheck_?timeout\b"),

@@ -688,8 +688,6 @@ def test_live_claims_about_others_or_unticked_stay_silent(text: str) -> None:
 
 
 def test_what_a_probe_requests_is_the_health_check_path() -> None:
-    found = only(
-        "Railway probes `/ready` on the Acme API before it switches traffic.\n", "fact/path"
-    )
+    found = only("The Acme API is probed at `/status` before traffic moves.\n", "fact/path")
     assert "says '/healthz'" in found.message
-    none("Railway probes `/healthz` on the Acme API before it switches traffic.\n")
+    none("The Acme API is probed at `/ready` before traffic moves.\n")  # declared too

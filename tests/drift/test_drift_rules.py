@@ -691,3 +691,40 @@ def test_what_a_probe_requests_is_the_health_check_path() -> None:
     found = only("The Acme API is probed at `/status` before traffic moves.\n", "fact/path")
     assert "says '/healthz'" in found.message
     none("The Acme API is probed at `/ready` before traffic moves.\n")  # declared too
+
+
+ROUTES = (
+    "    health:\n      - path: /healthz\n",
+    "    routes:\n      - path: /admin\n        serves: Admin UI\n        status: planned\n"
+    "      - path: /api/*\n        serves: REST API\n    health:\n      - path: /healthz\n",
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Open `/admin` on api.acme.dev to reach the admin UI.\n",
+        "| Path | What | State |\n| --- | --- | --- |\n| `/admin` | Admin UI | served |\n",
+    ],
+)
+def test_a_planned_route_presented_as_served(text: str) -> None:
+    from manifest_docs.load import load_text
+
+    manifest = load_text(fixture_text(ROUTES))
+    (found,) = findings(text, manifest=manifest)
+    assert found.rule == "status/stale"
+    assert "the route is planned (services.api.routes[0].status)" in found.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "`/admin` will be served once the admin UI ships.\n",
+        "The REST API answers under `/api/v2/users`.\n",
+        "Is `/admin` served yet?\n",
+    ],
+)
+def test_active_planned_in_future_or_asked_routes_stay_silent(text: str) -> None:
+    from manifest_docs.load import load_text
+
+    assert findings(text, manifest=load_text(fixture_text(ROUTES))) == []

@@ -297,6 +297,54 @@ def _status_findings(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> It
             break
 
 
+_SERVED = re.compile(
+    r"\b(?:serves?|served|serving|is at|are at|lives? (?:at|under)|open|reach|calls?|"
+    r"available|answers?|returns?|live)\b|\b200\b",
+    re.IGNORECASE,
+)
+"""Words that present a path as answering today (``/prism`` is served, open ``/prism``)."""
+_DOC_PATH = re.compile(r"(?<![\w/.:-])(/[a-z0-9_][\w/.-]*)", re.IGNORECASE)
+
+
+def _route_findings(loaded: LoadedManifest, unit: Unit) -> Iterator[Finding]:
+    """A route the manifest does not call active, presented as served (``/prism``)."""
+    routes = [
+        (name, i, r)
+        for name, svc in loaded.manifest.services.items()
+        for i, r in enumerate(svc.routes)
+        if len(r.path.rstrip("/*")) > 1
+    ]
+    if not routes or unit.kind == "code":
+        return
+    context = " ".join((unit.text, unit.lead, *unit.headings[-1:]))
+    if (
+        unit.text.rstrip().endswith("?")
+        or not_about_today(unit.text)
+        or _CONDITIONAL.search(unit.text)
+        or _NOT_YET.search(unit.text)
+        or not _SERVED.search(context)
+    ):
+        return
+    for m in _DOC_PATH.finditer(unit.text):
+        path = m.group(1).rstrip(".,;:")
+        matching = [
+            (name, i, r)
+            for name, i, r in routes
+            if path.rstrip("/") == r.path.rstrip("/*")
+            or (path.startswith(r.path.rstrip("*")) and r.path.endswith("*"))
+        ]
+        if matching and all(r.status.value != "active" for _, _, r in matching):
+            name, i, r = matching[0]
+            yield Finding(
+                "",
+                unit.line_at(m.start()),
+                "status/stale",
+                f"{path} is described as served, but the manifest says the route is "
+                f"{r.status.value} (services.{name}.routes[{i}].status)",
+            )
+            return
+
+
 def _service_named(index: FactIndex, word: str) -> Subject | None:
     """The service ``word`` names, if it names one."""
     return next((x for x in index.by_name.get(word.lower(), []) if x.is_service), None)
@@ -399,6 +447,7 @@ def check_sources(
             checked = _about(unit, own) if own in m.services else unit
             found += _fact_findings(index, shown, checked)
             found += _status_findings(loaded, index, unit)
+            found += _route_findings(loaded, unit)
         found = _apply_suppressions(found, suppressions)
         found += [
             Finding(

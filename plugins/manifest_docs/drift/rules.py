@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ..load import LoadedManifest
+    from ..model import Manifest, Route
     from .expect import FactIndex, Subject
 
 __all__ = ["RULES", "check_freshness", "check_sources"]
@@ -306,15 +307,22 @@ _SERVED = re.compile(
 _DOC_PATH = re.compile(r"(?<![\w/.:-])(/[a-z0-9_][\w/.-]*)", re.IGNORECASE)
 
 
-def _route_findings(loaded: LoadedManifest, unit: Unit) -> Iterator[Finding]:
-    """A route the manifest does not call active, presented as served (``/prism``)."""
-    routes = [
+Routes = list[tuple[str, int, "Route"]]
+
+
+def _routes(manifest: Manifest) -> Routes:
+    """Every route not at the root, as (service, index, route): computed once per check."""
+    return [
         (name, i, r)
-        for name, svc in loaded.manifest.services.items()
+        for name, svc in manifest.services.items()
         for i, r in enumerate(svc.routes)
         if len(r.path.rstrip("/*")) > 1
     ]
-    if not routes or unit.kind == "code":
+
+
+def _route_findings(routes: Routes, unit: Unit) -> Iterator[Finding]:
+    """A route the manifest does not call active, presented as served (``/prism``)."""
+    if not routes or unit.kind == "code" or "/" not in unit.text:
         return
     context = " ".join((unit.text, unit.lead, *unit.headings[-1:]))
     if (
@@ -402,6 +410,7 @@ def check_sources(
     index = build_index(m, loaded.source)
     known = _known_env(loaded)
     zones, hosts = _zones(loaded)
+    routes = _routes(m)
     out: list[Finding] = []
     for rel, text in sorted(pages.items()):
         units, suppressions = parse_markdown(text)
@@ -447,7 +456,7 @@ def check_sources(
             checked = _about(unit, own) if own in m.services else unit
             found += _fact_findings(index, shown, checked)
             found += _status_findings(loaded, index, unit)
-            found += _route_findings(loaded, unit)
+            found += _route_findings(routes, unit)
         found = _apply_suppressions(found, suppressions)
         found += [
             Finding(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import pty
 import re
 import shlex
 import shutil
@@ -52,6 +51,7 @@ from manifest_docs.facts import Facts, mermaid_label, mermaid_text, plain_text
 from manifest_docs.load import load_text
 from manifest_docs.render import escape
 from manifest_docs.render.pages import render_site
+from test_ops import run_on_terminal
 
 BR_OPS = Path(sys.executable).parent / "br-ops"
 BASH = shutil.which("bash")
@@ -590,25 +590,9 @@ TERMINAL_HOSTILE = "\x1b]0;pwned\x07\x1b[2J\x00\x7f\x9b1m\u202e\u2066\nnext line
 
 
 def _run_on_terminal(args: list[str], cwd: Path) -> str:
-    """Run br-ops with stdout on a pseudo-terminal; returns what it printed there."""
+    """Run br-ops with stdout on a pseudo-terminal, colours on; what it printed there."""
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "BR_MANIFEST")}
-    master, slave = pty.openpty()
-    with subprocess.Popen(
-        [str(BR_OPS), *args], cwd=cwd, env=env, stdout=slave, stderr=subprocess.DEVNULL
-    ) as child:
-        os.close(slave)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            out += chunk
-        child.wait(timeout=60)
-    os.close(master)
-    return out.decode("utf-8").replace("\r\n", "\n")
+    return run_on_terminal(args, cwd, env).decode("utf-8").replace("\r\n", "\n")
 
 
 @pytest.fixture

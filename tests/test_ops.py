@@ -609,7 +609,7 @@ def test_subprocess_finds_the_manifest_upwards(manifest_file: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def _run_on_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> bytes:
+def run_on_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> bytes:
     """Run br-ops with stdout on a pseudo-terminal; returns what it printed there."""
     master, slave = pty.openpty()
     with subprocess.Popen(
@@ -632,9 +632,9 @@ def _run_on_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> bytes:
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(manifest_file: Path) -> None:
     base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "BR_MANIFEST")}
-    on_tty = _run_on_terminal(["list"], manifest_file.parent, base)
+    on_tty = run_on_terminal(["list"], manifest_file.parent, base)
     assert b"\x1b[" in on_tty
-    no_color = _run_on_terminal(["list"], manifest_file.parent, {**base, "NO_COLOR": "1"})
+    no_color = run_on_terminal(["list"], manifest_file.parent, {**base, "NO_COLOR": "1"})
     assert b"ACTIVE (2)" in no_color
     assert b"\x1b[" not in no_color
     piped = proc("list", cwd=manifest_file.parent)

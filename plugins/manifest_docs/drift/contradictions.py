@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import SslMode
+from .claims import about_elsewhere, hedged, introduced_as_example, not_about_today
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from .expect import Expectation, FactIndex, Subject
     from .markdown import Unit
 
-__all__ = ["Contradiction", "find_contradictions", "not_about_today"]
+__all__ = ["Contradiction", "find_contradictions"]
 
 _UNITS = {
     "ms": 0.001,
@@ -701,35 +702,6 @@ def _check_cells(
                 break
 
 
-_NOT_ABOUT_TODAY = re.compile(
-    r"\b(?:notes?|pages?|docs?|documents?|guides?|wikis?|tickets?|posts?|articles?|readme)\b"
-    r"[^.;]{0,60}?\b(?:say|says|said|claim|claims|claimed|mention|mentions|mentioned|state|"
-    r"states|stated)\b"
-    r"|\b(?:before|until|till|back in|prior to)\s+(?:early\s+|late\s+|mid-?)?(?:19|20)\d\d\b"
-    r"|\b(?:used to|previously|formerly|originally|back then|at the time)\b",
-    re.IGNORECASE,
-)
-"""Reported speech ("older pages say …") and the past ("before 2025 we ran …"): what
-the sentence states is not a claim about today."""
-
-
-_ELSEWHERE = re.compile(
-    r"\b(?:locally|on your (?:machine|laptop)|local (?:setup|development|container|"
-    r"compose|stack)|docker[- ]compose|compose file|for tests?|in tests|test suite|in CI|"
-    r"dev(?:elopment)? only|not (?:the |our )?(?:production|railway)(?:'s)?)\b",
-    re.IGNORECASE,
-)
-"""Another environment than the one the manifest describes (a laptop, compose, CI).
-
-Only for what introduces a config block: a sentence may say "the same locally and on
-Railway"."""
-
-
-def not_about_today(text: str) -> bool:
-    """Whether ``text`` reports what others say or what used to be (no claim to check)."""
-    return _NOT_ABOUT_TODAY.search(text) is not None
-
-
 def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     """Every contradiction in ``unit``."""
     if unit.kind != "code" and not_about_today(unit.text):
@@ -757,12 +729,6 @@ _HOSTED_ON = re.compile(
     re.IGNORECASE,
 )
 """``hosted on``, ``runs on``, ``deployed to`` right before a provider's name."""
-_NOT_NOW = re.compile(
-    r"\b(?:not|never|no longer|was|were|used to|previously|formerly|once|will|would|could|"
-    r"should|might|plan(?:s|ned)?\s+to|until|before|if|unless|instead of)\b|n't\b",
-    re.IGNORECASE,
-)
-"""Words before the verb that make a hosting claim not one about today."""
 
 
 def _check_hosting(
@@ -779,7 +745,7 @@ def _check_hosting(
         verb = _HOSTED_ON.search(text, max(0, start - 40), start)
         if not providers or verb is None or verb.end() != start:
             continue
-        if _NOT_NOW.search(text[max(0, verb.start() - 30) : verb.start()]):
+        if hedged(text[max(0, verb.start() - 30) : verb.start()]):
             continue
         before = [  # not a name inside a hostname ("lucidia.studio is served from …")
             (w, subs)
@@ -882,9 +848,7 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
     about = f"{unit.intro} {unit.lead} " + " ".join(
         ln for ln in unit.lines if ln.lstrip().startswith(("#", "//", ";"))
     )
-    if re.search(r"\b(?:for example|for instance|e\.\s?g\.)", about, re.I) or (
-        not_about_today(about) or _ELSEWHERE.search(about)
-    ):
+    if introduced_as_example(about) or not_about_today(about) or about_elsewhere(about):
         return  # an example, or another environment's configuration
     intro = [(w, subs) for _, w, subs in _short_mentions(index, unit.intro)] if unit.intro else []
     context = [intro, *groups] if intro else groups

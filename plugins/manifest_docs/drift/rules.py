@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..errors import did_you_mean
-from .contradictions import find_contradictions, not_about_today
+from .claims import conditional, hedged, introduced_as_example, not_about_today
+from .contradictions import find_contradictions
 from .expect import build_index
 from .findings import Finding
 from .markdown import Suppression, Unit, parse_markdown
@@ -85,23 +86,8 @@ _STATUS_WORDS: dict[str, str] = {
     "deprecated": "retired",
 }
 """What a Status column says, as the manifest's status it means."""
-_EXAMPLE = re.compile(
-    r"\b(?:for example|for instance|e\.\s?g\.|an example|example:|such as|like this)",
-    re.IGNORECASE,
-)
-"""A code block introduced as an example."""
 _MADE_UP = ("EXAMPLE_", "MY_", "YOUR_", "FOO_", "SOME_")
 """Prefixes of variable names that are made up for illustration."""
-_NOT_YET = re.compile(
-    r"\b(?:not|never|no longer|yet|isn't|aren't|won't|will|would|should|could|might|"
-    r"planned|plans?\s+to|soon|eventually|to\s+be|none|neither|nor|nothing|"
-    r"meant\s+for|intended\s+for|ready\s+for)\b|n't\b",
-    re.IGNORECASE,
-)
-"""Negation and modality around "is live": "is not live yet", "will be deployed"."""
-_CONDITIONAL = re.compile(
-    r"\b(once|when|whenever|until|till|if|unless|after|before|as soon as)\b", re.IGNORECASE
-)
 
 
 PLATFORM_ENV = frozenset(
@@ -176,7 +162,7 @@ _GENERIC_WORDS = frozenset({"API", "URL", "KEY", "PASS", "USER", "ENV", "PUBLIC"
 
 def _env_findings(loaded: LoadedManifest, known: set[str], unit: Unit) -> Iterator[Finding]:
     names: list[tuple[int, str]] = []
-    if unit.kind == "code" and _EXAMPLE.search(f"{unit.intro} {unit.lead}"):
+    if unit.kind == "code" and introduced_as_example(f"{unit.intro} {unit.lead}"):
         return  # "For example:" — a made-up variable, not a claim about the manifest
     if unit.kind == "code":
         yaml = unit.lang.lower() in _YAML
@@ -266,8 +252,8 @@ def _live_claims(unit: Unit) -> list[int]:
     return [
         live.start()
         for live in _LIVE.finditer(text)
-        if not _CONDITIONAL.search(text[: live.start()])
-        and not _NOT_YET.search(text[max(0, live.start() - 40) : live.end() + 12])
+        if not conditional(text[: live.start()])
+        and not hedged(text[max(0, live.start() - 40) : live.end() + 12])
     ]
 
 
@@ -328,8 +314,8 @@ def _route_findings(routes: Routes, unit: Unit) -> Iterator[Finding]:
     if (
         unit.text.rstrip().endswith("?")
         or not_about_today(unit.text)
-        or _CONDITIONAL.search(unit.text)
-        or _NOT_YET.search(unit.text)
+        or conditional(unit.text)
+        or hedged(unit.text)
         or not _SERVED.search(context)
     ):
         return

@@ -1,0 +1,83 @@
+"""Whether a piece of text makes a claim about today's infrastructure at all.
+
+Every drift rule asks the same questions before it compares a value, so they are
+answered here once: is the statement negated or modal ("is not live yet", "will
+run three replicas"), conditional ("once the console ships"), reported or past
+("older pages say", "before 2025 we ran"), introduced as an example ("for
+example:"), or about another environment (a laptop, docker-compose, CI)?
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "about_elsewhere",
+    "conditional",
+    "hedged",
+    "introduced_as_example",
+    "not_about_today",
+]
+
+_HEDGED = re.compile(
+    r"\b(?:not|never|no longer|yet|isn't|aren't|won't|will|would|should|could|might|"
+    r"planned|plan(?:s|ned)?\s+to|soon|eventually|to\s+be|none|neither|nor|nothing|"
+    r"meant\s+for|intended\s+for|ready\s+for|was|were|used\s+to|previously|formerly|"
+    r"instead\s+of)\b|n't\b",
+    re.IGNORECASE,
+)
+"""Negation, modality and the past near a verb: "is not live yet", "will be deployed",
+"was hosted on"."""
+_CONDITIONAL = re.compile(
+    r"\b(?:once|when|whenever|until|till|if|unless|after|before|as soon as)\b", re.IGNORECASE
+)
+"""Words that make what follows a condition, not a fact: "once the console is live"."""
+_NOT_ABOUT_TODAY = re.compile(
+    r"\b(?:notes?|pages?|docs?|documents?|guides?|wikis?|tickets?|posts?|articles?|readme)\b"
+    r"[^.;]{0,60}?\b(?:say|says|said|claim|claims|claimed|mention|mentions|mentioned|state|"
+    r"states|stated)\b"
+    r"|\b(?:before|until|till|back in|prior to)\s+(?:early\s+|late\s+|mid-?)?(?:19|20)\d\d\b"
+    r"|\b(?:used to|previously|formerly|originally|back then|at the time)\b",
+    re.IGNORECASE,
+)
+"""Reported speech ("older pages say …") and the past ("before 2025 we ran …")."""
+_EXAMPLE = re.compile(
+    r"\b(?:for example|for instance|e\.\s?g\.|an example|example:|such as|like this)",
+    re.IGNORECASE,
+)
+"""What introduces an example."""
+_ELSEWHERE = re.compile(
+    r"\b(?:locally|on your (?:machine|laptop)|local (?:setup|development|container|"
+    r"compose|stack)|docker[- ]compose|compose file|for tests?|in tests|test suite|in CI|"
+    r"dev(?:elopment)? only|not (?:the |our )?(?:production|railway)(?:'s)?)\b",
+    re.IGNORECASE,
+)
+"""Another environment than the one the manifest describes (a laptop, compose, CI)."""
+
+
+def hedged(text: str) -> bool:
+    """Whether ``text`` (the words around a verb) negates it, makes it modal or past."""
+    return _HEDGED.search(text) is not None
+
+
+def conditional(text: str) -> bool:
+    """Whether ``text`` holds a condition ("once", "if", "until"…)."""
+    return _CONDITIONAL.search(text) is not None
+
+
+def not_about_today(text: str) -> bool:
+    """Whether ``text`` reports what others say or what used to be (no claim to check)."""
+    return _NOT_ABOUT_TODAY.search(text) is not None
+
+
+def introduced_as_example(text: str) -> bool:
+    """Whether ``text`` (what introduces a block) presents it as an example."""
+    return _EXAMPLE.search(text) is not None
+
+
+def about_elsewhere(text: str) -> bool:
+    """Whether ``text`` (what introduces a config block) is about another environment.
+
+    Only for introductions: a sentence may well say "the same locally and on Railway".
+    """
+    return _ELSEWHERE.search(text) is not None

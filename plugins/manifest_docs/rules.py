@@ -57,38 +57,105 @@ def _id_field(loc: Loc) -> bool:
     return last in {"id", "project"} or last.endswith("_id")
 
 
+_SECRET_TEXT = ("source", "generate", "description")
+"""A secret variable's strings that could carry its value by mistake."""
+_LITERALS = ("value", "default", "example", "allowed")
+"""A variable's literals (what a credential-named one must not hold for real)."""
+
+
+def _env_vars(data: Any) -> Iterator[tuple[Loc, dict[str, Any]]]:
+    """Every env var mapping of the (raw) manifest data, with its path."""
+    services = data.get("services") if isinstance(data, dict) else None
+    for name, svc in (services or {}).items() if isinstance(services, dict) else ():
+        env = svc.get("env") if isinstance(svc, dict) else None
+        for i, var in enumerate(env if isinstance(env, list) else []):
+            if isinstance(var, dict):
+                yield ("services", name, "env", i), var
+
+
+def _env_strings(data: Any) -> Iterator[tuple[Loc, str, bool]]:
+    """The strings of env vars whose content is judged even in a clean-looking file."""
+    for loc, var in _env_vars(data):
+        named = isinstance(var.get("name"), str) and credential_name(var["name"])
+        if var.get("secret") is True or named:
+            yield from _strings({k: var[k] for k in (*_SECRET_TEXT, *_LITERALS) if k in var}, loc)
+
+
+def _judge(data: Any, loc: Loc, string: str) -> str | None:
+    """What is wrong with ``string`` at ``loc`` as a possible credential, or ``None``.
+
+    One place decides by context: a known token shape anywhere; a token-shaped value
+    (UUID, hex key) outside URLs and id fields; anything secret-looking in a secret
+    variable's text; a real-looking literal of a variable named like a credential.
+    """
+    found = scan_text(string)
+    if found:
+        return f"looks like {found[0].what}; {_NEVER}"
+    var, attr = _env_var_at(data, loc)
+    if var is not None and var.get("secret") is True and attr in _SECRET_TEXT:
+        what = find_secret_value(string)
+        if what:
+            return (
+                f"{var.get('name')} is secret and its {attr} holds what looks like {what}; "
+                "keep the value in the platform's secret store and describe only where "
+                "it comes from"
+            )
+        return None
+    what = None if _id_field(loc) else find_in_value(string)
+    if what:
+        return (
+            f"looks like {what}; {_NEVER} (an id of this shape is fine inside a URL, "
+            "such as links.dashboard)"
+        )
+    name = var.get("name") if var is not None else None
+    if (
+        attr in _LITERALS
+        and isinstance(name, str)
+        and var is not None
+        and var.get("secret") is not True
+        and credential_name(name)
+        and (credential_like(string) or find_secret_value(string))
+    ):
+        shown = "allowed value" if attr == "allowed" else attr
+        return (
+            f"{name} is named like a credential and its {shown} looks like a real one; "
+            "mark the variable 'secret: true' and keep the value in the platform's secret "
+            "store (or use a placeholder such as '<token>')"
+        )
+    return None
+
+
+def _env_var_at(data: Any, loc: Loc) -> tuple[dict[str, Any] | None, str]:
+    """The env var mapping ``loc`` lies in and the field it names (``None``, ``""`` if not)."""
+    if len(loc) < 5 or loc[0] != "services" or loc[2] != "env" or not isinstance(loc[3], int):
+        return None, ""
+    try:
+        var = data["services"][loc[1]]["env"][loc[3]]
+    except (KeyError, IndexError, TypeError):
+        return None, ""
+    return (var, str(loc[4])) if isinstance(var, dict) else (None, "")
+
+
 def scan_credentials(data: Any, source: SourceMap, *, text: str | None = None) -> list[Problem]:
     """A problem for every credential in ``data``, and in the comments of ``text``.
 
-    Values and keys are reported at their path. The document's ``text`` is scanned
-    as well (linear time, see :mod:`manifest_docs.credentials`): what it finds beyond
-    the values — a token in a comment — is reported at its line. When ``text`` is
-    clean and holds no escapes (which could spell a credential the raw text hides),
-    the values need no scan of their own. In values, contextual shapes (a UUID, 64 hex
-    digits) count too, outside URLs and id fields.
+    Values and keys are judged by :func:`_judge` and reported at their path. The
+    document's ``text`` is scanned as well (linear time, see
+    :mod:`manifest_docs.credentials`): what it finds beyond the values — a token in a
+    comment — is reported at its line. When ``text`` is clean and holds no escapes
+    (which could spell a credential the raw text hides), only the strings of secret and
+    credential-named variables need judging.
     """
     in_text = scan_text(text) if text is not None else []
+    everything = text is None or bool(in_text) or "\\" in text or has_contextual(text)
+    strings = _strings(data, ()) if everything else _env_strings(data)
     problems: list[Problem] = []
     seen: set[str] = set()
-    if text is None or in_text or "\\" in text or has_contextual(text):
-        for loc, string, is_key in _strings(data, ()):
-            found = scan_text(string)
-            if found:
-                seen.update(string[f.start : f.end] for f in found)
-                problems.append(
-                    source.problem(loc, f"looks like {found[0].what}; {_NEVER}", key=is_key)
-                )
-                continue
-            what = None if _id_field(loc) else find_in_value(string)
-            if what:
-                problems.append(
-                    source.problem(
-                        loc,
-                        f"looks like {what}; {_NEVER} (an id of this shape is fine inside "
-                        "a URL, such as links.dashboard)",
-                        key=is_key,
-                    )
-                )
+    for loc, string, is_key in strings:
+        message = _judge(data, loc, string)
+        if message:
+            seen.update(string[f.start : f.end] for f in scan_text(string))
+            problems.append(source.problem(loc, message, key=is_key))
     for f in in_text:
         if text is not None and text[f.start : f.end] not in seen:
             line, col = line_col(text, f.start)
@@ -243,7 +310,7 @@ class _Checker:
             self.err((*base, "review", "next_review"), "next_review is before last_reviewed")
 
     def secret_var(self, loc: Loc, var: Any) -> None:
-        """A secret's every string, and a credential-named variable's literals, hold none."""
+        """A secret has no literal and lists no allowed values (its content: scan_credentials)."""
         if var.secret:
             for attr in ("value", "default", "example"):
                 if getattr(var, attr) is not None:
@@ -257,36 +324,6 @@ class _Checker:
                     (*loc, "allowed"),
                     f"{var.name} is secret, so it may not list allowed values (they would be "
                     "published); describe the expected format in its description instead",
-                )
-            for attr in ("source", "generate", "description"):
-                text = getattr(var, attr)
-                what = find_secret_value(text) if isinstance(text, str) else None
-                if what and not find_in_value(text):  # else scan_credentials reports it
-                    self.err(
-                        (*loc, attr),
-                        f"{var.name} is secret and its {attr} holds what looks like {what}; "
-                        "keep the value in the platform's secret store and describe only "
-                        "where it comes from",
-                    )
-            return
-        if not credential_name(var.name):
-            return
-        literals: list[tuple[Loc, str, Any]] = [
-            ((*loc, attr), attr, getattr(var, attr)) for attr in ("value", "default", "example")
-        ]
-        literals += [((*loc, "allowed", i), "allowed value", v) for i, v in enumerate(var.allowed)]
-        for where, shown, literal in literals:
-            if (
-                isinstance(literal, str)
-                and (credential_like(literal) or find_secret_value(literal))
-                and not find_in_value(literal)  # else scan_credentials reports it
-            ):
-                self.err(
-                    where,
-                    f"{var.name} is named like a credential and its {shown} looks "
-                    "like a real one; mark the variable 'secret: true' and keep the "
-                    "value in the platform's secret store (or use a placeholder "
-                    "such as '<token>')",
                 )
 
     def aliases(self) -> None:

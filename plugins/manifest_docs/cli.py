@@ -167,17 +167,6 @@ def _out(as_json: bool, data: Any, text: Callable[[Any, ops.Style], str]) -> Non
         click.echo(text(data, _style()), nl=False)
 
 
-def _terminal(data: Any) -> Any:
-    """``data`` with every string shown safely on a terminal (:func:`escape.terminal`)."""
-    if isinstance(data, str):
-        return escape.terminal(data)
-    if isinstance(data, dict):
-        return {_terminal(k): _terminal(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_terminal(v) for v in data]
-    return data
-
-
 def _show(as_json: bool, data: dict[str, Any], text: Callable[[Any, ops.Style], str]) -> None:
     """Print manifest data: JSON as it is, or text whose values cannot drive the terminal.
 
@@ -186,7 +175,7 @@ def _show(as_json: bool, data: dict[str, Any], text: Callable[[Any, ops.Style], 
     so each value stays on its line and only the formatter's own styling reaches the
     terminal.
     """
-    _out(as_json, data if as_json else _terminal(data), text)
+    _out(as_json, data if as_json else escape.terminal_data(data), text)
 
 
 def _fail(message: str, code: int = EXIT_INVALID) -> NoReturn:

@@ -29,6 +29,7 @@ import functools
 import json
 import re
 import shlex
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
@@ -48,6 +49,7 @@ __all__ = [
     "mermaid_text",
     "shell",
     "terminal",
+    "terminal_data",
     "toml_string",
     "url",
 ]
@@ -144,6 +146,21 @@ def terminal(value: object) -> str:
     as :func:`manifest_docs.errors.visible`, which error messages use.
     """
     return visible("" if value is None else str(value))
+
+
+def terminal_data(data: Any) -> Any:
+    """``data`` (dicts, lists, scalars) with every string passed through :func:`terminal`.
+
+    For the data behind a command's text output: the formatter's own styling is then
+    the only thing that can reach the terminal.
+    """
+    if isinstance(data, str):
+        return terminal(data)
+    if isinstance(data, dict):
+        return {terminal_data(k): terminal_data(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [terminal_data(v) for v in data]
+    return data
 
 
 # --------------------------------------------------------------------------- .env

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import posixpath
 import re
 from typing import TYPE_CHECKING
@@ -134,6 +135,7 @@ _SAME_MEANING = (
 """Words of variable names that mean the same thing (POSTGRES_URL ~ DATABASE_URL)."""
 
 
+@functools.lru_cache(maxsize=8192)
 def _meaning(name: str) -> frozenset[str]:
     words = [w for w in name.upper().split("_") if w]
     return frozenset(next((min(group) for group in _SAME_MEANING if w in group), w) for w in words)

@@ -212,8 +212,8 @@ def credential_shapes() -> list[tuple[str, str]]:
             shape.what,
             "anywhere, comments included"
             if shape.distinctive
-            else "in any string of a secret variable, in the literals of a variable named "
-            "like a credential, and after a credential's name (NAME_TOKEN=…)",
+            else "in any value except inside a URL or an id field (project, *_id); in a "
+            "comment only after a credential's name (NAME_TOKEN=…)",
         )
         for shape in SHAPES
     ] + [

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from .values import Duration, Size, Version, parse_money
+from .vocabulary import Words, setting
 
 __all__ = [
     "MAX_ALIASES",
@@ -68,6 +69,32 @@ MAX_ALIASES = 100
 SERVICE_NAME = r"^[a-z0-9][a-z0-9-]{0,62}$"
 ENV_NAME = r"^[A-Z][A-Z0-9_]*$"
 HOSTNAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+HEALTH_CONTEXT = (
+    r"\bhealth(?:[ _-]?checks?|checks?|z)?\b|\bprob(?:e|es|ed|ing)\b|\bliveness\b|\breadiness\b"
+)
+"""Words that put a sentence in health-check context (timeouts, intervals, retries)."""
+TARGET_WORDS = Words(
+    r"target(?:ed)?(?: date)?",
+    r"due",
+    r"ready by",
+    r"scheduled for",
+    r"expected",
+    r"eta",
+    rule="target-date",
+    parse="quarter",
+)
+"""The words of a target date (of a phase or a planned service)."""
+HEALTH_PATH = Words(
+    r"health[ _-]?checks?(?:[ _-]?path)?",
+    r"healthcheck",
+    r"prob(?:e|es|ed|ing)",
+    r"liveness(?:\s+(?:check|probe|endpoint))?",
+    rule="path",
+    parse="path",
+    keys=("healthcheckPath", "healthcheck.path", "health_check_path"),
+)
+"""The words of a health-check path (the deploy check and the health endpoints alike)."""
 
 Money = Annotated[
     Decimal,
@@ -184,7 +211,9 @@ class Phase(_Model):
     """Short name, e.g. ``Monolith``."""
     status: PhaseStatus
     """``complete``, ``current`` (exactly one phase) or ``planned``."""
-    target: str | None = Field(default=None, pattern=r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$")
+    target: Annotated[str | None, TARGET_WORDS] = Field(
+        default=None, pattern=r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$"
+    )
     """Target date: ``2026-Q2``, ``2026-04`` or ``2026-04-30``."""
     description: str | None = None
     """What the phase delivers."""
@@ -199,17 +228,20 @@ class Provider(_Model):
     """Display name, e.g. ``Railway``."""
     kind: Literal["hosting", "dns", "cdn", "ci", "registrar", "monitoring", "compute"]
     """What the provider is used for."""
-    plan: str | None = None
+    plan: Annotated[str | None, Words(r"plans?", r"tier", parse="word")] = None
     """Current plan or tier, e.g. ``Hobby``."""
     project: str | None = None
     """Project name at the provider (Railway: ``blackroad-production``)."""
     project_id: str | None = None
     """Project identifier at the provider, when known."""
-    region: str | None = None
+    region: Annotated[str | None, Words(r"regions?", parse="region", keys=("region",))] = None
     """Deployment region, e.g. ``us-west1``."""
     dashboard: str | None = Field(default=None, pattern=r"^https?://")
     """URL of the provider's dashboard for this project."""
-    nameservers: list[str] = []
+    nameservers: Annotated[
+        list[str],
+        Words(r"name ?servers?", r"ns records?", r"delegated to", parse="host"),
+    ] = []
     """Nameservers, for DNS providers."""
     features: list[str] = []
     """Features enabled at the provider (WAF, Brotli…)."""
@@ -220,15 +252,50 @@ class Dns(_Model):
 
     provider: str = "cloudflare"
     """Provider id (a key of ``providers``) that serves the zone."""
-    proxied: bool = True
+    proxied: Annotated[
+        bool,
+        Words(
+            r"proxied",
+            r"proxy(?:ing)?",
+            synonyms=(
+                (r"dns[- ]only|gr[ae]y[- ]cloud(?:ed)?|un-?proxied", "false"),
+                (r"orange[- ]cloud(?:ed)?", "true"),
+            ),
+            self_naming=True,
+            affirm=(r"proxied",),
+            keys=("proxied",),
+        ),
+    ] = True
     """Whether traffic goes through the CDN proxy."""
-    ssl_mode: SslMode | None = None
+    ssl_mode: Annotated[
+        SslMode | None,
+        Words(r"ssl", r"encryption mode", rule="ssl", parse="ssl", keys=("ssl", "ssl_mode")),
+    ] = None
     """Cloudflare SSL/TLS mode: ``off``, ``flexible``, ``full`` or ``strict``."""
-    min_tls: Literal["1.0", "1.1", "1.2", "1.3"] | None = None
+    min_tls: Annotated[
+        Literal["1.0", "1.1", "1.2", "1.3"] | None,
+        Words(
+            r"min(?:imum)?[ _-]?tls(?:[ _-]version)?",
+            r"oldest tls(?: version)?",
+            r"tls (?:version )?(?:floor|minimum)",
+            keys=("min_tls_version", "minTlsVersion", "min_tls"),
+        ),
+    ] = None
     """Minimum TLS version accepted, e.g. ``"1.2"``."""
-    hsts: bool | None = None
+    hsts: Annotated[
+        bool | None, Words(r"hsts", r"strict[- ]transport[- ]security", keys=("hsts",))
+    ] = None
     """Whether HTTP Strict Transport Security is enabled."""
-    always_https: bool | None = None
+    always_https: Annotated[
+        bool | None,
+        Words(
+            r"always use https",
+            r"always[ _-]https",
+            r"https redirects?",
+            affirm=(r"redirect(?:s|ed)? (?:all )?(?:plain )?http (?:requests |traffic )?to https",),
+            keys=("always_use_https", "always_https"),
+        ),
+    ] = None
     """Whether plain HTTP is redirected to HTTPS."""
 
 
@@ -291,9 +358,34 @@ class Workflow(_Model):
 
     name: str
     """Identifier, e.g. ``backend_tests``."""
-    file: str
+    file: Annotated[
+        str,
+        Words(
+            r"workflow file",
+            r"defined in",
+            r"lives? in",
+            parse="path",
+            pattern=r"\.github/workflows/[\w.-]+|[\w.-]+\.ya?ml",
+            self_naming=True,
+            rule="workflow-file",
+        ),
+    ]
     """Path of the workflow file, e.g. ``.github/workflows/backend-tests.yml``."""
-    triggers: list[str] = []
+    triggers: Annotated[
+        list[str],
+        Words(
+            r"runs? on",
+            r"triggered (?:by|on)",
+            r"starts? on",
+            parse="enum",
+            synonyms=(
+                (r"pull[ _-]requests?|PRs?", "pull_request"),
+                (r"push(?:es)?", "push"),
+                (r"schedule|cron|nightly", "schedule"),
+                (r"workflow_dispatch", "workflow_dispatch"),
+            ),
+        ),
+    ] = []
     """Events that start it (``push``, ``pull_request``)."""
     paths: list[str] = []
     """Path filters."""
@@ -306,13 +398,41 @@ class Workflow(_Model):
 class AutoDeploy(_Model):
     """Automatic deployment on push."""
 
-    enabled: bool = True
+    enabled: Annotated[
+        bool,
+        Words(
+            r"auto[- ]?deploy(?:s|ments?)?",
+            r"automatic deploy(?:s|ments?)?",
+            rule="auto-deploy",
+            affirm=(r"deploys? (?:automatically|on (?:every |each )?push)",),
+        ),
+    ] = True
     """Whether pushes deploy automatically."""
-    branch: str = "main"
+    branch: Annotated[
+        str,
+        Words(r"deploy(?:ment)? branch", r"pushes to", r"deploys? from", parse="word"),
+    ] = "main"
     """Branch that deploys."""
-    healthcheck_timeout: Duration | None = None
+    healthcheck_timeout: Annotated[
+        Duration | None,
+        Words(
+            r"deploy(?:ment)?s?[ _-]?time-?outs?",
+            r"healthcheck_?timeout",
+            r"health[- ]check window",
+            r"has \S+ (?:minutes|seconds) to pass",
+            rule="deploy-timeout",
+            keys=("healthcheckTimeout",),
+        ),
+    ] = None
     """How long a deploy may take to become healthy."""
-    rollback_on_failure: bool = False
+    rollback_on_failure: Annotated[
+        bool,
+        Words(
+            r"(?:automatic |auto[- ])?roll-?backs?",
+            rule="rollback",
+            synonyms=((r"manual(?:ly)?|by hand", "false"), (r"automatic(?:ally)?", "true")),
+        ),
+    ] = False
     """Whether a failed health check rolls the deploy back."""
 
 
@@ -332,9 +452,11 @@ class CiCd(_Model):
 class DisasterRecovery(_Model):
     """Recovery objectives and the plan to meet them."""
 
-    rto: Duration
+    rto: Annotated[
+        Duration, Words(r"rto", r"recovery time objective", r"back up and serving within")
+    ]
     """Recovery time objective: how long a full restore may take."""
-    rpo: Duration
+    rpo: Annotated[Duration, Words(r"rpo", r"recovery point objective", r"lose up to")]
     """Recovery point objective: how much data may be lost."""
     plan: list[str] = []
     """Steps of the recovery plan, in order."""
@@ -346,38 +468,120 @@ class DisasterRecovery(_Model):
 class HealthCheck(_Model):
     """The platform's health check for a deployment."""
 
-    path: str = Field(pattern=r"^/")
+    path: Annotated[str, HEALTH_PATH] = Field(pattern=r"^/")
     """Path probed by the platform, e.g. ``/health``."""
-    interval: Duration | None = None
+    interval: Annotated[
+        Duration | None,
+        Words(r"interval", r"every", needs=HEALTH_CONTEXT, keys=("healthcheckInterval",)),
+    ] = None
     """Time between probes, e.g. ``30s``."""
-    timeout: Duration | None = None
+    timeout: Annotated[
+        Duration | None,
+        Words(
+            r"time-?outs?",
+            r"tim(?:e|es|ed|ing)[ -]out",
+            r"may take(?: up to)?",
+            r"(?:gives? (?:each|every|a) probe|(?:each|every) probe (?:gets|has))",
+            needs=HEALTH_CONTEXT,
+        ),
+    ] = None
     """How long one probe may take."""
-    retries: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    retries: Annotated[
+        int | None,
+        Words(
+            r"retries",
+            r"retry",
+            r"failed (?:probes|checks|attempts)",
+            r"attempts",
+            needs=HEALTH_CONTEXT,
+        ),
+    ] = Field(default=None, ge=0, le=MAX_COUNT)
     """Failed probes before the deployment is marked unhealthy."""
 
 
 class Deploy(_Model):
     """How a service is built and started."""
 
-    builder: Literal["dockerfile", "nixpacks", "static", "managed"] | None = None
+    builder: Annotated[
+        Literal["dockerfile", "nixpacks", "static", "managed"] | None,
+        Words(
+            r"builder",
+            r"buil(?:t|ds?|ding)(?:\s+[\w-]+){0,3}?\s+(?:with|by|using|from)",
+            r"build",
+            synonyms=(
+                (r"nixpacks", "nixpacks"),
+                (r"(?:own |a |the )?docker ?file|docker image", "dockerfile"),
+                (r"(?:railway[- ])?managed|provisioned by", "managed"),
+            ),
+            keys=("builder",),
+        ),
+    ] = None
     """Build method: ``dockerfile``, ``nixpacks``, ``static`` site, or provider-``managed``."""
-    dockerfile: str | None = None
+    dockerfile: Annotated[
+        str | None,
+        Words(
+            r"dockerfile(?:[ _-]?path)?",
+            parse="path",
+            pattern=r"(?:[\w.-]+/)*[\w.-]*dockerfile[\w.-]*",
+            keys=("dockerfilePath", "dockerfile"),
+        ),
+    ] = None
     """Path of the Dockerfile, relative to the repository root."""
     build_context: str | None = None
     """Docker build context."""
-    build_command: str | None = None
+    build_command: Annotated[
+        str | None,
+        Words(r"build[ _-]?command", parse="command", keys=("buildCommand", "build_command")),
+    ] = None
     """Command that builds a static site or bundle."""
-    output_dir: str | None = None
+    output_dir: Annotated[
+        str | None,
+        Words(
+            r"output[ _-]?dir(?:ectory)?",
+            r"built site (?:lands|goes|is written) (?:in|to)",
+            r"build output",
+            parse="path",
+            keys=("outputDirectory", "output_dir", "publish_dir"),
+        ),
+    ] = None
     """Directory the build writes, for static sites."""
-    source_dir: str | None = None
+    source_dir: Annotated[
+        str | None,
+        Words(
+            r"source[ _-]?dir(?:ectory)?",
+            r"sources (?:live|are|sit) (?:under|in)",
+            parse="path",
+            keys=("sourceDir", "source_dir"),
+        ),
+    ] = None
     """Directory the build reads, for static sites."""
-    start_command: str | None = None
+    start_command: Annotated[
+        str | None,
+        Words(
+            r"start(?:up)?[ _-]?command",
+            r"starts? (?:the app |the service |the server |the process |it )?with",
+            parse="command",
+            keys=("startCommand", "start_command", "CMD"),
+        ),
+    ] = None
     """Production start command."""
-    port: int | None = Field(default=None, ge=1, le=65535)
+    port: Annotated[
+        int | None, Words(r"ports?", r"listens? on", keys=("port", "EXPOSE", "PORT"))
+    ] = Field(default=None, ge=1, le=65535)
     """Port the process listens on inside the container (the platform sets ``$PORT``)."""
-    replicas: int = Field(default=1, ge=0, le=MAX_COUNT)
+    replicas: Annotated[
+        int, Words(r"replicas?", r"instances?", keys=("numReplicas", "replicas"))
+    ] = Field(default=1, ge=0, le=MAX_COUNT)
     """Number of instances."""
-    restart_policy: Literal["always", "on_failure", "never"] | None = None
+    restart_policy: Annotated[
+        Literal["always", "on_failure", "never"] | None,
+        Words(
+            r"restart(?:[ _-]?policy)?",
+            rule="restart-policy",
+            synonyms=((r"on[ _-]failure", "on_failure"),),
+            keys=("restartPolicyType", "restart"),
+        ),
+    ] = None
     """What the platform does when the process exits."""
     max_retries: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     """Restarts before giving up, with ``on_failure``."""
@@ -457,11 +661,21 @@ class ExportedVar(_Model):
 class HealthEndpoint(_Model):
     """An HTTP endpoint that reports health."""
 
-    path: str = Field(pattern=r"^/")
+    path: Annotated[str, HEALTH_PATH] = Field(pattern=r"^/")
     """Request path."""
     method: Literal["GET", "HEAD", "POST"] = "GET"
     """HTTP method."""
-    expected_status: int = Field(default=200, ge=100, le=599)
+    expected_status: Annotated[
+        int,
+        Words(
+            r"expects?",
+            r"status(?: code)?",
+            r"answers? with",
+            needs=HEALTH_CONTEXT,
+            pattern=r"[1-5]\d\d",
+            adjacent=True,
+        ),
+    ] = Field(default=200, ge=100, le=599)
     """Status code of a healthy answer."""
     description: str | None = None
     """What the endpoint reports."""
@@ -470,38 +684,103 @@ class HealthEndpoint(_Model):
 class Resources(_Model):
     """Resources and configuration facts of a service."""
 
-    memory: Size | None = None
+    memory: Annotated[
+        Size | None,
+        Words(r"memory", r"ram", r"maxmemory", label_only=("size",), keys=("maxmemory", "memory")),
+    ] = None
     """Memory limit (Redis ``maxmemory``)."""
-    storage: Size | None = None
+    storage: Annotated[Size | None, Words(r"storage", r"disk", r"volume")] = None
     """Disk allocated."""
-    storage_autoscale: bool | None = None
+    storage_autoscale: Annotated[
+        bool | None,
+        Words(
+            r"auto-?scal(?:e|es|ing)",
+            affirm=(r"auto-?scal(?:e|es|ing)", r"grows? (?:automatically|on its own)"),
+            rule="storage-autoscale",
+        ),
+    ] = None
     """Whether storage grows automatically up to the plan limit."""
-    cpu: str | None = None
+    cpu: Annotated[
+        str | None,
+        Words(
+            r"v?cpus?",
+            r"cores?",
+            parse="enum",
+            synonyms=((r"shared", "shared"), (r"dedicated", "dedicated")),
+        ),
+    ] = None
     """CPU allocation, e.g. ``shared``."""
-    max_connections: int | None = Field(default=None, ge=1, le=MAX_COUNT)
+    max_connections: Annotated[
+        int | None, setting("max_connections", r"(?:max(?:imum)?[_ ])?connections")
+    ] = Field(default=None, ge=1, le=MAX_COUNT)
     """Maximum concurrent client connections."""
-    shared_buffers: Size | None = None
+    shared_buffers: Annotated[Size | None, setting("shared_buffers")] = None
     """PostgreSQL ``shared_buffers``."""
-    effective_cache_size: Size | None = None
+    effective_cache_size: Annotated[Size | None, setting("effective_cache_size")] = None
     """PostgreSQL ``effective_cache_size``."""
-    work_mem: Size | None = None
+    work_mem: Annotated[Size | None, setting("work_mem", r"(?<!maintenance[_ ])work[_ ]mem")] = None
     """PostgreSQL ``work_mem``."""
-    maintenance_work_mem: Size | None = None
+    maintenance_work_mem: Annotated[Size | None, setting("maintenance_work_mem")] = None
     """PostgreSQL ``maintenance_work_mem``."""
-    eviction_policy: str | None = None
+    eviction_policy: Annotated[
+        str | None,
+        Words(
+            r"eviction(?:[ _-]policy)?",
+            r"maxmemory[-_ ]policy",
+            rule="eviction",
+            parse="enum",
+            synonyms=((r"(?:allkeys|volatile)-(?:lru|lfu|random|ttl)|noeviction", ""),),
+            keys=("maxmemory-policy",),
+        ),
+    ] = None
     """Redis ``maxmemory-policy``, e.g. ``allkeys-lru``."""
-    persistence: str | None = None
+    persistence: Annotated[
+        str | None,
+        Words(
+            r"persistence",
+            parse="enum",
+            synonyms=(
+                (r"aof|append[- ]only(?: file)?", "aof"),
+                (r"rdb|snapshots?|snapshotting", "rdb"),
+            ),
+            keys=("appendonly",),
+        ),
+    ] = None
     """Persistence mode, e.g. ``rdb`` snapshots or ``aof``."""
 
 
 class Backups(_Model):
     """Backups of a data service."""
 
-    enabled: bool = True
+    enabled: Annotated[bool, Words(r"backups?", rule="backups")] = True
     """Whether backups run."""
-    frequency: Literal["hourly", "daily", "weekly", "monthly"]
+    frequency: Annotated[
+        Literal["hourly", "daily", "weekly", "monthly"],
+        Words(
+            r"backups?",
+            r"backed up",
+            r"snapshots?",
+            r"dumps?",
+            rule="backup-frequency",
+            synonyms=(
+                (r"nightly|every (?:day|night)|once a day|each day", "daily"),
+                (r"every hour|once an hour|each hour", "hourly"),
+                (r"every week|once a week|each week", "weekly"),
+                (r"every month|once a month", "monthly"),
+            ),
+        ),
+    ]
     """How often a backup is taken."""
-    retention: Duration
+    retention: Annotated[
+        Duration,
+        Words(
+            r"retention",
+            r"retained",
+            r"kept(?: around)? for",
+            r"keeps? (?:them |backups |snapshots )?for",
+            r"held for",
+        ),
+    ]
     """How long backups are kept, e.g. ``30d``."""
     storage: str | None = None
     """Where backups live."""
@@ -514,9 +793,31 @@ class KeyNamespace(_Model):
 
     prefix: str
     """Key prefix, e.g. ``session:*``."""
-    pattern: str
+    pattern: Annotated[
+        str,
+        Words(
+            r"stored under",
+            r"live under",
+            r"keys? (?:pattern|prefix)",
+            r"channel",
+            parse="key",
+            rule="key-pattern",
+            qualifier="prefix",
+        ),
+    ]
     """Full key pattern, e.g. ``session:{user_id}``."""
-    ttl: Duration | None = None
+    ttl: Annotated[
+        Duration | None,
+        Words(
+            r"ttl",
+            r"expir(?:e|es|ed|y|ation)",
+            r"cached for",
+            r"kept for",
+            r"lasts?",
+            r"resets?",
+            qualifier="prefix",
+        ),
+    ] = None
     """Time to live; empty when keys do not expire."""
     ttl_max: Duration | None = None
     """Upper bound when the TTL varies within a range."""
@@ -527,11 +828,48 @@ class KeyNamespace(_Model):
 class Migrations(_Model):
     """Schema migrations."""
 
-    tool: str
+    tool: Annotated[
+        str,
+        Words(
+            r"migrations?",
+            r"schema changes",
+            parse="enum",
+            rule="migration-tool",
+            synonyms=(
+                (
+                    r"alembic|flyway|liquibase|prisma|knex|sqitch|goose|dbmate|sequelize"
+                    r"|typeorm|ecto|golang-migrate|django migrations|active ?record",
+                    "",
+                ),
+            ),
+        ),
+    ]
     """Migration tool, e.g. ``alembic``."""
-    location: str | None = None
+    location: Annotated[
+        str | None,
+        Words(
+            r"migrations?(?: scripts?| files?)? (?:live|are|sit)s? (?:in|under)",
+            r"migrations? (?:folder|directory|dir)",
+            parse="path",
+            rule="migrations-location",
+        ),
+    ] = None
     """Directory of the migration scripts."""
-    auto_upgrade: bool = False
+    auto_upgrade: Annotated[
+        bool,
+        Words(
+            r"auto[- ]?(?:upgrades?|migrat(?:e|es|ions?))",
+            rule="auto-migrate",
+            affirm=(
+                r"(?:runs?|applies|apply|applied|run)\s+(?:the\s+)?(?:pending\s+|alembic\s+|"
+                r"database\s+|schema\s+)?migrations?\s+"
+                r"(?:automatically|on (?:every |each )?deploy)",
+                r"automatic (?:database |schema )?migrations?",
+                r"migrations?\s+(?:are\s+|get\s+)?(?:run|applied)\s+(?:automatically|on "
+                r"(?:every |each )?deploy|at deploy time|during (?:the |each |every )?deploy)",
+            ),
+        ),
+    ] = False
     """Whether deploys apply migrations automatically."""
 
 
@@ -583,9 +921,11 @@ class Service(_Model):
     """What the service is."""
     status: Status
     """Lifecycle status."""
-    phase: int = Field(ge=0, le=MAX_COUNT)
+    phase: Annotated[int, Words(r"phase", adjacent=True, named=True)] = Field(ge=0, le=MAX_COUNT)
     """Phase id the service belongs to."""
-    target_date: str | None = Field(default=None, pattern=r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)$")
+    target_date: Annotated[str | None, TARGET_WORDS] = Field(
+        default=None, pattern=r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)$"
+    )
     """When a planned service should go live: ``2026-Q2`` or a date."""
     owner: str | None = None
     """Team or person accountable."""
@@ -603,7 +943,7 @@ class Service(_Model):
     """Runtime, e.g. ``Python 3.11+``."""
     technology: str | None = Field(default=None, min_length=1, max_length=MAX_NAME)
     """Product name of a managed resource, e.g. ``PostgreSQL``."""
-    version: Version | None = None
+    version: Annotated[Version | None, Words(r"versions?")] = None
     """Version of the service's technology, e.g. ``15+``."""
     provider: str
     """Provider id (a key of ``providers``) that hosts it."""

@@ -35,7 +35,8 @@ _CONDITIONAL = re.compile(
 _NOT_ABOUT_TODAY = re.compile(
     r"\b(?:notes?|pages?|docs?|documents?|guides?|wikis?|tickets?|posts?|articles?|readme)\b"
     r"[^.;]{0,60}?\b(?:say|says|said|claim|claims|claimed|mention|mentions|mentioned|state|"
-    r"states|stated)\b"
+    r"states|stated|give|gives|gave|list|lists|listed|suggest|suggests|suggested|recommend|"
+    r"recommends|recommended)\b"
     r"|\b(?:before|until|till|back in|prior to)\s+(?:early\s+|late\s+|mid-?)?(?:19|20)\d\d\b"
     r"|\b(?:used to|previously|formerly|originally|back then|at the time)\b",
     re.IGNORECASE,

@@ -24,12 +24,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..factwalk import field_specs, norm_command
 from ..model import SslMode
 from .claims import about_elsewhere, hedged, introduced_as_example, not_about_today
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    from ..factwalk import FieldSpec
     from .expect import Expectation, FactIndex, Subject
     from .markdown import Unit
 
@@ -88,7 +90,6 @@ _PERSIST = re.compile(r"\b(RDB|AOF|snapshots?|append[- ]only)\b", re.IGNORECASE)
 _EVICTION = re.compile(
     r"\b((?:allkeys|volatile)-(?:lru|lfu|random|ttl)|noeviction)\b", re.IGNORECASE
 )
-_PATH = re.compile(r"(?<![\w/.:])(/[a-z0-9_][a-z0-9_/.-]*)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -201,22 +202,11 @@ def _eviction(text: str) -> Iterator[Found]:
         yield Found(m.start(), m.end(), m.group(0), m.group(1).lower())
 
 
-def _paths(text: str) -> Iterator[Found]:
-    for m in _PATH.finditer(text):
-        path = m.group(1).rstrip(".")
-        yield Found(m.start(), m.start() + len(path), path, path)
-
-
 def _commands(text: str, spans: list[str]) -> Iterator[Found]:
     """Code spans of ``text`` that read as a command line (a program and arguments)."""
-    pos = 0
-    for span in spans:
-        start = text.find(span, pos)
-        if start < 0:
-            continue
-        pos = start + len(span)
-        if len(span.split()) > 1 and not _CONFIG_FILE.search(span):
-            yield Found(start, pos, span, span)
+    for found in _spans(text, spans):
+        if len(found.text.split()) > 1 and not _CONFIG_FILE.search(found.text):
+            yield Found(found.start, found.end, found.text, found.text)
 
 
 def _whole(text: str) -> Iterator[Found]:
@@ -227,7 +217,7 @@ def _whole(text: str) -> Iterator[Found]:
 
 @dataclass(frozen=True)
 class Kind:
-    """How to recognise one attribute in prose."""
+    """How to recognise one attribute in prose (built from a schema field's words)."""
 
     kinds: tuple[str, ...]
     """Expectation kinds it is compared with."""
@@ -238,51 +228,266 @@ class Kind:
     needs: re.Pattern[str] | None = None
     """Context the unit (or its headings) must have for the kind to apply."""
     code: bool = False
-    """Values are the unit's code spans (commands), not matches in its text."""
+    """Values are joined to the words by linking words only (commands, paths, names)."""
+    spec: FieldSpec | None = None
+    """The schema field it reads."""
 
 
 def _w(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-KINDS: tuple[Kind, ...] = (
-    Kind(("version",), _w(r"\bversions?\b"), _versions),
-    Kind(("shared_buffers",), _w(r"\bshared[_ ]buffers\b"), _sizes),
-    Kind(("effective_cache_size",), _w(r"\beffective[_ ]cache[_ ]size\b"), _sizes),
-    Kind(("maintenance_work_mem",), _w(r"\bmaintenance[_ ]work[_ ]mem\b"), _sizes),
-    Kind(("work_mem",), _w(r"(?<!maintenance[_ ])\bwork[_ ]mem\b"), _sizes),
-    # "Size" only as a label ("**Size**: 128MB", a Size column): "50MB in size" is not RAM.
-    Kind(("memory",), _w(r"\b(memory|ram|maxmemory)\b|^\W*size\b(?=\W*(?:[:=|]|$))"), _sizes),
-    Kind(("storage",), _w(r"\b(storage|disk)\b"), _sizes),
-    Kind(("max_connections",), _w(r"\b(max(imum)?[_ ])?connections\b"), _ints),
-    Kind(("persistence",), _w(r"\bpersistence\b"), _persistence),
-    Kind(("eviction",), _w(r"\b(eviction|maxmemory[-_ ]policy)\b"), _eviction),
-    Kind(("port",), _w(r"\bports?\b"), _ints),
-    Kind(("replicas",), _w(r"\b(replicas?|instances?)\b"), _ints),
-    Kind(
-        ("path",),
-        _w(r"\bhealth[ _-]?checks?(path)?\b|\bhealthcheck\b|\bprob(?:e|es|ed|ing)\b"),
-        _paths,
-    ),
-    Kind(
-        ("deploy-timeout",),
-        _w(r"\bdeploy(?:ment)?s?[ _-]?time-?outs?\b|\bhealthcheck_?timeout\b"),
-        _durations,
-    ),
-    Kind(
-        ("timeout",),
-        _w(r"\btime-?outs?\b|\btim(?:e|es|ed|ing)[ -]out\b"),
-        _durations,
-        needs=_HEALTH,
-    ),
-    Kind(("interval",), _w(r"\b(interval|every)\b"), _durations, needs=_HEALTH),
-    Kind(("ttl",), _w(r"\bttl\b|\bexpir(e|es|ed|y|ation)\b"), _durations),
-    Kind(("retention",), _w(r"\bretention\b|\bretained\b"), _durations),
-    Kind(("region",), _w(r"\bregions?\b"), _regions),
-    Kind(("ssl",), _w(r"\bssl\b|\bencryption mode\b"), _ssl),
-    Kind(("start-command",), _w(r"\bstart(?:up)?[ _-]?command\b"), _whole, code=True),
+_HALF = re.compile(r"\bhalf (?:a |an )?(minute|hour|day)\b", re.IGNORECASE)
+_DURATION_WORDS = re.compile(
+    r"\b(an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty"
+    r"|forty[- ]five|sixty|ninety)\s+(milliseconds?|seconds?|minutes?|hours?|days?|weeks?)\b",
+    re.IGNORECASE,
 )
-"""Every attribute the contradiction rule understands."""
+_SPELLED_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty-five": 45, "forty five": 45, "sixty": 60, "ninety": 90,
+}  # fmt: skip
+
+
+def _all_durations(text: str) -> Iterator[Found]:
+    """Durations in digits (``30s``, ``5 min``) and in words (``one hour``, ``a day``)."""
+    found = list(_durations(text))
+    for m in _DURATION_WORDS.finditer(text):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
+        n = _SPELLED_NUMBERS[m.group(1).lower().replace("-", " ")]
+        found.append(Found(m.start(), m.end(), m.group(0), n * _unit(m.group(2))))
+    found += [
+        Found(m.start(), m.end(), m.group(0), _unit(m.group(1)) / 2) for m in _HALF.finditer(text)
+    ]
+    yield from sorted(found, key=lambda f: f.start)
+
+
+_TRUE = r"enabled|on|yes|true|enforced|turned on|switched on"
+_FALSE = r"disabled|off|no|false|inactive|turned off|switched off|not enabled|not set"
+_POLARITY = re.compile(rf"(?<![\w-])(?:({_FALSE})|({_TRUE}))(?![\w-])", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"\b(?:not|never|no longer|doesn't|does not|don't|do not|isn't|aren't|without|no)\b"
+    r"[\w\s'-]{0,25}$",
+    re.IGNORECASE,
+)
+"""A negation shortly before a phrase (``does not autoscale``, ``without HSTS``)."""
+
+
+def _synonym_values(spec: FieldSpec, text: str) -> list[Found]:
+    out = []
+    for pattern, value in spec.words.synonyms:
+        for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", text, re.IGNORECASE):
+            out.append(Found(m.start(), m.end(), m.group(0), value or m.group(0).lower()))
+    return out
+
+
+_NEGATED = re.compile(
+    r"(?:\bnot|\bnever|n't|\bno longer|\bno\s+\w+\s+(?:is|are)|\bnone of the \w+ (?:is|are))"
+    r"\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+"""A negation right before a value (``not disabled``, ``no zone is DNS-only``)."""
+
+
+def _bool_values(spec: FieldSpec) -> Callable[[str], Iterator[Found]]:
+    affirm = [_w(rf"\b(?:{a})\b") for a in spec.words.affirm]
+
+    def polar(text: str, start: int, value: bool) -> bool:
+        return value != bool(_NEGATED.search(text[max(0, start - 30) : start]))
+
+    def values(text: str) -> Iterator[Found]:
+        found = [
+            Found(m.start(), m.end(), m.group(0), polar(text, m.start(), m.group(2) is not None))
+            for m in _POLARITY.finditer(text)
+        ]
+        for f in _synonym_values(spec, text):
+            found.append(Found(f.start, f.end, f.text, polar(text, f.start, f.value == "true")))
+        for pattern in affirm:
+            for m in pattern.finditer(text):
+                negated = bool(_NEGATION.search(text[max(0, m.start() - 40) : m.start()]))
+                found.append(Found(m.start(), m.end(), m.group(0), not negated))
+        yield from sorted(found, key=lambda f: f.start)
+
+    return values
+
+
+def _enum_values(spec: FieldSpec) -> Callable[[str], Iterator[Found]]:
+    choices = [
+        (_w(rf"(?<![\w.-]){re.escape(c).replace('_', '[_ -]')}(?![\w-]|\.\d)"), c)
+        for c in spec.choices
+    ]
+
+    def values(text: str) -> Iterator[Found]:
+        found = _synonym_values(spec, text)
+        for pattern, choice in choices:
+            for m in pattern.finditer(text):
+                if not any(f.start <= m.start() < f.end for f in found):
+                    found.append(Found(m.start(), m.end(), m.group(0), choice))
+        yield from sorted(found, key=lambda f: f.start)
+
+    return values
+
+
+_TOKEN = re.compile(r"(?<![\w.-])([A-Z][\w.+-]*[\w+])(?![\w-])")
+_WORD_STOP = frozenset({"The", "A", "An", "It", "We", "Our", "This", "That", "Its", "And", "Or"})
+
+
+def _spans(text: str, spans: list[str]) -> Iterator[Found]:
+    pos = 0
+    for span in spans:
+        start = text.find(span, pos)
+        if start < 0:
+            continue
+        pos = start + len(span)
+        yield Found(start, pos, span, span.strip().lower())
+
+
+def _word_values(text: str, spans: list[str]) -> Iterator[Found]:
+    """Names: code spans and capitalised words (``Hobby``, ``Pro``)."""
+    found = list(_spans(text, spans))
+    for m in _TOKEN.finditer(text):
+        if m.group(1) in _WORD_STOP or any(f.start <= m.start() < f.end for f in found):
+            continue
+        found.append(Found(m.start(), m.end(), m.group(1), m.group(1).lower()))
+    yield from sorted(found, key=lambda f: f.start)
+
+
+_PATHLIKE = re.compile(
+    r"(?<![\w/.:-])((?:\.{0,2}/)?[\w.-]+(?:/[\w.*-]+)+/?|[\w-]+\.[a-z]{2,4})(?![\w/-])"
+)
+
+
+def _path_values(spec: FieldSpec) -> Callable[[str, list[str]], Iterator[Found]]:
+    allowed = _w(rf"^(?:{spec.words.pattern})$") if spec.words.pattern else None
+
+    def values(text: str, spans: list[str]) -> Iterator[Found]:
+        found = [f for f in _spans(text, spans) if "/" in f.text or "." in f.text or allowed]
+        for m in _PATHLIKE.finditer(text):
+            if not any(f.start <= m.start() < f.end for f in found):
+                found.append(Found(m.start(), m.end(), m.group(1), m.group(1).lower()))
+        for f in sorted(found, key=lambda f: f.start):
+            if allowed is None or allowed.match(f.text.strip()):
+                yield f
+
+    return values
+
+
+def _key_values(text: str, spans: list[str]) -> Iterator[Found]:
+    """Redis-style keys in code (``session:{user_id}``)."""
+    for f in _spans(text, spans):
+        if ":" in f.text and " " not in f.text.strip() and "//" not in f.text:
+            yield f
+
+
+_HOSTNAME = re.compile(r"(?<![\w.-])((?:[a-z0-9-]+\.)+[a-z]{2,})\.?(?![\w-])", re.IGNORECASE)
+
+
+def _hosts(text: str) -> Iterator[Found]:
+    for m in _HOSTNAME.finditer(text):
+        yield Found(m.start(), m.end(), m.group(0), m.group(1).lower())
+
+
+_QUARTERS = re.compile(
+    r"\b(?:(?:end of |early |late )?Q([1-4])\s*(\d{4})|(\d{4})[-\s]?Q([1-4])"
+    r"|(January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\s+(\d{4}))\b",
+    re.IGNORECASE,
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _quarters(text: str) -> Iterator[Found]:
+    for m in _QUARTERS.finditer(text):
+        if m.group(1):
+            value = (int(m.group(2)), int(m.group(1)))
+        elif m.group(3):
+            value = (int(m.group(3)), int(m.group(4)))
+        else:
+            month = _MONTHS.index(m.group(5)[:3].lower()) + 1
+            value = (int(m.group(6)), (month - 1) // 3 + 1)
+        yield Found(m.start(), m.end(), m.group(0), value)
+
+
+def _filtered(
+    values: Callable[[str], Iterator[Found]], pattern: str
+) -> Callable[[str], Iterator[Found]]:
+    if not pattern:
+        return values
+    allowed = _w(rf"^(?:{pattern})$")
+    return lambda text: (f for f in values(text) if allowed.match(f.text.strip()))
+
+
+_SIMPLE: dict[str, Callable[[str], Iterator[Found]]] = {
+    "size": _sizes,
+    "duration": _all_durations,
+    "version": _versions,
+    "int": _ints,
+    "region": _regions,
+    "ssl": _ssl,
+    "quarter": _quarters,
+    "host": _hosts,
+}
+_LINKED = frozenset({"command", "path", "word", "key"})
+"""Parsers whose values must be joined to the words by linking words only."""
+
+
+def _kind(spec: FieldSpec, others: list[FieldSpec]) -> Kind:
+    """The :class:`Kind` of a schema field (and the fields that share its rule)."""
+    words = spec.words
+    phrases = list(words.phrases)
+    if words.self_naming:
+        phrases += [p for p, _ in words.synonyms]
+    body = "|".join(f"(?:{p})" for p in phrases)
+    pattern = rf"\b(?:{body})\b" if body else r"(?!x)x"
+    if words.label_only:
+        labels = "|".join(words.label_only)
+        pattern += rf"|^\W*(?:{labels})\b(?=\W*(?:[:=|]|$))"
+    values: Callable[[str], Iterator[Found]]
+    if spec.parser in _SIMPLE:
+        values = _filtered(_SIMPLE[spec.parser], words.pattern)
+    elif spec.parser == "bool":
+        values = _bool_values(spec)
+    elif spec.parser == "enum":
+        values = _enum_values(spec)
+    else:
+        values = _whole
+    needs = _w(words.needs) if words.needs else None
+    return Kind(
+        tuple(dict.fromkeys(o.rule for o in others)),
+        _w(pattern),
+        values,
+        needs,
+        spec.parser in _LINKED,
+        spec,
+    )
+
+
+def _schema_kinds() -> tuple[Kind, ...]:
+    by_rule: dict[str, list[FieldSpec]] = {}
+    for spec in field_specs():
+        by_rule.setdefault(spec.rule, []).append(spec)
+    return tuple(_kind(specs[0], specs) for specs in by_rule.values())
+
+
+KINDS: tuple[Kind, ...] = _schema_kinds()
+"""Every attribute the contradiction rule understands: one per rule of the schema's words."""
+
+_LINKED_VALUES: dict[str, Callable[[Kind, str, list[str]], Iterator[Found]]] = {
+    "command": lambda kind, text, spans: _commands(text, spans),
+    "word": lambda kind, text, spans: _word_values(text, spans),
+    "key": lambda kind, text, spans: _key_values(text, spans),
+}
+
+
+def _linked_values(kind: Kind, text: str, spans: list[str]) -> list[Found]:
+    """Candidate values of a linked kind (commands, paths, names) in ``text``."""
+    assert kind.spec is not None
+    if kind.spec.parser == "path":
+        return list(_path_values(kind.spec)(text, spans))
+    return list(_LINKED_VALUES[kind.spec.parser](kind, text, spans))
+
 
 _VERSION_KIND = next(k for k, kind in enumerate(KINDS) if kind.kinds == ("version",))
 _NAMED_VERSION = re.compile(
@@ -293,10 +498,6 @@ _NAMED_VERSION = re.compile(
 """What follows a name when it states a version: `` 14``, `` v6.2``, `` 15+`` (not
 `` 3 replicas`` or `` 512MB``)."""
 
-_GLOBAL = (
-    ("rto", _w(r"\bRTO\b|recovery time objective"), _durations),
-    ("rpo", _w(r"\bRPO\b|recovery point objective"), _durations),
-)
 _COUNT = re.compile(
     r"\b(\d+)\s+(active|planned|experimental|retired|development|in-development)\s+services?\b",
     re.IGNORECASE,
@@ -402,21 +603,40 @@ def _one(shown: str, subjects: list[Subject], kind: Kind, skip: bool) -> tuple[i
     return len(keys), None
 
 
-def _owner(kind: Kind, named: list[Named], groups: list[list[Named]]) -> Picked:
+def _owner(
+    kind: Kind,
+    named: list[Named],
+    groups: list[list[Named]],
+    index: FactIndex | None = None,
+    after: list[Named] | None = None,
+) -> Picked:
     """Whose fact a value states (and that subject's facts of the kind).
 
-    The nearest name in the unit (``named``, nearest first) — when that subject has no
-    such fact, nobody's — or, when the unit names no subject, the first heading subject
-    that has one.
+    The nearest name before the value in the unit (``named``, nearest first) — when
+    that subject has no such fact, nobody's; else the first name after it that has
+    such a fact (``3000 (Railway overrides it)`` is still the heading's port); else
+    the first heading subject that has one; else a fact of no one subject.
     """
     if named:
-        return _one(*named[0], kind, skip=False)[1]
+        count, picked = _one(*named[0], kind, skip=False)
+        hosts_only = all(s.key.startswith("provider:") for s in named[0][1])
+        if count or not hosts_only:
+            return picked
+        # "Railway probes /healthz" on a service's page: the platform acts for the service
+    for shown, subjects in after or []:
+        count, picked = _one(shown, subjects, kind, skip=False)
+        if count:
+            return picked
     for group in groups:
         has_service = any(s.is_service for _, subs in group for s in subs)
         for shown, subjects in group:
             count, picked = _one(shown, subjects, kind, skip=has_service)
             if count:
                 return picked
+    if index is not None:  # facts of no one subject (recovery objectives, every zone)
+        facts = [e for k in kind.kinds for e in index.global_facts.get(k, [])]
+        if facts:
+            return "the manifest", facts
     return None
 
 
@@ -472,6 +692,8 @@ def _compare(
 def _distance(hit: tuple[int, int], found: Found) -> int | None:
     """How far ``found`` is from an attribute word (``None``: too far to be its value)."""
     start, end = hit
+    if found.start < end and start < found.end:
+        return 0  # the value names the attribute itself ("DNS-only", "append-only file")
     if 0 <= found.start - end <= _NEAR_AFTER:
         return found.start - end
     if 0 <= start - found.end <= _NEAR_BEFORE:
@@ -479,8 +701,11 @@ def _distance(hit: tuple[int, int], found: Found) -> int | None:
     return None
 
 
-def _foreign(index: FactIndex, text: str, start: int) -> bool:
-    """``AWS region``, ``Python version``: the attribute word belongs to another product."""
+def _foreign(index: FactIndex, text: str, start: int, kind: Kind) -> bool:
+    """``AWS region``, ``Python version``: the attribute word belongs to another product.
+
+    Not when the word before is a value of the attribute (``Flexible SSL``).
+    """
     m = _OWNER.search(text[:start])
     if m is None or not text[: m.start(1)].strip(" *_(\"'`"):
         return False  # no word right before it, or the word opens the sentence
@@ -491,7 +716,17 @@ def _foreign(index: FactIndex, text: str, start: int) -> bool:
         and word.lower() not in _STOP
         and word.lower() not in _GENERIC
         and not any(k.words.fullmatch(word) for k in KINDS)
+        and not any(True for _ in kind.values(word))
     )
+
+
+def _in_context(index: FactIndex, context: str) -> list[bool]:
+    """Which kinds the headings name (cached: the same headings recur unit after unit)."""
+    key = "\0context\0" + context
+    found = index.cache.get(key)
+    if found is None:
+        found = index.cache[key] = [bool(kind.words.search(context)) for kind in KINDS]
+    return found
 
 
 def _attribute_hits(index: FactIndex, text: str) -> list[list[tuple[int, int]]]:
@@ -513,7 +748,7 @@ def _attribute_hits(index: FactIndex, text: str) -> list[list[tuple[int, int]]]:
             (s, e)
             for s, e in hits
             if not any(k2 != k and s2 <= s and e <= e2 and e2 - s2 > e - s for k2, s2, e2 in spans)
-            and not _foreign(index, text, s)
+            and not _foreign(index, text, s, KINDS[k])
             and not (KINDS[k].kinds == ("version",) and _of_owner(index, text, e)[0])
         ]
         for k, hits in enumerate(raw)
@@ -521,7 +756,7 @@ def _attribute_hits(index: FactIndex, text: str) -> list[list[tuple[int, int]]]:
 
 
 def _bound_values(
-    k: int, hits: list[list[tuple[int, int]]], values: list[list[Found]]
+    k: int, hits: list[list[tuple[int, int]]], values: list[list[Found]], text: str
 ) -> list[Found]:
     """The value each attribute word of ``KINDS[k]`` states.
 
@@ -546,6 +781,8 @@ def _bound_values(
         return False
 
     bound: list[Found] = []
+    spec = KINDS[k].spec
+    adjacent = spec is not None and spec.words.adjacent
     for start, end in hits[k]:
         after = sorted(
             (f for f in values[k] if 0 <= f.start - end <= _NEAR_AFTER),
@@ -555,7 +792,20 @@ def _bound_values(
             (f for f in values[k] if 0 <= start - f.end <= _NEAR_BEFORE),
             key=lambda f: -f.end,
         )
-        for found in after + before:
+        overlapping = [f for f in values[k] if f.start < end and start < f.end]
+        if _PER_UNIT.match(text, end):
+            before = []  # "30 connections each": a share, not the setting
+        if adjacent:
+            after = [f for f in after if not text[end : f.start].strip(" :=")][:1]
+            before = []
+
+        # The nearer of the first value after and the first before ("daily backups …
+        # weekly dumps": daily); a value after the word is the usual order.
+        ordered = overlapping + sorted(
+            after[:1] + before[:1],
+            key=lambda f: (f.start - end) if f.start >= end else 2 * (start - f.end),
+        )
+        for found in ordered + after[1:] + before[1:]:
             mine = nearest(k, found)
             if mine is not None and not claimed(found, mine):
                 if found not in bound:
@@ -564,24 +814,34 @@ def _bound_values(
     return bound
 
 
+_PER_UNIT = re.compile(r"\s*(?:each|apiece|per\s+(?!second|minute|hour|day|month|year)\w+)\b")
+"""After an attribute word: the value before it is per unit (``30 connections each``)."""
 _LINK_AFTER = re.compile(
-    r"^(?:\W|\b(?:is|was|reads?|becomes?|set|to|now|of|the|for|its|runs?)\b|"
+    r"^(?:\W|\b(?:is|was|reads?|becomes?|set|to|now|of|the|for|its|runs?|at|in|on|under|"
+    r"from|via|by|with|uses?|using|called|named|a|an|our|this)\b|"
     r"(?<=\bof )(?:the\s+)?[\w.-]+)*$",
     re.IGNORECASE,
 )
 _LINK_BEFORE = re.compile(r"^\W*(?:is|was|as)?\W*(?:the|its|our)?\W*$", re.IGNORECASE)
+_NAME_AFTER = re.compile(r"^[\s`'\"]*(?:[:=]|is|was|(?:is )?set to)?[\s`'\"]*(?:the\s+)?$", re.I)
+_NAME_BEFORE = re.compile(r"^[\s`'\"]*(?:is (?:the|our)|'s)?[\s`'\"]*$", re.IGNORECASE)
+"""A name is joined to its attribute more tightly (``the Hobby plan``, ``plan: Pro``)."""
 
 
-def _bound_commands(text: str, hits: list[tuple[int, int]], values: list[Found]) -> list[Found]:
-    """The command each ``start command`` states.
+def _bound_commands(
+    text: str, hits: list[tuple[int, int]], values: list[Found], *, name: bool = False
+) -> list[Found]:
+    """The command (path, name) each attribute word states.
 
-    That is a code span joined to it by linking words only (``start command is `npm
-    start```, ```npm start` is the start command``).
+    That is a value joined to it by linking words only (``start command is `npm
+    start```, ```npm start` is the start command``); a name more tightly still
+    (``the Hobby plan``, ``plan: Pro``).
     """
+    link_after, link_before = (_NAME_AFTER, _NAME_BEFORE) if name else (_LINK_AFTER, _LINK_BEFORE)
     bound = []
     for start, end in hits:
-        after = [f for f in values if f.start >= end and _LINK_AFTER.match(text[end : f.start])]
-        before = [f for f in values if f.end <= start and _LINK_BEFORE.match(text[f.end : start])]
+        after = [f for f in values if f.start >= end and link_after.match(text[end : f.start])]
+        before = [f for f in values if f.end <= start and link_before.match(text[f.end : start])]
         for found in after[:1] + before[-1:]:
             if found not in bound:
                 bound.append(found)
@@ -598,13 +858,13 @@ def _check_text(
 ) -> Iterator[Contradiction]:
     text = unit.text
     hits = _attribute_hits(index, text)
-    in_context = [bool(kind.words.search(context_attr)) for kind in KINDS]
+    in_context = _in_context(index, context_attr)
     live = [  # only kinds named here (or in the headings) can state a value
         (hits[k] or in_context[k]) and (kind.needs is None or health)
         for k, kind in enumerate(KINDS)
     ]
     values = [
-        (list(_commands(text, unit.code_spans)) if kind.code else list(kind.values(text)))
+        (_linked_values(kind, text, unit.code_spans) if kind.code else list(kind.values(text)))
         if live[k]
         else []
         for k, kind in enumerate(KINDS)
@@ -613,9 +873,10 @@ def _check_text(
         if not live[k]:
             continue
         if hits[k] and kind.code:
-            candidates = _bound_commands(text, hits[k], values[k])
+            name = kind.spec is not None and kind.spec.parser == "word"
+            candidates = _bound_commands(text, hits[k], values[k], name=name)
         elif hits[k]:
-            candidates = _bound_values(k, hits, values)
+            candidates = _bound_values(k, hits, values, text)
         elif not kind.words.search(text):
             candidates = [f for f in values[k] if f.start <= _LABEL]
         else:
@@ -625,12 +886,20 @@ def _check_text(
         for found in candidates:
             if kind.kinds == ("version",) and not _tied_version(text, found, index, kind):
                 continue
-            if any(found.start < s + len(w) and s < found.end for s, w, _ in mentions):
+            inside = [subs for s, w, subs in mentions if found.start < s + len(w) and s < found.end]
+            if any(not x.key.startswith("phase:") for subs in inside for x in subs):
                 continue  # the "value" is part of a name (e.g. a hostname)
             of = _of_owner(index, text, found.end)[1] if kind.kinds == ("version",) else None
-            before = [(w, subs) for s, w, subs in reversed(mentions) if s < found.start]
+            before = [(w, subs) for s, w, subs in reversed(mentions) if s + len(w) <= found.start]
             after = [(w, subs) for s, w, subs in mentions if s >= found.end]
-            picked = _owner(kind, [of] if of else before + after, groups)
+            named_only = kind.spec is not None and kind.spec.words.named
+            picked = _owner(
+                kind,
+                [of] if of else before,
+                [] if named_only else groups,
+                index,
+                after=[] if of else after,
+            )
             if picked is None:
                 continue
             key = tuple(e.path for e in picked[1])
@@ -688,12 +957,17 @@ def _check_cells(
                 continue
             if kind.needs is not None and not health:
                 continue
-            if kind.code and cell not in unit.code_spans:
-                continue  # a command is written as code
-            for found in kind.values(cell):
+            if kind.code:
+                assert kind.spec is not None
+                if kind.spec.parser == "command" and cell not in unit.code_spans:
+                    continue  # a command is written as code
+                cell_values = _cell_values(kind, cell)
+            else:
+                cell_values = list(kind.values(cell))
+            for found in cell_values:
                 if kind.kinds == ("version",) and not _tied_version(cell, found, index, kind):
                     continue
-                picked = _owner(kind, named, groups)
+                picked = _owner(kind, named, groups, index)
                 if picked is None:
                     continue
                 result = _compare(unit.line, kind, picked[0], picked[1], found, unit.text)
@@ -702,23 +976,55 @@ def _check_cells(
                 break
 
 
+_PHASE_COLUMN = re.compile(r"^\s*phase\s*$", re.IGNORECASE)
+_TIMELESS = frozenset({"phase", "target-date"})
+"""Kinds a statement about another phase can still contradict."""
+
+
+def _other_phase(index: FactIndex, unit: Unit) -> bool:
+    """Whether ``unit`` speaks of a phase other than the current one (``a phase 2 item``)."""
+    current = index.current_phase
+    for m in index.phases.finditer(unit.text):
+        said = (
+            int(m.group(1))
+            if m.group(1)
+            else index.phase_ids.get(next(g for g in m.groups() if g), current)
+        )
+        if said != current:
+            return True
+    for header, cell in unit.cells:
+        if _PHASE_COLUMN.match(header) and cell.strip().isdigit() and int(cell) != current:
+            return True
+    return False
+
+
 def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
-    """Every contradiction in ``unit``."""
+    """Every contradiction in ``unit``.
+
+    A unit about another phase than the current one (``the Pro plan is a phase 2
+    item``) only contradicts phases and target dates: today's facts are not its subject.
+    """
     if unit.kind != "code" and not_about_today(unit.text):
         return
+    if unit.kind == "item" and unit.text.startswith("[ ]"):
+        return  # an open task says what is to be done, not what is
     context = (*unit.headings, unit.lead) if unit.lead else unit.headings
     groups = _heading_groups(index, context)
     if unit.kind == "code":
         yield from _check_code(index, unit, groups)
         return
     health = bool(_HEALTH.search(unit.text) or any(_HEALTH.search(h) for h in context))
+    found: list[Contradiction] = []
     if unit.kind == "row" and unit.cells:
         if _foreign_key(index, unit, groups):
             groups = []  # the row is about its first cell, not the heading's subject
         else:
-            yield from _check_cells(index, unit, groups, health)
+            found += _check_cells(index, unit, groups, health)
     mentions = _mentions(index, unit.text)
-    yield from _check_text(index, unit, groups, " / ".join(context[-2:]), health, mentions)
+    found += _check_text(index, unit, groups, " / ".join(context[-2:]), health, mentions)
+    if found and _other_phase(index, unit):
+        found = [c for c in found if c.kind in _TIMELESS]
+    yield from found
     yield from _check_hosting(unit, groups, mentions)
     yield from _check_global(index, unit)
 
@@ -766,18 +1072,22 @@ def _check_hosting(
             return
 
 
+def _cell_values(kind: Kind, cell: str) -> list[Found]:
+    """The value a table cell holds for a command, path or name column."""
+    assert kind.spec is not None
+    if kind.spec.parser in ("path", "key"):
+        return _linked_values(kind, cell, [cell.strip().strip("`")])
+    return [Found(0, len(cell), cell, _cell_value(kind, cell))]
+
+
+def _cell_value(kind: Kind, cell: str) -> str:
+    """A whole table cell as the value of a command, path or name."""
+    text = cell.strip().strip("`")
+    assert kind.spec is not None
+    return norm_command(text) if kind.spec.parser == "command" else text.lower()
+
+
 def _check_global(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
-    for kind_name, words, values in _GLOBAL:
-        exps = index.global_facts.get(kind_name, [])
-        if not exps or not (words.search(unit.text) or words.search(" ".join(unit.headings))):
-            continue
-        hit = words.search(unit.text)
-        for found in values(unit.text):
-            if hit and not 0 <= found.start - hit.end() <= _NEAR_AFTER:
-                continue
-            if not any(e.accepts(found.value) for e in exps):
-                yield Contradiction(unit.line, kind_name, kind_name.upper(), found.text, exps[0])
-            break
     for m in _COUNT.finditer(unit.text):
         status = m.group(2).lower().replace("in-", "")
         for exp in index.global_facts.get("count", []):
@@ -788,32 +1098,23 @@ def _check_global(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
 _BY_KIND = {kind.kinds[0]: kind for kind in KINDS}
 
 
-_CONFIG_KEYS: dict[str, str] = {
-    # Railway config-as-code (railway.toml / railway.json) and compose-style names
-    "startcommand": "start-command",
-    "healthcheckpath": "path",
-    "healthcheck.path": "path",
-    "healthchecktimeout": "deploy-timeout",
-    "numreplicas": "replicas",
-    "replicas": "replicas",
-    "port": "port",
-    "expose": "port",  # Dockerfile
-    "region": "region",
-    # redis.conf
-    "maxmemory": "memory",
-    "maxmemory-policy": "eviction",
-    "appendonly": "persistence",
-    # postgresql.conf
-    "max_connections": "max_connections",
-    "shared_buffers": "shared_buffers",
-    "work_mem": "work_mem",
-    "effective_cache_size": "effective_cache_size",
-    "maintenance_work_mem": "maintenance_work_mem",
-    # Cloudflare
-    "ssl": "ssl",
-    "ssl_mode": "ssl",
-}
-"""Well-known keys of config formats, and the manifest fact each one states."""
+def _config_key_table() -> dict[str, str]:
+    """Config-file keys (from the schema's words), folded, and the rule each states."""
+    table: dict[str, str] = {}
+    for kind in KINDS:
+        assert kind.spec is not None
+        for spec_key in kind.spec.words.keys:
+            folded = spec_key.lower()
+            table.setdefault(folded, kind.kinds[0])
+            table.setdefault(re.sub(r"[_.-]", "", folded), kind.kinds[0])
+    return table
+
+
+_CONFIG_KEYS = _config_key_table()
+"""Well-known keys of config formats (``healthcheckPath``, ``maxmemory``, ``EXPOSE``),
+folded, and the manifest fact each one states; they are written beside the fields."""
+_CONFIG_VALUES = {"appendonly": {"yes": "aof", "no": "rdb"}}
+"""Config values that mean a manifest value (``appendonly yes`` is AOF persistence)."""
 _CONFIG_LINE = re.compile(
     r"^\s*(?:-\s+)?(?:export\s+)?[\"']?([A-Za-z][\w.-]*)[\"']?\s*(?:[:=]\s*|\s+(?=\S))"
     r"[\"']?([^\"'#,]*?)[\"']?\s*,?\s*(?:#.*)?$"
@@ -822,16 +1123,22 @@ _CONFIG_LINE = re.compile(
 _SECONDS = re.compile(r"^\d{1,6}$")
 
 
-def _config_values(kind_name: str, value: str) -> list[Found]:
+def _config_values(key: str, kind_name: str, value: str) -> list[Found]:
     """The value of a config key, parsed as the fact kind compares it."""
-    if kind_name == "persistence":
-        word = value.strip().lower()
-        return [Found(0, len(value), value, "aof")] if word == "yes" else []
-    if kind_name == "deploy-timeout" and _SECONDS.match(value.strip()):
-        return [Found(0, len(value), value, float(value))]  # Railway counts seconds
-    if kind_name == "start-command":
-        return [Found(0, len(value), value, value)] if value.strip() else []
-    return list(_BY_KIND[kind_name].values(value))
+    kind = _BY_KIND[kind_name]
+    assert kind.spec is not None
+    text = value.strip()
+    meaning = _CONFIG_VALUES.get(key.lower())
+    if meaning is not None:
+        word = meaning.get(text.lower())
+        return [Found(0, len(value), value, word)] if word else []
+    if kind.spec.parser == "duration" and _SECONDS.match(text):
+        return [Found(0, len(value), value, float(text))]  # Railway and compose count seconds
+    if text.startswith("[") and kind.spec.parser == "command":  # CMD ["uvicorn", "app"]
+        text = " ".join(re.findall(r"\"([^\"]*)\"", text))
+    if kind.code:
+        return [Found(0, len(value), text, _cell_value(kind, text))] if text else []
+    return list(kind.values(value))
 
 
 def _config_key(key: str) -> str | None:
@@ -863,10 +1170,10 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
         kind = _BY_KIND[kind_name]
         if kind.needs is not None and not health:
             continue
-        picked = _owner(kind, [], context)
+        picked = _owner(kind, [], context, index)
         if picked is None:
             continue
-        for found in _config_values(kind_name, m.group(2)):
+        for found in _config_values(m.group(1), kind_name, m.group(2)):
             exps = picked[1]
             if exps and not any(e.accepts(found.value) for e in exps):
                 yield Contradiction(unit.line + offset, kind_name, picked[0], found.text, exps[0])

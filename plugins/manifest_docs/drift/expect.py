@@ -18,15 +18,25 @@ from typing import TYPE_CHECKING, Any
 
 from ..costs import Totals, cost_lines, money, phase_costs
 from ..errors import Loc, format_loc
+from ..factwalk import ManifestFact, norm_command, walk
 from ..values import Version
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from ..model import Manifest, SslMode
+    from ..model import Manifest
     from ..yamlsafe import SourceMap
 
-__all__ = ["CostClaim", "Expectation", "FactIndex", "Subject", "build_index", "trie_alternation"]
+__all__ = [
+    "CostClaim",
+    "Expectation",
+    "FactIndex",
+    "Subject",
+    "accepts_for",
+    "build_index",
+    "quarter_of",
+    "trie_alternation",
+]
 
 CostClaim = tuple[tuple[Decimal, str, bool, int], ...]
 """Amounts stated as a cost total: (amount, ``month``/``year``, approximate?, decimals)."""
@@ -112,8 +122,7 @@ class FactIndex:
     """Names found in short texts that recur (headings, first cells), by text."""
 
 
-def _norm_cmd(text: str) -> str:
-    return " ".join(str(text).replace("\\\n", " ").split()).strip("'\"")
+_norm_cmd = norm_command
 
 
 def _explicit(model: Any, name: str) -> bool:
@@ -156,200 +165,101 @@ def trie_alternation(words: Iterable[str]) -> str:
     return build(trie)
 
 
-def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
-    """Index every explicit, comparable fact of ``manifest`` by subject."""
-    subjects: list[Subject] = []
+def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
+    """Every subject key and the words that name it in prose."""
+    names: dict[str, set[str]] = {}
     for name, svc in manifest.services.items():
-        names = {name, *svc.aliases}
-        if svc.technology:
-            names.add(svc.technology)
-        subj = Subject(f"service:{name}", sorted(names, key=len, reverse=True))
-        base: Loc = ("services", name)
-        subj.add(Expectation("provider", svc.provider, (*base, "provider"), _equals(svc.provider)))
-        if svc.version is not None:
-            v = svc.version
-            subj.add(Expectation("version", v.text, (*base, "version"), _predicate(_version_ok, v)))
-        res = svc.resources
-        if res is not None:
-            for attr, kind in (
-                ("memory", "memory"),
-                ("storage", "storage"),
-                ("shared_buffers", "shared_buffers"),
-                ("effective_cache_size", "effective_cache_size"),
-                ("work_mem", "work_mem"),
-                ("maintenance_work_mem", "maintenance_work_mem"),
-            ):
-                size = getattr(res, attr)
-                if size is not None:
-                    subj.add(
-                        Expectation(
-                            kind,
-                            size.text,
-                            (*base, "resources", attr),
-                            _equals(size.bytes),
-                        )
-                    )
-            if res.max_connections is not None:
-                subj.add(
-                    Expectation(
-                        "max_connections",
-                        str(res.max_connections),
-                        (*base, "resources", "max_connections"),
-                        _equals(res.max_connections),
-                    )
-                )
-            if res.persistence:
-                want = res.persistence.lower()
-                subj.add(
-                    Expectation(
-                        "persistence",
-                        res.persistence,
-                        (*base, "resources", "persistence"),
-                        _predicate(_overlaps, want),
-                    )
-                )
-            if res.eviction_policy:
-                subj.add(
-                    Expectation(
-                        "eviction",
-                        res.eviction_policy,
-                        (*base, "resources", "eviction_policy"),
-                        _equals(res.eviction_policy.lower()),
-                    )
-                )
-        dep = svc.deploy
-        if dep is not None:
-            d: Loc = (*base, "deploy")
-            if dep.port is not None:
-                subj.add(Expectation("port", str(dep.port), (*d, "port"), _equals(dep.port)))
-            if _explicit(dep, "replicas"):
-                subj.add(
-                    Expectation(
-                        "replicas",
-                        str(dep.replicas),
-                        (*d, "replicas"),
-                        _equals(dep.replicas),
-                    )
-                )
-            if dep.start_command:
-                subj.add(
-                    Expectation(
-                        "start-command",
-                        dep.start_command,
-                        (*d, "start_command"),
-                        _predicate(_same_command, _norm_cmd(dep.start_command)),
-                    )
-                )
-            hc = dep.health_check
-            if hc is not None:
-                paths = {hc.path, *(e.path for e in svc.health)}
-                subj.add(
-                    Expectation(
-                        "path",
-                        hc.path,
-                        (*d, "health_check", "path"),
-                        _member(frozenset(paths)),
-                    )
-                )
-                if hc.timeout is not None:
-                    subj.add(
-                        Expectation(
-                            "timeout",
-                            hc.timeout.text,
-                            (*d, "health_check", "timeout"),
-                            _equals(hc.timeout.seconds),
-                        )
-                    )
-                if hc.interval is not None:
-                    subj.add(
-                        Expectation(
-                            "interval",
-                            hc.interval.text,
-                            (*d, "health_check", "interval"),
-                            _equals(hc.interval.seconds),
-                        )
-                    )
-        for i, ns in enumerate(svc.key_namespaces):
-            if ns.ttl is None:
-                continue
-            lo, hi = ns.ttl.seconds, (ns.ttl_max or ns.ttl).seconds
-            shown = ns.ttl.text if ns.ttl_max is None else f"{ns.ttl.text}-{ns.ttl_max.text}"
-            subj.add(
-                Expectation(
-                    "ttl",
-                    shown,
-                    (*base, "key_namespaces", i, "ttl"),
-                    _predicate(_range_ok, (lo, hi)),
-                    qualifier=ns.prefix.rstrip("*"),
-                )
-            )
-        if svc.backups is not None:
-            b = svc.backups
-            subj.add(
-                Expectation(
-                    "retention",
-                    b.retention.text,
-                    (*base, "backups", "retention"),
-                    _equals(b.retention.seconds),
-                )
-            )
-        subjects.append(subj)
-
-    by_key = {s.key: s for s in subjects}
-    ssl_modes: dict[str, list[tuple[SslMode, Loc]]] = {}
-    for i, dom in enumerate(manifest.domains):
-        if dom.dns.ssl_mode is not None:
-            ssl_modes.setdefault(dom.dns.provider, []).append(
-                (dom.dns.ssl_mode, ("domains", i, "dns", "ssl_mode"))
-            )
+        names[f"service:{name}"] = {name, *svc.aliases} | (
+            {svc.technology} if svc.technology else set()
+        )
     for pid, prov in manifest.providers.items():
-        subj = Subject(f"provider:{pid}", sorted({pid, prov.name}, key=len, reverse=True))
-        if prov.region:
-            subj.add(
-                Expectation(
-                    "region",
-                    prov.region,
-                    ("providers", pid, "region"),
-                    _equals(prov.region.lower()),
-                )
+        names[f"provider:{pid}"] = {pid, prov.name}
+    for dom in manifest.domains:
+        names[f"domain:{dom.name}"] = {dom.name}
+    flows = manifest.ci_cd.workflows if manifest.ci_cd else []
+    for flow in flows:
+        base = flow.file.rsplit("/", 1)[-1]
+        stem = base.rsplit(".", 1)[0]
+        spoken = {flow.name, stem, flow.name.replace("_", " "), stem.replace("-", " ")}
+        words = {w for w in spoken if len(w) > 3 and w.lower() not in _GENERIC_FLOWS}
+        words |= {f"{w} workflow" for w in spoken}
+        names[f"workflow:{flow.name}"] = {flow.file, base, *words}
+    for phase in manifest.phases:
+        names[f"phase:{phase.id}"] = {f"phase {phase.id}", f"phase {_spelled(phase.id)}"}
+    return names
+
+
+_GENERIC_FLOWS = frozenset({"ci", "cd", "test", "tests", "build", "deploy", "release", "main"})
+"""Workflow names too common to name one workflow in prose (``CI``, ``tests``)."""
+_SPELLED = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _spelled(n: int) -> str:
+    return _SPELLED[n] if 0 <= n < len(_SPELLED) else str(n)
+
+
+def _expectation(fact: ManifestFact) -> Expectation:
+    return Expectation(
+        fact.spec.rule,
+        fact.shown,
+        fact.loc,
+        accepts_for(fact.spec.parser, fact.value, fact.qualifier),
+        qualifier=fact.qualifier,
+    )
+
+
+def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
+    """Index every explicit, comparable fact of ``manifest`` by subject.
+
+    The facts come from :func:`manifest_docs.factwalk.walk` (one walk of the model,
+    guided by the words beside each schema field). A domain's DNS settings are also
+    facts of the zones as a whole (any domain's value agrees), for prose that names
+    no domain (``HSTS is on for every zone``); so are the auto-deploy and recovery
+    settings, which belong to no service.
+    """
+    names = _subject_names(manifest)
+    subjects = {
+        key: Subject(key, sorted(words, key=len, reverse=True)) for key, words in names.items()
+    }
+    collective: dict[str, list[Expectation]] = {}
+    for fact in walk(manifest):
+        exp = _expectation(fact)
+        subj = subjects.get(fact.subject)
+        if subj is not None:
+            subj.add(exp)
+        if fact.subject.startswith("domain:") or not fact.subject:
+            collective.setdefault(exp.kind, []).append(exp)
+        if fact.subject.startswith("domain:") and fact.loc[2:3] == ("dns",):
+            dom = manifest.domains[int(fact.loc[1])]
+            prov = subjects.get(f"provider:{dom.dns.provider}")
+            if prov is not None:
+                prov.add(exp)
+    for name, svc in manifest.services.items():
+        subj = subjects[f"service:{name}"]
+        subj.add(
+            Expectation(
+                "provider", svc.provider, ("services", name, "provider"), _equals(svc.provider)
             )
-        modes = ssl_modes.get(pid, [])
-        if modes:
-            allowed = frozenset(m for m, _ in modes)
-            shown = " / ".join(sorted(m.value for m in allowed))
-            subj.add(Expectation("ssl", shown, modes[0][1], _member(allowed)))
-        for kinds, attr in (
-            (("start-command",), "start_command"),
-            (("path", "timeout", "interval"), "health_check"),
-        ):
-            hosted = [
-                n
-                for n, s in manifest.services.items()
-                if s.provider == pid and s.deploy is not None and getattr(s.deploy, attr)
-            ]
-            if len(hosted) != 1:
+        )
+    for pid in manifest.providers:
+        subj = subjects[f"provider:{pid}"]
+        hosted = [
+            subjects[f"service:{n}"] for n, x in manifest.services.items() if x.provider == pid
+        ]
+        stated_by: dict[str, set[str]] = {}
+        for svc_subject in hosted:
+            for kind in svc_subject.facts:
+                stated_by.setdefault(kind, set()).add(svc_subject.key)
+        for kind, keys in sorted(stated_by.items()):
+            if len(keys) != 1 or kind in ("provider", "phase", "target-date") or kind in subj.facts:
                 continue  # "the Railway start command" can only mean the one hosted there
-            facts = by_key[f"service:{hosted[0]}"].facts
-            for kind in kinds:
-                for exp in facts.get(kind, []):
-                    subj.add(exp)
-                    subj.inherited.add(kind)
-        if (
-            pid == "railway"
-            and manifest.ci_cd
-            and manifest.ci_cd.auto_deploy
-            and manifest.ci_cd.auto_deploy.healthcheck_timeout is not None
-        ):
-            t = manifest.ci_cd.auto_deploy.healthcheck_timeout
-            subj.add(
-                Expectation(
-                    "deploy-timeout",
-                    t.text,
-                    ("ci_cd", "auto_deploy", "healthcheck_timeout"),
-                    _equals(t.seconds),
-                )
-            )
-        subjects.append(subj)
+            for exp in subjects[next(iter(keys))].facts[kind]:
+                subj.add(exp)
+            subj.inherited.add(kind)
+        if pid == "railway" or manifest.providers[pid].kind == "hosting":
+            for exp in collective.get("deploy-timeout", []):
+                subj.add(exp)
+    subject_list = list(subjects.values())
 
     global_facts: dict[str, list[Expectation]] = {}
     counts: dict[str, int] = {}
@@ -374,18 +284,12 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         )
     )
     global_facts.update(_cost_facts(manifest))
-    dr = manifest.disaster_recovery
-    if dr is not None:
-        global_facts["rto"] = [
-            Expectation("rto", dr.rto.text, ("disaster_recovery", "rto"), _equals(dr.rto.seconds))
-        ]
-        global_facts["rpo"] = [
-            Expectation("rpo", dr.rpo.text, ("disaster_recovery", "rpo"), _equals(dr.rpo.seconds))
-        ]
+    for kind, exps in collective.items():
+        global_facts.setdefault(kind, []).extend(exps)
 
-    subjects += _technology_subjects(manifest)
+    subject_list += _technology_subjects(manifest)
     by_name: dict[str, list[Subject]] = {}
-    for subj in subjects:
+    for subj in subject_list:
         for nm in subj.names:
             by_name.setdefault(nm.lower(), []).append(subj)
     pattern = (
@@ -409,7 +313,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
     capitals = {w.strip(",.()&'") for n in (org, *phase_names) for w in n.split()}
     current = manifest.current_phase.id if manifest.current_phase is not None else None
     return FactIndex(
-        subjects,
+        subject_list,
         pattern,
         by_name,
         global_facts,
@@ -553,4 +457,62 @@ def _range_ok(found: Any, bounds: tuple[float, float]) -> bool:
     lo, hi = bounds
     if isinstance(found, tuple):
         return bool(found[0] == lo and found[1] == hi)
-    return bool(found == lo == hi)
+    return bool(lo <= found <= hi)
+
+
+_QUARTER = re.compile(r"^(\d{4})(?:-Q([1-4])|-(\d{2}))?", re.IGNORECASE)
+
+
+def quarter_of(text: str) -> tuple[int, int] | None:
+    """``2026-Q2`` or ``2026-04(-30)`` as (year, quarter); ``None`` for a bare year."""
+    m = _QUARTER.match(text.strip())
+    if m is None or not (m.group(2) or m.group(3)):
+        return None
+    if m.group(2):
+        return int(m.group(1)), int(m.group(2))
+    return int(m.group(1)), (int(m.group(3)) - 1) // 3 + 1
+
+
+def _path_ok(found: str, want: str) -> bool:
+    """Whether a path in prose is the manifest's: the same, or longer and ending in it.
+
+    ``codex-docs/site/`` agrees with ``site/`` (relative to the source folder);
+    ``Dockerfile`` does not agree with ``backend/Dockerfile``.
+    """
+
+    def parts(p: str) -> list[str]:
+        return [x for x in p.strip().strip("`'\"").lower().removeprefix("./").split("/") if x]
+
+    mine, theirs = parts(found), parts(want)
+    return bool(theirs) and mine[-len(theirs) :] == theirs
+
+
+def _word_ok(found: str, want: str) -> bool:
+    """A name in prose agrees when it is the manifest's, or its first word (``Free``)."""
+    f = found.strip("`'\" ").lower()
+    return f == want or f == want.split(maxsplit=1)[0].strip("()")
+
+
+def _key_ok(found: str, want: tuple[str, str]) -> bool:
+    pattern, prefix = want
+    f = found.strip("`'\" ").lower()
+    return f == pattern or (bool(prefix) and f.startswith(prefix.lower()))
+
+
+def accepts_for(parser: str, value: Any, qualifier: str = "") -> Callable[[Any], bool]:
+    """How a value read from prose by ``parser`` is compared with the manifest's ``value``."""
+    if parser == "version":
+        return _predicate(_version_ok, value)
+    if parser == "duration" and isinstance(value, tuple):
+        return _predicate(_range_ok, value)
+    if parser == "command":
+        return _predicate(_same_command, value)
+    if parser == "path":
+        return _predicate(_path_ok, value)
+    if parser == "word":
+        return _predicate(_word_ok, value)
+    if parser == "key":
+        return _predicate(_key_ok, (value, qualifier))
+    if parser == "quarter":
+        return _equals(quarter_of(value))
+    return _equals(value)

@@ -31,6 +31,7 @@ _GITHUB_EXPR = re.compile(
 )
 """A GitHub Actions expression (``${{ secrets.X }}``): workflow text, not a macro."""
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+_IF_TAG = re.compile(r"\{%-?\s*(if|endif)\b[^%]*%\}")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'*`])")
 _LEAD_IN = re.compile(r"^(\*\*|__)(?=\S)([^*_]+?)(:?)\1\s*(:?)\s*$")
@@ -109,6 +110,30 @@ def _blank_macro(match: re.Match[str]) -> str:
     return _blank(match)
 
 
+def _blank_conditionals(text: str) -> str:
+    """Blank every ``{% if %}…{% endif %}`` region (nested ones with it).
+
+    Which branch renders depends on the manifest, so neither can contradict it: the
+    reader sees the branch that agrees.
+    """
+    out, depth, start, last = [], 0, 0, 0
+    for m in _IF_TAG.finditer(text):
+        if m.group(1) == "if":
+            if depth == 0:
+                start = m.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                out += [
+                    text[last:start],
+                    "".join("\n" if c == "\n" else " " for c in text[start : m.end()]),
+                ]
+                last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _plain(text: str) -> tuple[str, list[str]]:
     spans = [m.group(2).strip() for m in _CODE_SPAN.finditer(text)]
     text = _CODE_SPAN.sub(lambda m: m.group(2), text)
@@ -145,6 +170,7 @@ def _lead_in(lines: list[tuple[int, str]]) -> str:
 def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
     """Split ``source`` into units and suppression comments."""
     text = _RAW.sub(_blank, source)
+    text = _blank_conditionals(text)
     text = _MACRO.sub(_blank_macro, text)
     lines = text.split("\n")
     src_lines = source.split("\n")

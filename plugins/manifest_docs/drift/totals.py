@@ -86,6 +86,14 @@ _NARROW = re.compile(
 )
 
 
+def _names_subject(index: FactIndex, text: str) -> bool:
+    """Whether ``text`` names a service, provider or domain (a phase does not count)."""
+    return any(
+        not all(s.key.startswith("phase:") for s in index.by_name.get(m.group(1).lower(), []))
+        for m in index.pattern.finditer(text)
+    )
+
+
 def find_totals(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     """Cost totals and total service counts in ``unit`` that disagree with the manifest."""
     if unit.kind == "code":
@@ -151,7 +159,7 @@ def _claim(text: str) -> tuple[CostClaim, str] | None:
 
 def _cost_total(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     text = unit.text
-    if not _TOTAL.search(text) or index.pattern.search(text):
+    if not _TOTAL.search(text) or _names_subject(index, text):
         return  # no total, or a service's / provider's line or subtotal
     phases = _phase_refs(index, text)
     if not phases:

@@ -1,0 +1,265 @@
+"""Every fact the manifest states, from one walk of the model guided by the schema.
+
+:func:`field_specs` walks the model *classes* once and returns each field that carries
+:class:`~manifest_docs.vocabulary.Words`: what prose calls it and how its value is
+read. :func:`walk` walks a loaded :class:`~manifest_docs.model.Manifest` and returns a
+:class:`ManifestFact` for every such field the manifest writes explicitly (a model
+default is not a claim): its subject (the service, provider, domain, workflow or
+phase it belongs to), where it lives, and its value in comparable form.
+
+The drift gate indexes these facts; :func:`macro_for` gives the macro a page should
+write instead of typing the value, the same expression the macros evaluate.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import types
+import typing
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from .model import Manifest
+from .values import Duration, Size, Version
+from .vocabulary import Words
+
+if TYPE_CHECKING:
+    from .errors import Loc
+
+__all__ = ["FieldSpec", "ManifestFact", "field_specs", "macro_for", "norm_command", "walk"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field of the schema that prose can state."""
+
+    model: type[BaseModel]
+    """The model class that declares it."""
+    name: str
+    """Its name in that model."""
+    words: Words
+    """What prose calls it."""
+    parser: str
+    """How a value is read: ``size``, ``duration``, ``version``, ``int``, ``bool``,
+    ``enum``, ``command``, ``path``, ``word``, ``region``, ``ssl``."""
+    choices: tuple[str, ...]
+    """For enums: the values the schema allows, lower-cased."""
+    many: bool
+    """Whether the field holds a list (each item is a fact; any of them agrees)."""
+
+    @property
+    def rule(self) -> str:
+        """The attribute's name in finding ids (``fact/<rule>``)."""
+        return self.words.rule or self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class ManifestFact:
+    """One value the manifest states."""
+
+    subject: str
+    """``service:NAME``, ``provider:ID``, ``domain:NAME``, ``workflow:NAME``,
+    ``phase:ID`` or ``""`` (the manifest as a whole)."""
+    loc: Loc
+    """Where it lives in the manifest."""
+    spec: FieldSpec
+    """The field it is a value of."""
+    value: Any
+    """Comparable form: bytes, seconds (a ``(low, high)`` pair for a range), a
+    :class:`~manifest_docs.values.Version`, an int, a bool or lower-cased text."""
+    shown: str
+    """The value as the manifest writes it."""
+    qualifier: str = ""
+    """Text that must appear next to a prose value for it to be about this fact."""
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The annotation without ``None`` and ``list[...]``, and whether it was a list."""
+    many = False
+    while True:
+        origin = get_origin(annotation)
+        if origin in (Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation, many
+        elif origin is list:
+            annotation, many = get_args(annotation)[0], True
+        elif origin is typing.Annotated:
+            annotation = get_args(annotation)[0]
+        else:
+            return annotation, many
+
+
+def _parser(annotation: Any, words: Words) -> tuple[str, tuple[str, ...]]:
+    if get_origin(annotation) is Literal:
+        return words.parse or "enum", tuple(str(a).lower() for a in get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return words.parse or "enum", tuple(str(m.value).lower() for m in annotation)
+    by_type = {Size: "size", Duration: "duration", Version: "version", bool: "bool", int: "int"}
+    for typ, name in by_type.items():
+        if annotation is typ:
+            return words.parse or name, ()
+    return words.parse or "word", ()
+
+
+@functools.cache
+def field_specs(root: type[BaseModel] = Manifest) -> tuple[FieldSpec, ...]:
+    """Every field with prose words in ``root`` and the models below it, in schema order."""
+    out: list[FieldSpec] = []
+    seen: set[type[BaseModel]] = set()
+
+    def visit(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            inner, many = _unwrap(info.annotation)
+            words = next((m for m in info.metadata if isinstance(m, Words)), None)
+            if words is not None:
+                parser, choices = _parser(inner, words)
+                out.append(FieldSpec(model, name, words, parser, choices, many))
+            targets = get_args(inner) if get_origin(inner) is dict else (inner,)
+            for target in targets:
+                if isinstance(target, type) and issubclass(target, BaseModel):
+                    visit(target)
+
+    visit(root)
+    return tuple(out)
+
+
+def norm_command(text: str) -> str:
+    """A command line with its whitespace (and line continuations) made single spaces."""
+    return " ".join(str(text).replace("\\\n", " ").split()).strip("'\"")
+
+
+def _comparable(spec: FieldSpec, value: Any) -> tuple[Any, str]:
+    if isinstance(value, (Size, Duration, Version)):
+        shown = value.text
+        if isinstance(value, Size):
+            return value.bytes, shown
+        if isinstance(value, Duration):
+            return value.seconds, shown
+        return value, shown
+    if isinstance(value, bool):
+        return value, "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return str(value.value).lower(), str(value.value)
+    if isinstance(value, int):
+        return value, str(value)
+    text = str(value)
+    if spec.parser == "command":
+        return norm_command(text), text
+    return text.strip().lower(), text
+
+
+def _subject(loc: Loc, model: BaseModel, current: str) -> str:
+    """The subject a model at ``loc`` belongs to."""
+    head = loc[:1]
+    if head == ("services",) and len(loc) == 2:
+        return f"service:{loc[1]}"
+    if head == ("providers",) and len(loc) == 2:
+        return f"provider:{loc[1]}"
+    if head == ("domains",) and len(loc) == 2:
+        return f"domain:{getattr(model, 'name', loc[1])}"
+    if loc[:2] == ("ci_cd", "workflows") and len(loc) == 3:
+        return f"workflow:{getattr(model, 'name', loc[2])}"
+    if head == ("phases",) and len(loc) == 2:
+        return f"phase:{getattr(model, 'id', loc[1])}"
+    return current
+
+
+@functools.cache
+def _plan(model: type[BaseModel]) -> tuple[tuple[str, FieldSpec | None], ...]:
+    """The fields of ``model`` the walk reads: those with words or that may hold models."""
+    specs = {s.name: s for s in field_specs(model) if s.model is model}
+    out = []
+    for name, info in model.model_fields.items():
+        inner, _ = _unwrap(info.annotation)
+        targets = get_args(inner) if get_origin(inner) is dict else (inner,)
+        holds_models = any(isinstance(t, type) and issubclass(t, BaseModel) for t in targets)
+        if name in specs or holds_models:
+            out.append((name, specs.get(name)))
+    return tuple(out)
+
+
+def walk(manifest: Manifest) -> list[ManifestFact]:
+    """Every explicitly written value of a field with prose words, in manifest order."""
+    out: list[ManifestFact] = []
+
+    def visit(model: BaseModel, loc: Loc, subject: str) -> None:
+        subject = _subject(loc, model, subject)
+        fields_set = model.model_fields_set
+        for name, spec in _plan(type(model)):
+            value = getattr(model, name)
+            if spec is not None and name in fields_set and value is not None:
+                out.extend(_facts(spec, model, value, (*loc, name), subject))
+            if isinstance(value, BaseModel):
+                visit(value, (*loc, name), subject)
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    if isinstance(item, BaseModel):
+                        visit(item, (*loc, name, key), subject)
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, BaseModel):
+                        visit(item, (*loc, name, i), subject)
+
+    visit(manifest, (), "")
+    return out
+
+
+def _facts(
+    spec: FieldSpec, model: BaseModel, value: Any, loc: Loc, subject: str
+) -> list[ManifestFact]:
+    qualifier = str(getattr(model, spec.words.qualifier, "") or "") if spec.words.qualifier else ""
+    qualifier = qualifier.rstrip("*")
+    if spec.many:
+        return [
+            ManifestFact(subject, (*loc, i), spec, *_comparable(spec, item), qualifier)
+            for i, item in enumerate(value)
+        ]
+    comparable, shown = _comparable(spec, value)
+    upto = getattr(model, f"{spec.name}_max", None) if spec.parser == "duration" else None
+    if isinstance(upto, Duration):  # ttl and ttl_max: a range
+        comparable, shown = (comparable, upto.seconds), f"{shown}-{upto.text}"
+    return [ManifestFact(subject, loc, spec, comparable, shown, qualifier)]
+
+
+def _index_name(manifest: Manifest, loc: Loc) -> tuple[str, Loc] | None:
+    """The macro call that reaches ``loc`` and the rest of the path below it."""
+    if loc[:1] == ("services",) and len(loc) >= 2:
+        name = str(loc[1])
+        svc = manifest.services.get(name)
+        rest = loc[2:]
+        if svc is not None and rest[:1] == ("env",) and len(rest) >= 2:
+            var = svc.env[int(rest[1])]
+            return f"env_var('{name}', '{var.name}')", rest[2:]
+        if svc is not None and rest[:1] == ("key_namespaces",) and len(rest) >= 2:
+            ns = svc.key_namespaces[int(rest[1])]
+            return f"key_namespace('{name}', '{ns.prefix}')", rest[2:]
+        return f"service('{name}')", rest
+    if loc[:1] == ("providers",) and len(loc) >= 2:
+        return f"provider('{loc[1]}')", loc[2:]
+    if loc[:1] == ("domains",) and len(loc) >= 2:
+        return f"domain('{manifest.domains[int(loc[1])].name}')", loc[2:]
+    if loc[:2] == ("ci_cd", "workflows") and len(loc) >= 3 and manifest.ci_cd is not None:
+        return f"workflow('{manifest.ci_cd.workflows[int(loc[2])].name}')", loc[3:]
+    return None
+
+
+def macro_for(manifest: Manifest, loc: Loc) -> str:
+    """The macro expression that prints the value at ``loc`` (``service('redis').version``)."""
+    try:
+        found = _index_name(manifest, loc)
+    except (IndexError, ValueError, KeyError):
+        found = None
+    if found is None:
+        dotted = ".".join(str(p) for p in loc)
+        return f"fact('{dotted}')"
+    call, rest = found
+    tail = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest)
+    return call + tail

@@ -1,0 +1,125 @@
+"""The words readers use for a manifest field, kept beside the field in the model.
+
+A field of :mod:`manifest_docs.model` that prose can state carries a :class:`Words`
+in its ``Annotated`` metadata::
+
+    memory: Annotated[Size | None, Words(r"memory", r"ram", keys=("maxmemory",))] = None
+
+The drift gate reads it (see :mod:`manifest_docs.factwalk`): a field becomes checkable
+by giving it words, not by writing a rule. Pydantic keeps unknown metadata out of the
+JSON Schema, so the words change no validation and no schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["PARSERS", "Words", "setting"]
+
+PARSERS = frozenset(
+    {
+        "",
+        "command",
+        "path",
+        "word",
+        "region",
+        "enum",
+        "bool",
+        "int",
+        "size",
+        "duration",
+        "version",
+        "ssl",
+        "quarter",
+        "host",
+        "key",
+    }
+)
+"""Value parsers a field may ask for; ``""`` means "by the field's type"."""
+
+
+@dataclass(frozen=True)
+class Words:
+    """How prose names one field, and how a value found next to those words is read."""
+
+    phrases: tuple[str, ...]
+    """Regular-expression fragments for the attribute, matched case-insensitively as
+    whole words (``r"ram"``, ``r"time-?outs?"``)."""
+    rule: str = ""
+    """The finding's rule id is ``fact/<rule>``; defaults to the field name with
+    ``-`` for ``_``. Fields sharing a rule are one attribute (any of them agrees)."""
+    keys: tuple[str, ...] = ()
+    """Keys that state the field in config files (``healthcheckPath``, ``maxmemory``),
+    compared without case, ``_``, ``-`` or ``.``."""
+    synonyms: tuple[tuple[str, str], ...] = ()
+    """(pattern, value) pairs: prose spellings of the field's values
+    (``("append[- ]only", "aof")``, ``("grey cloud|dns[- ]only", "false")``)."""
+    needs: str = ""
+    """A pattern the unit or its headings must contain for the field to apply
+    (health-check timeouts are only read in health-check context)."""
+    parse: str = ""
+    """Value parser when the type does not say (``command``, ``path``, ``word``,
+    ``region``); one of :data:`PARSERS`."""
+    qualifier: str = ""
+    """A sibling field whose value must appear in the text too (a key namespace's
+    ``prefix`` for its TTL)."""
+    label_only: tuple[str, ...] = ()
+    """Phrases that name the field only as a label (``**Size**:``, a ``Size`` column),
+    never in running prose."""
+    affirm: tuple[str, ...] = ()
+    """For booleans: phrases that by themselves say the field is true (``redirects HTTP
+    to HTTPS``), false when negated (``does not autoscale``)."""
+    self_naming: bool = False
+    """Whether a synonym names the field by itself (``DNS-only``, ``append-only file``)."""
+    pattern: str = ""
+    """A pattern a value must match to be this field's (``.github/workflows/*.yml``);
+    with :attr:`self_naming`, a value that matches names the field by itself."""
+    adjacent: bool = False
+    """Whether the value must follow the words directly (``phase 3``)."""
+    named: bool = False
+    """Whether the subject must be named in the sentence itself, not only by a heading
+    (``the planned phase 2 services`` on the Postgres page is not about Postgres)."""
+
+    def __post_init__(self) -> None:
+        if self.parse not in PARSERS:
+            msg = f"unknown parser {self.parse!r}; use one of {sorted(PARSERS)}"
+            raise ValueError(msg)
+
+    def __init__(
+        self,
+        *phrases: str,
+        rule: str = "",
+        keys: tuple[str, ...] = (),
+        synonyms: tuple[tuple[str, str], ...] = (),
+        needs: str = "",
+        parse: str = "",
+        qualifier: str = "",
+        label_only: tuple[str, ...] = (),
+        affirm: tuple[str, ...] = (),
+        self_naming: bool = False,
+        pattern: str = "",
+        adjacent: bool = False,
+        named: bool = False,
+    ) -> None:
+        object.__setattr__(self, "phrases", phrases)
+        object.__setattr__(self, "rule", rule)
+        object.__setattr__(self, "keys", keys)
+        object.__setattr__(self, "synonyms", synonyms)
+        object.__setattr__(self, "needs", needs)
+        object.__setattr__(self, "parse", parse)
+        object.__setattr__(self, "qualifier", qualifier)
+        object.__setattr__(self, "label_only", label_only)
+        object.__setattr__(self, "affirm", affirm)
+        object.__setattr__(self, "self_naming", self_naming)
+        object.__setattr__(self, "pattern", pattern)
+        object.__setattr__(self, "adjacent", adjacent)
+        object.__setattr__(self, "named", named)
+        self.__post_init__()
+
+
+def setting(name: str, pattern: str = "") -> Words:
+    """The words of a server setting named like its config key (``shared_buffers``).
+
+    Prose writes it with a space or an underscore; the rule keeps the key's spelling.
+    """
+    return Words(pattern or name.replace("_", "[_ ]"), keys=(name,), rule=name)

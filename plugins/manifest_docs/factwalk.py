@@ -29,7 +29,15 @@ from .vocabulary import Words
 if TYPE_CHECKING:
     from .errors import Loc
 
-__all__ = ["FieldSpec", "ManifestFact", "field_specs", "macro_for", "norm_command", "walk"]
+__all__ = [
+    "FieldSpec",
+    "ManifestFact",
+    "field_specs",
+    "macro_for",
+    "norm_command",
+    "schema_paths",
+    "walk",
+]
 
 
 @dataclass(frozen=True)
@@ -106,10 +114,20 @@ def _parser(annotation: Any, words: Words) -> tuple[str, tuple[str, ...]]:
     return words.parse or "word", ()
 
 
+@dataclass(frozen=True)
+class _Field:
+    model: type[BaseModel]
+    name: str
+    inner: Any
+    many: bool
+    words: Words | None
+    children: tuple[type[BaseModel], ...]
+
+
 @functools.cache
-def field_specs(root: type[BaseModel] = Manifest) -> tuple[FieldSpec, ...]:
-    """Every field with prose words in ``root`` and the models below it, in schema order."""
-    out: list[FieldSpec] = []
+def _schema(root: type[BaseModel]) -> tuple[_Field, ...]:
+    """Every field of ``root`` and of the models below it (each model once), in order."""
+    out: list[_Field] = []
     seen: set[type[BaseModel]] = set()
 
     def visit(model: type[BaseModel]) -> None:
@@ -119,16 +137,43 @@ def field_specs(root: type[BaseModel] = Manifest) -> tuple[FieldSpec, ...]:
         for name, info in model.model_fields.items():
             inner, many = _unwrap(info.annotation)
             words = next((m for m in info.metadata if isinstance(m, Words)), None)
-            if words is not None:
-                parser, choices = _parser(inner, words)
-                out.append(FieldSpec(model, name, words, parser, choices, many))
             targets = get_args(inner) if get_origin(inner) is dict else (inner,)
-            for target in targets:
-                if isinstance(target, type) and issubclass(target, BaseModel):
-                    visit(target)
+            children = tuple(t for t in targets if isinstance(t, type) and issubclass(t, BaseModel))
+            out.append(_Field(model, name, inner, many, words, children))
+            for child in children:
+                visit(child)
 
     visit(root)
     return tuple(out)
+
+
+@functools.cache
+def field_specs(root: type[BaseModel] = Manifest) -> tuple[FieldSpec, ...]:
+    """Every field with prose words in ``root`` and the models below it, in schema order."""
+    out = []
+    for f in _schema(root):
+        if f.words is not None:
+            parser, choices = _parser(f.inner, f.words)
+            out.append(FieldSpec(f.model, f.name, f.words, parser, choices, f.many))
+    return tuple(out)
+
+
+@functools.cache
+def schema_paths(root: type[BaseModel] = Manifest) -> dict[tuple[str, str], FieldSpec]:
+    """Each field with words, by the key of its parent and its own key.
+
+    ``("backups", "frequency")``, ``("health_check", "timeout")``: how a
+    manifest-shaped YAML block in a page states the field.
+    """
+    parents: dict[type[BaseModel], set[str]] = {}
+    for f in _schema(root):
+        for child in f.children:
+            parents.setdefault(child, set()).add(f.name)
+    return {
+        (parent, spec.name): spec
+        for spec in field_specs(root)
+        for parent in sorted(parents.get(spec.model, ()))
+    }
 
 
 def norm_command(text: str) -> str:
@@ -176,14 +221,11 @@ def _subject(loc: Loc, model: BaseModel, current: str) -> str:
 def _plan(model: type[BaseModel]) -> tuple[tuple[str, FieldSpec | None], ...]:
     """The fields of ``model`` the walk reads: those with words or that may hold models."""
     specs = {s.name: s for s in field_specs(model) if s.model is model}
-    out = []
-    for name, info in model.model_fields.items():
-        inner, _ = _unwrap(info.annotation)
-        targets = get_args(inner) if get_origin(inner) is dict else (inner,)
-        holds_models = any(isinstance(t, type) and issubclass(t, BaseModel) for t in targets)
-        if name in specs or holds_models:
-            out.append((name, specs.get(name)))
-    return tuple(out)
+    return tuple(
+        (f.name, specs.get(f.name))
+        for f in _schema(model)
+        if f.model is model and (f.name in specs or f.children)
+    )
 
 
 def walk(manifest: Manifest) -> list[ManifestFact]:

@@ -943,7 +943,10 @@ class Service(_Model):
     """Runtime, e.g. ``Python 3.11+``."""
     technology: str | None = Field(default=None, min_length=1, max_length=MAX_NAME)
     """Product name of a managed resource, e.g. ``PostgreSQL``."""
-    version: Annotated[Version | None, Words(r"versions?")] = None
+    version: Annotated[
+        Version | None,
+        Words(r"versions?", keys=("redis_version", "server_version", "postgres_version")),
+    ] = None
     """Version of the service's technology, e.g. ``15+``."""
     provider: str
     """Provider id (a key of ``providers``) that hosts it."""

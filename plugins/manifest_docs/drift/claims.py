@@ -43,7 +43,9 @@ _NOT_ABOUT_TODAY = re.compile(
 )
 """Reported speech ("older pages say …") and the past ("before 2025 we ran …")."""
 _EXAMPLE = re.compile(
-    r"\b(?:for example|for instance|e\.\s?g\.|an example|example:|such as|like this)",
+    r"\b(?:for example|for instance|e\.\s?g\.|an example|example:|such as|like this|"
+    r"made[- ]up|something like|hypothetical|imaginary|fictional|would (?:write|look|be)|"
+    r"a sample|placeholder)",
     re.IGNORECASE,
 )
 """What introduces an example."""

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..factwalk import field_specs, norm_command
+from ..factwalk import field_specs, norm_command, schema_paths
 from ..model import SslMode
 from .claims import about_elsewhere, hedged, introduced_as_example, not_about_today
 
@@ -498,10 +498,62 @@ _NAMED_VERSION = re.compile(
 """What follows a name when it states a version: `` 14``, `` v6.2``, `` 15+`` (not
 `` 3 replicas`` or `` 512MB``)."""
 
-_COUNT = re.compile(
-    r"\b(\d+)\s+(active|planned|experimental|retired|development|in-development)\s+services?\b",
+_SPELLED_NUMBERS_20 = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+)  # fmt: skip
+"""Counts in words, up to twenty."""
+_N = "(?<!of the )(?<!of our )(\\d{1,5}|" + "|".join(_SPELLED_NUMBERS_20) + ")"
+_STATUS = r"(active|live|planned|experimental|retired|in[- ]development|development)"
+_COUNTS = (
+    # "3 active services", "three planned services"
+    re.compile(rf"(?<![\w,.$]){_N}\s+{_STATUS}\s+services?\b", re.IGNORECASE),
+    # "Three services are active", "two of the services are in development"
+    re.compile(
+        rf"(?<![\w,.$]){_N}\s+(?:of (?:the|our) )?services?\s+(?:are|is)\s+"
+        rf"(?:currently\s+|now\s+|still\s+)?{_STATUS}\b",
+        re.IGNORECASE,
+    ),
+)
+_DOMAIN_COUNTS = (
+    re.compile(
+        rf"(?<![\w,.$]){_N}\s+(?:of (?:the|our) )?domains?\s+(?:are|is)\s+"
+        r"(primary|secondary|active|planned|reserved|retired)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"(?<![\w,.$]){_N}\s+(primary|secondary|reserved)\s+domains\b", re.IGNORECASE),
+)
+_DOMAIN_TOTAL = re.compile(
+    rf"\b(?:hold|have|own|registered|manage|lists?|has)\s+(?:all\s+)?{_N}\s+domains\b"
+    rf"|(?<![\w,.$]){_N}\s+domains\s+(?:are|were)\s+registered\b",
     re.IGNORECASE,
 )
+_WHOLE_COUNT = re.compile(
+    rf"\b(?:has|have|lists?|holds?|describes?|contains?)\s+{_N}\s+services\b"
+    rf"|(?<![\w,.$]){_N}\s+services\s+in\s+(?:the|our)\s+(?:manifest|catalog(?:ue)?)\b",
+    re.IGNORECASE,
+)
+_COUNT_WORDS = {w: n for n, w in enumerate(_SPELLED_NUMBERS_20)}
+
+
+_CLAUSE_START = re.compile(r"[.;:!?]\s")
+_COUNT_VERB = re.compile(r"\s*\b(?:has|have|lists?|holds?|describes?|contains?)$")
+_MODAL = re.compile(
+    r"\b(?:will|would|should|could|might|may|won't|used to|was|were|by the end of)\b", re.I
+)
+"""A count in the future or the past is not today's."""
+_COUNT_LABEL = re.compile(
+    r"^(services?|domains?)(?:\s+(?:in (?:the|our) manifest|in total|total|registered|held))?"
+    r"(?:\s*\((active|planned|experimental|retired|development)\))?$"
+)
+"""A key/value row that counts: ``| Services in the manifest | 12 |``."""
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _COUNT_WORDS[word.lower()]
+
+
 _STOP = {
     "is",
     "are",
@@ -1088,11 +1140,42 @@ def _cell_value(kind: Kind, cell: str) -> str:
 
 
 def _check_global(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
-    for m in _COUNT.finditer(unit.text):
-        status = m.group(2).lower().replace("in-", "")
-        for exp in index.global_facts.get("count", []):
-            if exp.qualifier == status and not exp.accepts(int(m.group(1))):
-                yield Contradiction(unit.line, "count", f"{status} services", m.group(1), exp)
+    """Counts of services and domains (``three services are active``, ``16 domains``)."""
+    text = unit.text
+    if _MODAL.search(text):
+        return
+    counts = {e.qualifier: e for e in index.global_facts.get("count", [])}
+    said: list[tuple[str, str, str]] = []  # (qualifier, number, what)
+    if unit.kind == "row" and len(unit.cells) >= 2:
+        label, cell = unit.cells[0][1].strip(" *_").lower(), unit.cells[1][1].strip(" *_`")
+        labelled = _COUNT_LABEL.match(label)
+        if labelled and (cell.isdigit() or cell.lower() in _COUNT_WORDS):
+            noun, status = labelled.group(1), (labelled.group(2) or "").lower()
+            whole = "domains" if noun.startswith("domain") else "total"
+            said.append((status or whole, cell, label))
+    for pattern in _COUNTS:
+        for m in pattern.finditer(text):
+            status = m.group(2).lower().replace("in-", "").replace("in ", "")
+            status = "active" if status == "live" else status
+            said.append((status, m.group(1), f"{status} services"))
+    for pattern in _DOMAIN_COUNTS:
+        for m in pattern.finditer(text):
+            said.append((f"domains:{m.group(2).lower()}", m.group(1), f"{m.group(2)} domains"))
+    for m in _DOMAIN_TOTAL.finditer(text):
+        said.append(("domains", next(g for g in m.groups() if g), "domains"))
+    for m in _WHOLE_COUNT.finditer(text):
+        before = _CLAUSE_START.split(text[: m.start()])[-1]
+        owner = _COUNT_VERB.sub("", before.strip().lower()).strip()
+        if index.phases.search(before) or not index.owners.match(owner):
+            continue  # "Phase 1 holds five services", "Backstage's demo has 20": not ours
+        said.append(("total", next(g for g in m.groups() if g), "services in total"))
+    for qualifier, number, what in said:
+        exp = counts.get(qualifier)
+        n = _count(number)
+        value: Any = (n, False) if qualifier == "total" else n
+        if exp is not None and not exp.accepts(value):
+            yield Contradiction(unit.line, "count", what, number, exp)
+            return
 
 
 _BY_KIND = {kind.kinds[0]: kind for kind in KINDS}
@@ -1146,35 +1229,152 @@ def _config_key(key: str) -> str | None:
     return _CONFIG_KEYS.get(lowered) or _CONFIG_KEYS.get(re.sub(r"[_.-]", "", lowered))
 
 
+_TOML_SECTION = re.compile(r"^\[+\s*([\w.-]+)\s*\]+$")
+_PSQL_HEADER = re.compile(r"^\s*([a-z_][\w.-]*)\s*$")
+_PSQL_RULE = re.compile(r"^\s*-{3,}\s*$")
+_IMAGE = re.compile(
+    r"^\s*(?:-\s*)?(?:image:\s*|FROM\s+)[\"']?(?:[\w.-]+/)*([\w.-]+):v?(\d+(?:\.\d+)*)",
+    re.IGNORECASE,
+)
+"""A container image with its version (``image: redis:6.2-alpine``, ``FROM python:3.9``)."""
+_OPENS = ("{", "[", "")
+
+Entry = tuple[int, str, str, str]
+"""A config line that states a fact: (line offset, key, rule, value)."""
+
+
+def _config_entries(lines: list[str]) -> list[Entry]:
+    """The lines of a config block that state manifest facts.
+
+    Keys are known config keys (``healthcheckPath``) or the manifest's own keys under
+    their parent (``backups:`` / ``frequency: hourly``, a TOML ``[deploy]`` section);
+    ``psql`` output (a setting's name, a rule, its value) counts as ``name = value``.
+    """
+    out: list[Entry] = []
+    parents: list[tuple[int, str]] = []
+    section = ""
+    for offset, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        sec = _TOML_SECTION.match(stripped)
+        if sec:
+            section, parents = sec.group(1).split(".")[-1], []
+            continue
+        if (
+            offset >= 3
+            and _PSQL_RULE.match(lines[offset - 2])
+            and (head := _PSQL_HEADER.match(lines[offset - 3]))
+            and stripped
+        ):
+            rule = _config_key(head.group(1))
+            if rule:
+                out.append((offset, head.group(1), rule, stripped))
+            continue
+        m = _CONFIG_LINE.match(line)
+        if m is None:
+            continue
+        indent = len(line) - len(line.lstrip(" -"))
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
+        key, value = m.group(1), m.group(2).strip()
+        if value in _OPENS:
+            parents.append((indent, key))
+            continue
+        parent = parents[-1][1] if parents else section
+        spec = schema_paths().get((parent.lower(), key.lower()))
+        rule = spec.rule if spec is not None else _config_key(key)
+        if rule:
+            out.append((offset, key, rule, value))
+    return out
+
+
+def _block_owner(index: FactIndex, entries: list[Entry]) -> Named | None:
+    """The one service whose facts a block's keys state most, if there is one.
+
+    ``maxmemory`` and ``maxmemory-policy`` state Redis's facts: the block is about
+    Redis when nothing around it names a subject.
+    """
+    rules = {rule for _, _, rule, _ in entries}
+    scores: dict[str, tuple[int, Subject]] = {}
+    for subj in index.subjects:
+        if subj.is_service:
+            score = sum(1 for r in rules if subj.facts.get(r))
+            if score:
+                scores[subj.key] = (score, subj)
+    if not scores:
+        return None
+    best = max(score for score, _ in scores.values())
+    top = [subj for score, subj in scores.values() if score == best]
+    return (top[0].key.split(":", 1)[1], top) if len(top) == 1 else None
+
+
+def _key_subject(index: FactIndex, key: str) -> Named | None:
+    """A subject the key itself names (``redis_version``)."""
+    for part in re.split(r"[_.-]", key.lower()):
+        subjects = [s for s in index.by_name.get(part, []) if s.is_service]
+        if subjects:
+            return part, subjects
+    return None
+
+
+def _image_versions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
+    for offset, line in enumerate(unit.lines, start=1):
+        m = _IMAGE.match(line)
+        subjects = index.by_name.get(m.group(1).lower(), []) if m else []
+        if m is None or not subjects:
+            continue
+        exps = [e for s in subjects for e in s.facts.get("version", [])]
+        found = ((tuple(int(p) for p in m.group(2).split(".")), False),)
+        if exps and not any(e.accepts(found[0]) for e in exps):
+            yield Contradiction(unit.line + offset, "version", m.group(1), m.group(2), exps[0])
+
+
 def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iterator[Contradiction]:
-    """Well-known config keys in a fenced block (``healthcheckPath = "/x"``, ``maxmemory 1gb``).
+    """Facts in a fenced block: config keys, manifest-shaped YAML, ``psql`` output, images.
+
+    Config keys are ``healthcheckPath = "/x"``, ``maxmemory 1gb`` and the like; images
+    are container tags (``image: redis:6.2``).
 
     The block's subject is named in the paragraph that introduces it, else by its
-    headings (or the narrative page); a block introduced as an example states nothing.
+    headings (or the narrative page), else by the keys themselves (``redis_version``)
+    or by being the one service that states those facts; a block introduced as an
+    example, or about another environment, states nothing.
     """
     about = f"{unit.intro} {unit.lead} " + " ".join(
         ln for ln in unit.lines if ln.lstrip().startswith(("#", "//", ";"))
     )
     if introduced_as_example(about) or not_about_today(about) or about_elsewhere(about):
         return  # an example, or another environment's configuration
+    yield from _image_versions(index, unit)
     intro = [(w, subs) for _, w, subs in _short_mentions(index, unit.intro)] if unit.intro else []
     context = [intro, *groups] if intro else groups
     health = bool(_HEALTH.search(unit.text) or _HEALTH.search(unit.intro))
-    for offset, line in enumerate(unit.lines, start=1):
-        m = _CONFIG_LINE.match(line)
-        if m is None:
-            continue
-        kind_name = _config_key(m.group(1))
-        if kind_name is None or not m.group(2).strip():
-            continue
+    entries = _config_entries(unit.lines)
+    fallback = _block_owner(index, entries) if entries else None
+    guessed: list[Contradiction | None] = []  # by the fallback: None where a key agrees
+    for offset, key, kind_name, value in entries:
         kind = _BY_KIND[kind_name]
         if kind.needs is not None and not health:
             continue
-        picked = _owner(kind, [], context, index)
+        named = _key_subject(index, key)
+        picked = _owner(kind, [named] if named else [], context, index)
+        guess = picked is None and fallback is not None
+        if guess:
+            assert fallback is not None
+            picked = _owner(kind, [fallback], [])
         if picked is None:
             continue
-        for found in _config_values(m.group(1), kind_name, m.group(2)):
+        for found in _config_values(key, kind_name, value):
             exps = picked[1]
+            wrong = None
             if exps and not any(e.accepts(found.value) for e in exps):
-                yield Contradiction(unit.line + offset, kind_name, picked[0], found.text, exps[0])
+                wrong = Contradiction(unit.line + offset, kind_name, picked[0], found.text, exps[0])
+            if guess:
+                guessed.append(wrong)
+            elif wrong is not None:
+                yield wrong
             break
+    # A block whose subject is only guessed from its keys must mostly agree with that
+    # service: a sketch for some other service ("example-worker") agrees on little.
+    wrongs = [c for c in guessed if c is not None]
+    if 2 * len(wrongs) <= len(guessed):
+        yield from wrongs

@@ -283,6 +283,20 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
             qualifier="total",
         )
     )
+    doms = manifest.domains
+    if doms:
+        global_facts["count"].append(
+            Expectation(
+                "count", f"{len(doms)} domains", ("domains",), _equals(len(doms)), "domains"
+            )
+        )
+        for word in ("primary", "secondary", "active", "planned", "reserved", "retired"):
+            n = sum(1 for d in doms if word in (d.tier, d.status.value))
+            global_facts["count"].append(
+                Expectation(
+                    "count", f"{n} {word} domains", ("domains",), _equals(n), f"domains:{word}"
+                )
+            )
     global_facts.update(_cost_facts(manifest))
     for kind, exps in collective.items():
         global_facts.setdefault(kind, []).extend(exps)

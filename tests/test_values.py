@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from manifest_docs.errors import ManifestError
 from manifest_docs.load import load_text
-from manifest_docs.values import Duration, Size, Version, parse_money
+from manifest_docs.values import Duration, Size, Version, number, parse_money, spelled
 
 MIB = 1024**2
 
@@ -235,3 +235,15 @@ def test_a_bad_amount_in_a_manifest_says_what_an_amount_looks_like(minimal_manif
     assert [p.message for p in info.value.problems] == [
         "expected an amount like '20.00', got 'five'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [("14", 14), ("fourteen", 14), ("Forty five", 45), ("forty-five", 45), ("a few", None)],
+)
+def test_numbers_are_read_in_digits_or_words(text: str, n: int | None) -> None:
+    assert number(text) == n
+
+
+def test_numbers_are_spelled_where_prose_has_a_word() -> None:
+    assert (spelled(2), spelled(45), spelled(1234)) == ("two", "forty-five", "1234")

@@ -22,11 +22,43 @@ __all__ = [
     "MAX_SECONDS",
     "MAX_SIZE",
     "MONEY_PLACES",
+    "NUMBER_WORDS",
     "Duration",
     "Size",
     "Version",
+    "number",
     "parse_money",
+    "spelled",
 ]
+
+_ONES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+)  # fmt: skip
+NUMBER_WORDS: dict[str, int] = {word: n for n, word in enumerate(_ONES)} | {
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
+}
+"""Numbers as prose spells them (``three instances``, ``thirty seconds``)."""
+
+
+def number(text: str) -> int | None:
+    """``text`` as a whole number, in digits or spelled (``14``, ``fourteen``, ``forty five``)."""
+    word = " ".join(text.strip().lower().split()).replace(" ", "-")
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word)
+
+
+def spelled(n: int) -> str:
+    """``n`` as prose spells it (``two``); digits when there is no word for it."""
+    return next((w for w, v in NUMBER_WORDS.items() if v == n), str(n))
+
 
 MAX_AMOUNT = Decimal(10) ** 12
 """Amounts of money must be below this (a trillion in any currency)."""

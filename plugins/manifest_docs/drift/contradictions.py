@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..factwalk import field_specs, norm_command, schema_paths
 from ..model import SslMode
+from ..values import NUMBER_WORDS, number
 from .claims import about_elsewhere, hedged, introduced_as_example, not_about_today
 
 if TYPE_CHECKING:
@@ -106,16 +107,6 @@ class Found:
     """Parsed, comparable form."""
 
 
-def _durations(text: str) -> Iterator[Found]:
-    for m in _DURATION.finditer(text):
-        if m.group(1):
-            unit = _unit(m.group(3))
-            value: Any = (float(m.group(1)) * unit, float(m.group(2)) * unit)
-        else:
-            value = float(m.group(4)) * _unit(m.group(5))
-        yield Found(m.start(), m.end(), m.group(0), value)
-
-
 def _unit(word: str) -> float:
     w = word.lower()
     if w in _UNITS:
@@ -139,26 +130,13 @@ def _versions(text: str) -> Iterator[Found]:
         yield Found(m.start(), m.end(), m.group(0), (parts, m.group(2) == "+"))
 
 
-_NUMBER_WORDS = {
-    w: n
-    for n, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-        ]
-    )
-} | {"a single": 1, "single": 1, "a pair of": 2, "a couple of": 2, "a dozen": 12}
+_NUMBER_WORDS = NUMBER_WORDS | {
+    "a single": 1,
+    "single": 1,
+    "a pair of": 2,
+    "a couple of": 2,
+    "a dozen": 12,
+}
 _NUMBER_WORD = re.compile(
     r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b(?!-)(?!\s+of\b)",
     re.IGNORECASE,
@@ -239,25 +217,26 @@ def _w(pattern: str) -> re.Pattern[str]:
 
 _HALF = re.compile(r"\bhalf (?:a |an )?(minute|hour|day)\b", re.IGNORECASE)
 _DURATION_WORDS = re.compile(
-    r"\b(an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty"
-    r"|forty[- ]five|sixty|ninety)\s+(milliseconds?|seconds?|minutes?|hours?|days?|weeks?)\b",
+    r"\b(an?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)).replace("-", "[- ]") + r")"
+    r"\s+(milliseconds?|seconds?|minutes?|hours?|days?|weeks?)\b",
     re.IGNORECASE,
 )
-_SPELLED_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty-five": 45, "forty five": 45, "sixty": 60, "ninety": 90,
-}  # fmt: skip
 
 
-def _all_durations(text: str) -> Iterator[Found]:
-    """Durations in digits (``30s``, ``5 min``) and in words (``one hour``, ``a day``)."""
-    found = list(_durations(text))
+def _durations(text: str) -> Iterator[Found]:
+    """Durations in digits (``30s``, ``5 min``, ``1-2 h``) and words (``one hour``, ``a day``)."""
+    found = []
+    for m in _DURATION.finditer(text):
+        if m.group(1):
+            unit = _unit(m.group(3))
+            value: Any = (float(m.group(1)) * unit, float(m.group(2)) * unit)
+        else:
+            value = float(m.group(4)) * _unit(m.group(5))
+        found.append(Found(m.start(), m.end(), m.group(0), value))
     for m in _DURATION_WORDS.finditer(text):
-        if any(f.start <= m.start() < f.end for f in found):
-            continue
-        n = _SPELLED_NUMBERS[m.group(1).lower().replace("-", " ")]
-        found.append(Found(m.start(), m.end(), m.group(0), n * _unit(m.group(2))))
+        n = 1 if m.group(1).lower() in ("a", "an") else number(m.group(1))
+        if n is not None and not any(f.start <= m.start() < f.end for f in found):
+            found.append(Found(m.start(), m.end(), m.group(0), n * _unit(m.group(2))))
     found += [
         Found(m.start(), m.end(), m.group(0), _unit(m.group(1)) / 2) for m in _HALF.finditer(text)
     ]
@@ -421,7 +400,7 @@ def _filtered(
 
 _SIMPLE: dict[str, Callable[[str], Iterator[Found]]] = {
     "size": _sizes,
-    "duration": _all_durations,
+    "duration": _durations,
     "version": _versions,
     "int": _ints,
     "region": _regions,
@@ -498,13 +477,11 @@ _NAMED_VERSION = re.compile(
 """What follows a name when it states a version: `` 14``, `` v6.2``, `` 15+`` (not
 `` 3 replicas`` or `` 512MB``)."""
 
-_SPELLED_NUMBERS_20 = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen", "twenty",
-)  # fmt: skip
-"""Counts in words, up to twenty."""
-_N = "(?<!of the )(?<!of our )(\\d{1,5}|" + "|".join(_SPELLED_NUMBERS_20) + ")"
+_N = (
+    "(?<!of the )(?<!of our )(\\d{1,5}|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + ")"
+)
 _STATUS = r"(active|live|planned|experimental|retired|in[- ]development|development)"
 _COUNTS = (
     # "3 active services", "three planned services"
@@ -534,7 +511,6 @@ _WHOLE_COUNT = re.compile(
     rf"|(?<![\w,.$]){_N}\s+services\s+in\s+(?:the|our)\s+(?:manifest|catalog(?:ue)?)\b",
     re.IGNORECASE,
 )
-_COUNT_WORDS = {w: n for n, w in enumerate(_SPELLED_NUMBERS_20)}
 
 
 _CLAUSE_START = re.compile(r"[.;:!?]\s")
@@ -548,10 +524,6 @@ _COUNT_LABEL = re.compile(
     r"(?:\s*\((active|planned|experimental|retired|development)\))?$"
 )
 """A key/value row that counts: ``| Services in the manifest | 12 |``."""
-
-
-def _count(word: str) -> int:
-    return int(word) if word.isdigit() else _COUNT_WORDS[word.lower()]
 
 
 _STOP = {
@@ -1149,7 +1121,7 @@ def _check_global(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     if unit.kind == "row" and len(unit.cells) >= 2:
         label, cell = unit.cells[0][1].strip(" *_").lower(), unit.cells[1][1].strip(" *_`")
         labelled = _COUNT_LABEL.match(label)
-        if labelled and (cell.isdigit() or cell.lower() in _COUNT_WORDS):
+        if labelled and number(cell) is not None:
             noun, status = labelled.group(1), (labelled.group(2) or "").lower()
             whole = "domains" if noun.startswith("domain") else "total"
             said.append((status or whole, cell, label))
@@ -1169,12 +1141,12 @@ def _check_global(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
         if index.phases.search(before) or not index.owners.match(owner):
             continue  # "Phase 1 holds five services", "Backstage's demo has 20": not ours
         said.append(("total", next(g for g in m.groups() if g), "services in total"))
-    for qualifier, number, what in said:
+    for qualifier, said_number, what in said:
         exp = counts.get(qualifier)
-        n = _count(number)
+        n = number(said_number) or 0
         value: Any = (n, False) if qualifier == "total" else n
         if exp is not None and not exp.accepts(value):
-            yield Contradiction(unit.line, "count", what, number, exp)
+            yield Contradiction(unit.line, "count", what, said_number, exp)
             return
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..costs import Totals, cost_lines, money, phase_costs
 from ..errors import Loc, format_loc
 from ..factwalk import ManifestFact, norm_command, walk
-from ..values import Version
+from ..values import Version, spelled
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -122,9 +122,6 @@ class FactIndex:
     """Names found in short texts that recur (headings, first cells), by text."""
 
 
-_norm_cmd = norm_command
-
-
 def _explicit(model: Any, name: str) -> bool:
     return model is not None and name in getattr(model, "model_fields_set", set())
 
@@ -185,17 +182,12 @@ def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
         words |= {f"{w} workflow" for w in spoken}
         names[f"workflow:{flow.name}"] = {flow.file, base, *words}
     for phase in manifest.phases:
-        names[f"phase:{phase.id}"] = {f"phase {phase.id}", f"phase {_spelled(phase.id)}"}
+        names[f"phase:{phase.id}"] = {f"phase {phase.id}", f"phase {spelled(phase.id)}"}
     return names
 
 
 _GENERIC_FLOWS = frozenset({"ci", "cd", "test", "tests", "build", "deploy", "release", "main"})
 """Workflow names too common to name one workflow in prose (``CI``, ``tests``)."""
-_SPELLED = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
-def _spelled(n: int) -> str:
-    return _SPELLED[n] if 0 <= n < len(_SPELLED) else str(n)
 
 
 def _expectation(fact: ManifestFact) -> Expectation:
@@ -403,11 +395,6 @@ def _equals(want: Any) -> Callable[[Any], bool]:
     return functools.partial(operator.eq, want)
 
 
-def _member(allowed: frozenset[Any]) -> Callable[[Any], bool]:
-    """A comparison: the prose value is one of ``allowed``."""
-    return allowed.__contains__
-
-
 def _predicate(check: Callable[[Any, Any], bool], want: Any) -> Callable[[Any], bool]:
     """A comparison by ``check(found, want)``."""
     return lambda found: check(found, want)
@@ -418,7 +405,7 @@ def _overlaps(found: str, want: str) -> bool:
 
 
 def _same_command(found: str, want: str) -> bool:
-    return _norm_cmd(found) == want
+    return norm_command(found) == want
 
 
 def _version_ok(found: tuple[tuple[int, ...], bool], want: Any) -> bool:

@@ -23,6 +23,7 @@ __all__ = [
     "MAX_SIZE",
     "MONEY_PLACES",
     "NUMBER_WORDS",
+    "SPELLED_NUMBER",
     "Duration",
     "Size",
     "Version",
@@ -45,6 +46,8 @@ NUMBER_WORDS: dict[str, int] = {word: n for n, word in enumerate(_ONES)} | {
     "ninety": 90,
 }
 """Numbers as prose spells them (``three instances``, ``thirty seconds``)."""
+SPELLED_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)).replace("-", "[- ]")
+"""A regular-expression alternation of :data:`NUMBER_WORDS` (longest first)."""
 
 
 def number(text: str) -> int | None:

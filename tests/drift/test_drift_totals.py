@@ -196,3 +196,33 @@ def test_totals_through_the_command(tmp_path: Path) -> None:
         ("docs/costs.md", 8, "fact/count"),
     ]
     assert "phase 1 total cost is '$95/month' here, manifest.yml:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("markdown", "cited"),
+    [
+        pytest.param("Two services are active right now.\n", "'3 active'", id="status-in-words"),
+        pytest.param("We run 2 planned services.\n", "'1 planned'", id="status-before-noun"),
+        pytest.param("Acme holds three domains.\n", "'2 domains'", id="domains-in-words"),
+        pytest.param("One of our domains is primary.\n", "'2 primary domains'", id="domain-tier"),
+        pytest.param("| | |\n| --- | --- |\n| Domains | 5 |\n", "'2 domains'", id="key-value-row"),
+        pytest.param("The manifest lists five services.\n", "'4 services'", id="the-catalog"),
+    ],
+)
+def test_counts_of_parts_contradicted(markdown: str, cited: str) -> None:
+    (finding,) = found("# Overview\n\n" + markdown)
+    assert finding.rule == "fact/count"
+    assert f"says {cited}" in finding.message
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        pytest.param("Three services are active and one is planned.\n", id="agrees"),
+        pytest.param("Five services will be active by next year.\n", id="the-future"),
+        pytest.param("Two of the three domains were primary once.\n", id="the-past"),
+        pytest.param("Phase 2 holds five services.\n", id="a-phase"),
+    ],
+)
+def test_counts_of_parts_controls(markdown: str) -> None:
+    assert found("# Overview\n\n" + markdown) == []

@@ -16,6 +16,7 @@ __all__ = [
     "conditional",
     "hedged",
     "introduced_as_example",
+    "modal",
     "not_about_today",
 ]
 
@@ -28,6 +29,11 @@ _HEDGED = re.compile(
 )
 """Negation, modality and the past near a verb: "is not live yet", "will be deployed",
 "was hosted on"."""
+_MODAL = re.compile(
+    r"\b(?:will|would|should|could|might|may|won't|used to|was|were|by the end of)\b",
+    re.IGNORECASE,
+)
+"""The future, the conditional mood and the past: "will have", "were"."""
 _CONDITIONAL = re.compile(
     r"\b(?:once|when|whenever|until|till|if|unless|after|before|as soon as)\b", re.IGNORECASE
 )
@@ -61,6 +67,14 @@ _ELSEWHERE = re.compile(
 def hedged(text: str) -> bool:
     """Whether ``text`` (the words around a verb) negates it, makes it modal or past."""
     return _HEDGED.search(text) is not None
+
+
+def modal(text: str) -> bool:
+    """Whether ``text`` speaks of the future or the past ("will run four services").
+
+    Narrower than :func:`hedged`: a status word ("planned") is not a hedge here.
+    """
+    return _MODAL.search(text) is not None
 
 
 def conditional(text: str) -> bool:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..factwalk import field_specs, norm_command, schema_paths
 from ..model import SslMode
-from ..values import NUMBER_WORDS, number
+from ..values import NUMBER_WORDS, SPELLED_NUMBER, number
 from .claims import about_elsewhere, hedged, introduced_as_example, not_about_today
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ def _w(pattern: str) -> re.Pattern[str]:
 
 _HALF = re.compile(r"\bhalf (?:a |an )?(minute|hour|day)\b", re.IGNORECASE)
 _DURATION_WORDS = re.compile(
-    r"\b(an?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)).replace("-", "[- ]") + r")"
+    rf"\b(an?|{SPELLED_NUMBER})"
     r"\s+(milliseconds?|seconds?|minutes?|hours?|days?|weeks?)\b",
     re.IGNORECASE,
 )
@@ -476,54 +476,6 @@ _NAMED_VERSION = re.compile(
 )
 """What follows a name when it states a version: `` 14``, `` v6.2``, `` 15+`` (not
 `` 3 replicas`` or `` 512MB``)."""
-
-_N = (
-    "(?<!of the )(?<!of our )(\\d{1,5}|"
-    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-    + ")"
-)
-_STATUS = r"(active|live|planned|experimental|retired|in[- ]development|development)"
-_COUNTS = (
-    # "3 active services", "three planned services"
-    re.compile(rf"(?<![\w,.$]){_N}\s+{_STATUS}\s+services?\b", re.IGNORECASE),
-    # "Three services are active", "two of the services are in development"
-    re.compile(
-        rf"(?<![\w,.$]){_N}\s+(?:of (?:the|our) )?services?\s+(?:are|is)\s+"
-        rf"(?:currently\s+|now\s+|still\s+)?{_STATUS}\b",
-        re.IGNORECASE,
-    ),
-)
-_DOMAIN_COUNTS = (
-    re.compile(
-        rf"(?<![\w,.$]){_N}\s+(?:of (?:the|our) )?domains?\s+(?:are|is)\s+"
-        r"(primary|secondary|active|planned|reserved|retired)\b",
-        re.IGNORECASE,
-    ),
-    re.compile(rf"(?<![\w,.$]){_N}\s+(primary|secondary|reserved)\s+domains\b", re.IGNORECASE),
-)
-_DOMAIN_TOTAL = re.compile(
-    rf"\b(?:hold|have|own|registered|manage|lists?|has)\s+(?:all\s+)?{_N}\s+domains\b"
-    rf"|(?<![\w,.$]){_N}\s+domains\s+(?:are|were)\s+registered\b",
-    re.IGNORECASE,
-)
-_WHOLE_COUNT = re.compile(
-    rf"\b(?:has|have|lists?|holds?|describes?|contains?)\s+{_N}\s+services\b"
-    rf"|(?<![\w,.$]){_N}\s+services\s+in\s+(?:the|our)\s+(?:manifest|catalog(?:ue)?)\b",
-    re.IGNORECASE,
-)
-
-
-_CLAUSE_START = re.compile(r"[.;:!?]\s")
-_COUNT_VERB = re.compile(r"\s*\b(?:has|have|lists?|holds?|describes?|contains?)$")
-_MODAL = re.compile(
-    r"\b(?:will|would|should|could|might|may|won't|used to|was|were|by the end of)\b", re.I
-)
-"""A count in the future or the past is not today's."""
-_COUNT_LABEL = re.compile(
-    r"^(services?|domains?)(?:\s+(?:in (?:the|our) manifest|in total|total|registered|held))?"
-    r"(?:\s*\((active|planned|experimental|retired|development)\))?$"
-)
-"""A key/value row that counts: ``| Services in the manifest | 12 |``."""
 
 
 _STOP = {
@@ -1050,7 +1002,6 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
         found = [c for c in found if c.kind in _TIMELESS]
     yield from found
     yield from _check_hosting(unit, groups, mentions)
-    yield from _check_global(index, unit)
 
 
 _HOSTED_ON = re.compile(
@@ -1109,45 +1060,6 @@ def _cell_value(kind: Kind, cell: str) -> str:
     text = cell.strip().strip("`")
     assert kind.spec is not None
     return norm_command(text) if kind.spec.parser == "command" else text.lower()
-
-
-def _check_global(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
-    """Counts of services and domains (``three services are active``, ``16 domains``)."""
-    text = unit.text
-    if _MODAL.search(text):
-        return
-    counts = {e.qualifier: e for e in index.global_facts.get("count", [])}
-    said: list[tuple[str, str, str]] = []  # (qualifier, number, what)
-    if unit.kind == "row" and len(unit.cells) >= 2:
-        label, cell = unit.cells[0][1].strip(" *_").lower(), unit.cells[1][1].strip(" *_`")
-        labelled = _COUNT_LABEL.match(label)
-        if labelled and number(cell) is not None:
-            noun, status = labelled.group(1), (labelled.group(2) or "").lower()
-            whole = "domains" if noun.startswith("domain") else "total"
-            said.append((status or whole, cell, label))
-    for pattern in _COUNTS:
-        for m in pattern.finditer(text):
-            status = m.group(2).lower().replace("in-", "").replace("in ", "")
-            status = "active" if status == "live" else status
-            said.append((status, m.group(1), f"{status} services"))
-    for pattern in _DOMAIN_COUNTS:
-        for m in pattern.finditer(text):
-            said.append((f"domains:{m.group(2).lower()}", m.group(1), f"{m.group(2)} domains"))
-    for m in _DOMAIN_TOTAL.finditer(text):
-        said.append(("domains", next(g for g in m.groups() if g), "domains"))
-    for m in _WHOLE_COUNT.finditer(text):
-        before = _CLAUSE_START.split(text[: m.start()])[-1]
-        owner = _COUNT_VERB.sub("", before.strip().lower()).strip()
-        if index.phases.search(before) or not index.owners.match(owner):
-            continue  # "Phase 1 holds five services", "Backstage's demo has 20": not ours
-        said.append(("total", next(g for g in m.groups() if g), "services in total"))
-    for qualifier, said_number, what in said:
-        exp = counts.get(qualifier)
-        n = number(said_number) or 0
-        value: Any = (n, False) if qualifier == "total" else n
-        if exp is not None and not exp.accepts(value):
-            yield Contradiction(unit.line, "count", what, said_number, exp)
-            return
 
 
 _BY_KIND = {kind.kinds[0]: kind for kind in KINDS}

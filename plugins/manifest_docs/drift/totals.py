@@ -19,6 +19,8 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..values import SPELLED_NUMBER, number
+from .claims import modal
 from .contradictions import Contradiction
 
 if TYPE_CHECKING:
@@ -58,8 +60,42 @@ _PLAIN_CAPITALS = frozenset({
 """Capitalised words that name no owner of a total."""
 _NEAR_AFTER, _NEAR_BEFORE = 60, 25
 
-_N_SERVICES = re.compile(r"(?<![\w,.$])(\d{1,5})\s+services\b", re.IGNORECASE)
-_COUNT_CUE = re.compile(r"\bin total\b|\bin all\b|\baltogether\b|\btotal\b", re.IGNORECASE)
+_N = rf"(?<!of the )(?<!of our )(\d{{1,5}}|{SPELLED_NUMBER})"
+"""A count, in digits or spelled, that is not a part (``3 of the 13``)."""
+_N_SERVICES = re.compile(rf"(?<![\w,.$]){_N}\s+services\b", re.IGNORECASE)
+_CATALOG = r"in (?:the|our) (?:manifest|catalog(?:ue)?)"
+_COUNT_CUE = re.compile(
+    rf"\bin total\b|\bin all\b|\baltogether\b|\btotal\b|\b{_CATALOG}\b", re.IGNORECASE
+)
+_STATUS = r"(active|live|planned|experimental|retired|in[- ]development|development)"
+_STATUS_COUNTS = (
+    # "3 active services", "three planned services"
+    re.compile(rf"(?<![\w,.$]){_N}\s+{_STATUS}\s+services?\b", re.IGNORECASE),
+    # "Three services are active", "two of the services are in development"
+    re.compile(
+        rf"(?<![\w,.$]){_N}\s+(?:of (?:the|our) )?services?\s+(?:are|is)\s+"
+        rf"(?:currently\s+|now\s+|still\s+)?{_STATUS}\b",
+        re.IGNORECASE,
+    ),
+)
+_DOMAIN_COUNTS = (
+    re.compile(
+        rf"(?<![\w,.$]){_N}\s+(?:of (?:the|our) )?domains?\s+(?:are|is)\s+"
+        r"(primary|secondary|active|planned|reserved|retired)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"(?<![\w,.$]){_N}\s+(primary|secondary|reserved)\s+domains\b", re.IGNORECASE),
+)
+_DOMAIN_TOTAL = re.compile(
+    rf"\b(?:holds?|have|has|owns?|registered|manages?|lists?)\s+(?:all\s+)?{_N}\s+domains\b"
+    rf"|(?<![\w,.$]){_N}\s+domains\s+(?:are|were)\s+registered\b",
+    re.IGNORECASE,
+)
+_COUNT_LABEL = re.compile(
+    r"^(services?|domains?)(?:\s+(?:in (?:the|our) manifest|in total|total|registered|held))?"
+    r"(?:\s*\((active|planned|experimental|retired|development)\))?$"
+)
+"""A key/value row that counts: ``| Services in the manifest | 12 |``."""
 _RUN = frozenset({"runs", "run", "running", "operates", "operate", "operating"})
 _VERBS = _RUN | frozenset(
     {"has", "have", "lists", "list", "includes", "include", "counts", "comprises", "contains"}
@@ -80,8 +116,8 @@ _OWNER_EDGES = re.compile(
     r"|\s+(?:today|currently|now|altogether|also)$"
 )
 _NARROW = re.compile(
-    r"^\s*(?!in total\b|in all\b)(?:on|in|at|for|from|of|under|behind|across|per|that|which"
-    r"|with|using|where|built|deployed|hosted|running|behind)\b",
+    rf"^\s*(?!in total\b|in all\b|{_CATALOG}\b)(?:on|in|at|for|from|of|under|behind|across"
+    r"|per|that|which|with|using|where|built|deployed|hosted|running|behind)\b",
     re.IGNORECASE,
 )
 
@@ -100,8 +136,13 @@ def find_totals(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
         return
     if "$" in unit.text and index.global_facts.get("cost"):
         yield from _cost_total(index, unit)
-    if "service" in unit.text.lower():
+    if modal(unit.text):
+        return  # what there will be, or was, is not today's count
+    lowered = unit.text.lower()
+    if "service" in lowered:
         yield from _service_total(index, unit)
+    if "service" in lowered or "domain" in lowered:
+        yield from _part_counts(index, unit)
 
 
 def _phase_refs(index: FactIndex, text: str) -> set[int]:
@@ -213,8 +254,43 @@ def _service_total(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
         if _NARROW.match(tail):
             continue  # "20 services on Railway": a part, not the whole
         running = verb in _RUN
-        if not (running or _COUNT_CUE.search(text)):
+        catalog = "manifest" in owner or "catalog" in owner  # "the manifest lists 13 services"
+        if not (running or catalog or _COUNT_CUE.search(text)):
             continue
-        n = int(m.group(1))
+        n = number(m.group(1)) or 0
         if not want[0].accepts((n, running)):
             yield Contradiction(unit.line, "count", "services in total", m.group(1), want[0])
+
+
+def _part_counts(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
+    """Services per status and domains, all or per tier or status, that are miscounted.
+
+    ``three services are active``, ``Four of the domains are primary``, ``We hold 16
+    domains``, a ``| Domains | 10 |`` row.
+    """
+    text = unit.text
+    counts = {e.qualifier: e for e in index.global_facts.get("count", [])}
+    said: list[tuple[str, str, str]] = []  # (qualifier, number, what)
+    if unit.kind == "row" and len(unit.cells) >= 2:
+        label, cell = unit.cells[0][1].strip(" *_").lower(), unit.cells[1][1].strip(" *_`")
+        labelled = _COUNT_LABEL.match(label)
+        if labelled and number(cell) is not None:
+            noun, status = labelled.group(1), (labelled.group(2) or "").lower()
+            whole = "domains" if noun.startswith("domain") else "total"
+            said.append((status or whole, cell, label))
+    for pattern in _STATUS_COUNTS:
+        for m in pattern.finditer(text):
+            status = m.group(2).lower().replace("in-", "").replace("in ", "")
+            status = "active" if status == "live" else status
+            said.append((status, m.group(1), f"{status} services"))
+    for pattern in _DOMAIN_COUNTS:
+        for m in pattern.finditer(text):
+            said.append((f"domains:{m.group(2).lower()}", m.group(1), f"{m.group(2)} domains"))
+    for m in _DOMAIN_TOTAL.finditer(text):
+        said.append(("domains", next(g for g in m.groups() if g), "domains"))
+    for qualifier, count, what in said:
+        exp = counts.get(qualifier)
+        n = number(count) or 0
+        if exp is not None and not exp.accepts((n, False) if qualifier == "total" else n):
+            yield Contradiction(unit.line, "count", what, count, exp)
+            return

@@ -17,6 +17,7 @@ __all__ = [
     "hedged",
     "introduced_as_example",
     "modal",
+    "negated",
     "not_about_today",
 ]
 
@@ -34,6 +35,12 @@ _MODAL = re.compile(
     re.IGNORECASE,
 )
 """The future, the conditional mood and the past: "will have", "were"."""
+_NEGATED = re.compile(
+    r"(?:\b(?:not|never|no longer|without)|n't|\bno\s+\w+\s+(?:is|are)"
+    r"|\bnone of the \w+ (?:is|are))\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+"""A negation right before a word: "not disabled", "does not autoscale", "no zone is"."""
 _CONDITIONAL = re.compile(
     r"\b(?:once|when|whenever|until|till|if|unless|after|before|as soon as)\b", re.IGNORECASE
 )
@@ -67,6 +74,11 @@ _ELSEWHERE = re.compile(
 def hedged(text: str) -> bool:
     """Whether ``text`` (the words around a verb) negates it, makes it modal or past."""
     return _HEDGED.search(text) is not None
+
+
+def negated(before: str) -> bool:
+    """Whether the text ``before`` a value or phrase negates it (``HSTS is not`` …)."""
+    return _NEGATED.search(before[-40:]) is not None
 
 
 def modal(text: str) -> bool:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..factwalk import field_specs, norm_command, schema_paths
 from ..model import SslMode
 from ..values import NUMBER_WORDS, SPELLED_NUMBER, number
-from .claims import about_elsewhere, hedged, introduced_as_example, not_about_today
+from .claims import about_elsewhere, hedged, introduced_as_example, negated, not_about_today
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -246,12 +246,6 @@ def _durations(text: str) -> Iterator[Found]:
 _TRUE = r"enabled|on|yes|true|enforced|turned on|switched on"
 _FALSE = r"disabled|off|no|false|inactive|turned off|switched off|not enabled|not set"
 _POLARITY = re.compile(rf"(?<![\w-])(?:({_FALSE})|({_TRUE}))(?![\w-])", re.IGNORECASE)
-_NEGATION = re.compile(
-    r"\b(?:not|never|no longer|doesn't|does not|don't|do not|isn't|aren't|without|no)\b"
-    r"[\w\s'-]{0,25}$",
-    re.IGNORECASE,
-)
-"""A negation shortly before a phrase (``does not autoscale``, ``without HSTS``)."""
 
 
 def _synonym_values(spec: FieldSpec, text: str) -> list[Found]:
@@ -262,19 +256,11 @@ def _synonym_values(spec: FieldSpec, text: str) -> list[Found]:
     return out
 
 
-_NEGATED = re.compile(
-    r"(?:\bnot|\bnever|n't|\bno longer|\bno\s+\w+\s+(?:is|are)|\bnone of the \w+ (?:is|are))"
-    r"\s+(?:\w+\s+)?$",
-    re.IGNORECASE,
-)
-"""A negation right before a value (``not disabled``, ``no zone is DNS-only``)."""
-
-
 def _bool_values(spec: FieldSpec) -> Callable[[str], Iterator[Found]]:
     affirm = [_w(rf"\b(?:{a})\b") for a in spec.words.affirm]
 
     def polar(text: str, start: int, value: bool) -> bool:
-        return value != bool(_NEGATED.search(text[max(0, start - 30) : start]))
+        return value != negated(text[:start])
 
     def values(text: str) -> Iterator[Found]:
         found = [
@@ -285,8 +271,7 @@ def _bool_values(spec: FieldSpec) -> Callable[[str], Iterator[Found]]:
             found.append(Found(f.start, f.end, f.text, polar(text, f.start, f.value == "true")))
         for pattern in affirm:
             for m in pattern.finditer(text):
-                negated = bool(_NEGATION.search(text[max(0, m.start() - 40) : m.start()]))
-                found.append(Found(m.start(), m.end(), m.group(0), not negated))
+                found.append(Found(m.start(), m.end(), m.group(0), not negated(text[: m.start()])))
         yield from sorted(found, key=lambda f: f.start)
 
     return values

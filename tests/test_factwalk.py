@@ -62,6 +62,8 @@ def test_the_walk_gives_explicit_values_with_subject_and_place(manifest: Manifes
     assert hsts.value is True
     assert facts[("ci_cd", "workflows", 1, "triggers", 0)].subject == "workflow:railway_deploy"
     assert facts[("disaster_recovery", "rto")].subject == ""
+    assert facts[("services", "redis", "provider")].value == "railway"  # the hosting rule's
+    assert facts[("services", "prism-console", "status")].value == "planned"
     assert facts[("phases", 1, "target")].subject == "phase:2"
     # A default the manifest does not write is not a claim.
     assert ("services", "postgres", "deploy", "replicas") not in facts

@@ -919,7 +919,19 @@ class Service(_Model):
     """Other names the prose uses (``PostgreSQL``, ``Postgres``); the drift gate uses them."""
     kind: Kind
     """What the service is."""
-    status: Status
+    status: Annotated[
+        Status,
+        Words(
+            label_only=("status",),
+            synonyms=(
+                (r"live|(?:in )?production|deployed|running|✅", "active"),
+                (r"not started|todo|to ?do", "planned"),
+                (r"in development|wip|in progress", "development"),
+                (r"research", "experimental"),
+                (r"deprecated|decommissioned", "retired"),
+            ),
+        ),
+    ]
     """Lifecycle status."""
     phase: Annotated[int, Words(r"phase", adjacent=True, named=True)] = Field(ge=0, le=MAX_COUNT)
     """Phase id the service belongs to."""
@@ -948,7 +960,13 @@ class Service(_Model):
         Words(r"versions?", keys=("redis_version", "server_version", "postgres_version")),
     ] = None
     """Version of the service's technology, e.g. ``15+``."""
-    provider: str
+    provider: Annotated[
+        str,
+        Words(
+            r"(?:hosted|deployed|served|runs?|running|lives?|sits?)\s+(?:on|to|from|by|at|in)",
+            parse="subject",
+        ),
+    ]
     """Provider id (a key of ``providers``) that hosts it."""
     deploy: Deploy | None = None
     """How it is built and started."""

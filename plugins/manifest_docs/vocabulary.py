@@ -33,6 +33,7 @@ PARSERS = frozenset(
         "quarter",
         "host",
         "key",
+        "subject",
     }
 )
 """Value parsers a field may ask for; ``""`` means "by the field's type"."""
@@ -59,7 +60,8 @@ class Words:
     (health-check timeouts are only read in health-check context)."""
     parse: str = ""
     """Value parser when the type does not say (``command``, ``path``, ``word``,
-    ``region``); one of :data:`PARSERS`."""
+    ``region``); one of :data:`PARSERS`. ``subject`` means the value is something the
+    prose names (a provider): the words must come right before that name."""
     qualifier: str = ""
     """A sibling field whose value must appear in the text too (a key namespace's
     ``prefix`` for its TTL)."""

@@ -666,8 +666,9 @@ def test_config_blocks_for_elsewhere_examples_or_agreeing_stay_silent(text: str)
         ("Release checklist:\n\n- [x] Acme API deployed\n- [x] Console deployed\n", "status/stale"),
         ("| Service | Status |\n| --- | --- |\n| console | active |\n", "fact/status"),
         ("The console is up and running for operators.\n", "status/stale"),
+        ("## Console\n\n**Status:** live\n", "fact/status"),
     ],
-    ids=["ticked checklist", "status table", "up and running"],
+    ids=["ticked checklist", "status table", "up and running", "status label"],
 )
 def test_a_service_that_is_not_active_described_as_live(text: str, rule: str) -> None:
     assert [f.rule for f in findings(text)] == [rule]

@@ -431,7 +431,8 @@ def _kind(spec: FieldSpec, others: list[FieldSpec]) -> Kind:
 def _schema_kinds() -> tuple[Kind, ...]:
     by_rule: dict[str, list[FieldSpec]] = {}
     for spec in field_specs():
-        by_rule.setdefault(spec.rule, []).append(spec)
+        if spec.parser != "subject":  # read by _check_hosting: the value is a name
+            by_rule.setdefault(spec.rule, []).append(spec)
     return tuple(_kind(specs[0], specs) for specs in by_rule.values())
 
 
@@ -989,12 +990,12 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
     yield from _check_hosting(unit, groups, mentions)
 
 
+_HOSTING = next(s for s in field_specs() if s.parser == "subject" and s.rule == "provider")
 _HOSTED_ON = re.compile(
-    r"\b(?:hosted|deployed|served|runs?|running|lives?|sits?)\s+(?:on|to|from|by|at|in)"
-    r"\s+(?:the\s+|a\s+)?$",
-    re.IGNORECASE,
+    r"\b(?:" + "|".join(_HOSTING.words.phrases) + r")\s+(?:the\s+|a\s+)?$", re.IGNORECASE
 )
-"""``hosted on``, ``runs on``, ``deployed to`` right before a provider's name."""
+"""``hosted on``, ``runs on``, ``deployed to`` (the words of ``Service.provider``) right
+before a provider's name."""
 
 
 def _check_hosting(

@@ -226,13 +226,6 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
             prov = subjects.get(f"provider:{dom.dns.provider}")
             if prov is not None:
                 prov.add(exp)
-    for name, svc in manifest.services.items():
-        subj = subjects[f"service:{name}"]
-        subj.add(
-            Expectation(
-                "provider", svc.provider, ("services", name, "provider"), _equals(svc.provider)
-            )
-        )
     for pid in manifest.providers:
         subj = subjects[f"provider:{pid}"]
         hosted = [
@@ -243,14 +236,15 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
             for kind in svc_subject.facts:
                 stated_by.setdefault(kind, set()).add(svc_subject.key)
         for kind, keys in sorted(stated_by.items()):
-            if len(keys) != 1 or kind in ("provider", "phase", "target-date") or kind in subj.facts:
+            if len(keys) != 1 or kind in subj.facts:
                 continue  # "the Railway start command" can only mean the one hosted there
-            for exp in subjects[next(iter(keys))].facts[kind]:
+            # What the platform runs for it (deploy, resources, backups…), not what the
+            # service is (its status, phase, version or host).
+            settings = [e for e in subjects[next(iter(keys))].facts[kind] if len(e.loc) > 3]
+            for exp in settings:
                 subj.add(exp)
-            subj.inherited.add(kind)
-        if pid == "railway" or manifest.providers[pid].kind == "hosting":
-            for exp in collective.get("deploy-timeout", []):
-                subj.add(exp)
+            if settings:
+                subj.inherited.add(kind)
     subject_list = list(subjects.values())
 
     global_facts: dict[str, list[Expectation]] = {}

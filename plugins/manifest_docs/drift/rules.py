@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from ..load import LoadedManifest
     from ..model import Manifest, Route
-    from .expect import FactIndex, Subject
+    from .expect import FactIndex
 
 __all__ = ["RULES", "check_freshness", "check_sources"]
 
@@ -67,26 +67,6 @@ _CHECKED = re.compile(
     re.IGNORECASE,
 )
 """A ticked checklist item that says something went live (``- [x] Console deployed``)."""
-_STATUS_WORDS: dict[str, str] = {
-    "active": "active",
-    "live": "active",
-    "production": "active",
-    "in production": "active",
-    "deployed": "active",
-    "running": "active",
-    "✅": "active",
-    "planned": "planned",
-    "not started": "planned",
-    "todo": "planned",
-    "development": "development",
-    "in development": "development",
-    "wip": "development",
-    "experimental": "experimental",
-    "research": "experimental",
-    "retired": "retired",
-    "deprecated": "retired",
-}
-"""What a Status column says, as the manifest's status it means."""
 _MADE_UP = ("EXAMPLE_", "MY_", "YOUR_", "FOO_", "SOME_")
 """Prefixes of variable names that are made up for illustration."""
 
@@ -262,7 +242,6 @@ def _live_claims(unit: Unit) -> list[int]:
 def _status_findings(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> Iterator[Finding]:
     """A service the manifest does not call active, described as live (or so in a table)."""
     services = loaded.manifest.services
-    yield from _status_cells(loaded, index, unit)
     for at in _live_claims(unit):
         # The service the claim is about: the nearest one named before it.
         before = [m for m in index.pattern.finditer(unit.text) if m.start() < at]
@@ -339,32 +318,6 @@ def _route_findings(routes: Routes, unit: Unit) -> Iterator[Finding]:
                 f"{r.status.value} (services.{name}.routes[{i}].status)",
             )
             return
-
-
-def _service_named(index: FactIndex, word: str) -> Subject | None:
-    """The service ``word`` names, if it names one."""
-    return next((x for x in index.by_name.get(word.lower(), []) if x.is_service), None)
-
-
-def _status_cells(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> Iterator[Finding]:
-    """``| blackroad-agents-worker | active |`` under a Status column."""
-    if unit.kind != "row" or not unit.cells:
-        return
-    first = index.pattern.search(unit.cells[0][1])
-    subj = _service_named(index, first.group(1)) if first else None
-    if first is None or subj is None:
-        return
-    svc = loaded.manifest.services[subj.key.split(":", 1)[1]]
-    for header, cell in unit.cells[1:]:
-        said = _STATUS_WORDS.get(cell.strip(" *_`").lower())
-        if header.strip().lower() == "status" and said and said != svc.status.value:
-            yield Finding(
-                "",
-                unit.line,
-                "fact/status",
-                f"{first.group(1)} is {cell.strip()!r} here, but the manifest says it is "
-                f"{svc.status.value} (services.{subj.key.split(':', 1)[1]}.status)",
-            )
 
 
 def _about(unit: Unit, service: str | None) -> Unit:

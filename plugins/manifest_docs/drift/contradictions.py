@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..factwalk import field_specs, norm_command, schema_paths
 from ..model import SslMode
@@ -30,7 +30,7 @@ from ..values import NUMBER_WORDS, SPELLED_NUMBER, number
 from .claims import about_elsewhere, hedged, introduced_as_example, negated, not_about_today
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
 
     from ..factwalk import FieldSpec
     from .expect import Expectation, FactIndex, Subject
@@ -180,17 +180,11 @@ def _eviction(text: str) -> Iterator[Found]:
         yield Found(m.start(), m.end(), m.group(0), m.group(1).lower())
 
 
-def _commands(text: str, spans: list[str]) -> Iterator[Found]:
+def _commands(text: str, spans: Sequence[str]) -> Iterator[Found]:
     """Code spans of ``text`` that read as a command line (a program and arguments)."""
     for found in _spans(text, spans):
         if len(found.text.split()) > 1 and not _CONFIG_FILE.search(found.text):
             yield Found(found.start, found.end, found.text, found.text)
-
-
-def _whole(text: str) -> Iterator[Found]:
-    """The whole text as one value (a table cell under a ``Start command`` column)."""
-    if text.strip():
-        yield Found(0, len(text), text.strip(), text.strip())
 
 
 @dataclass(frozen=True)
@@ -201,14 +195,33 @@ class Kind:
     """Expectation kinds it is compared with."""
     words: re.Pattern[str]
     """Attribute words."""
-    values: Callable[[str], Iterator[Found]]
-    """Candidate values in a text."""
+    values: Reader
+    """Candidate values in a text, given its code spans."""
     needs: re.Pattern[str] | None = None
     """Context the unit (or its headings) must have for the kind to apply."""
     code: bool = False
     """Values are joined to the words by linking words only (commands, paths, names)."""
     spec: FieldSpec | None = None
     """The schema field it reads."""
+
+    def read(self, text: str, spans: Sequence[str] = ()) -> list[Found]:
+        """The candidate values in running ``text`` whose code spans are ``spans``."""
+        return list(self.values(text, spans))
+
+    def read_whole(self, text: str) -> list[Found]:
+        """The values a whole table cell or config value holds.
+
+        A command or a name is the whole text; anything else is read as in prose.
+        """
+        text = text.strip().strip("`")
+        if self.spec is not None and self.spec.parser in ("command", "word"):
+            value = norm_command(text) if self.spec.parser == "command" else text.lower()
+            return [Found(0, len(text), text, value)] if text else []
+        return self.read(text, [text])
+
+
+Reader: TypeAlias = "Callable[[str, Sequence[str]], Iterator[Found]]"
+"""Reads the candidate values of one attribute from a text and its code spans."""
 
 
 def _w(pattern: str) -> re.Pattern[str]:
@@ -298,7 +311,7 @@ _TOKEN = re.compile(r"(?<![\w.-])([A-Z][\w.+-]*[\w+])(?![\w-])")
 _WORD_STOP = frozenset({"The", "A", "An", "It", "We", "Our", "This", "That", "Its", "And", "Or"})
 
 
-def _spans(text: str, spans: list[str]) -> Iterator[Found]:
+def _spans(text: str, spans: Sequence[str]) -> Iterator[Found]:
     pos = 0
     for span in spans:
         start = text.find(span, pos)
@@ -308,7 +321,7 @@ def _spans(text: str, spans: list[str]) -> Iterator[Found]:
         yield Found(start, pos, span, span.strip().lower())
 
 
-def _word_values(text: str, spans: list[str]) -> Iterator[Found]:
+def _word_values(text: str, spans: Sequence[str]) -> Iterator[Found]:
     """Names: code spans and capitalised words (``Hobby``, ``Pro``)."""
     found = list(_spans(text, spans))
     for m in _TOKEN.finditer(text):
@@ -323,10 +336,10 @@ _PATHLIKE = re.compile(
 )
 
 
-def _path_values(spec: FieldSpec) -> Callable[[str, list[str]], Iterator[Found]]:
+def _path_values(spec: FieldSpec) -> Reader:
     allowed = _w(rf"^(?:{spec.words.pattern})$") if spec.words.pattern else None
 
-    def values(text: str, spans: list[str]) -> Iterator[Found]:
+    def values(text: str, spans: Sequence[str]) -> Iterator[Found]:
         found = [f for f in _spans(text, spans) if "/" in f.text or "." in f.text or allowed]
         for m in _PATHLIKE.finditer(text):
             if not any(f.start <= m.start() < f.end for f in found):
@@ -338,7 +351,7 @@ def _path_values(spec: FieldSpec) -> Callable[[str, list[str]], Iterator[Found]]
     return values
 
 
-def _key_values(text: str, spans: list[str]) -> Iterator[Found]:
+def _key_values(text: str, spans: Sequence[str]) -> Iterator[Found]:
     """Redis-style keys in code (``session:{user_id}``)."""
     for f in _spans(text, spans):
         if ":" in f.text and " " not in f.text.strip() and "//" not in f.text:
@@ -374,13 +387,16 @@ def _quarters(text: str) -> Iterator[Found]:
         yield Found(m.start(), m.end(), m.group(0), value)
 
 
-def _filtered(
-    values: Callable[[str], Iterator[Found]], pattern: str
-) -> Callable[[str], Iterator[Found]]:
-    if not pattern:
-        return values
-    allowed = _w(rf"^(?:{pattern})$")
-    return lambda text: (f for f in values(text) if allowed.match(f.text.strip()))
+def _plain_reader(values: Callable[[str], Iterator[Found]], pattern: str) -> Reader:
+    """A reader of values that code spans do not change, kept to ``pattern`` if given."""
+    allowed = _w(rf"^(?:{pattern})$") if pattern else None
+
+    def read(text: str, spans: Sequence[str]) -> Iterator[Found]:
+        for found in values(text):
+            if allowed is None or allowed.match(found.text.strip()):
+                yield found
+
+    return read
 
 
 _SIMPLE: dict[str, Callable[[str], Iterator[Found]]] = {
@@ -393,6 +409,12 @@ _SIMPLE: dict[str, Callable[[str], Iterator[Found]]] = {
     "quarter": _quarters,
     "host": _hosts,
 }
+_SPAN_READERS: dict[str, Reader] = {
+    "command": _commands,
+    "word": _word_values,
+    "key": _key_values,
+}
+"""Readers of values that are code spans or names (``npm start``, ``Hobby``)."""
 _LINKED = frozenset({"command", "path", "word", "key"})
 """Parsers whose values must be joined to the words by linking words only."""
 
@@ -408,15 +430,17 @@ def _kind(spec: FieldSpec, others: list[FieldSpec]) -> Kind:
     if words.label_only:
         labels = "|".join(words.label_only)
         pattern += rf"|^\W*(?:{labels})\b(?=\W*(?:[:=|]|$))"
-    values: Callable[[str], Iterator[Found]]
+    values: Reader
     if spec.parser in _SIMPLE:
-        values = _filtered(_SIMPLE[spec.parser], words.pattern)
+        values = _plain_reader(_SIMPLE[spec.parser], words.pattern)
     elif spec.parser == "bool":
-        values = _bool_values(spec)
+        values = _plain_reader(_bool_values(spec), "")
     elif spec.parser == "enum":
-        values = _enum_values(spec)
+        values = _plain_reader(_enum_values(spec), "")
+    elif spec.parser == "path":
+        values = _path_values(spec)
     else:
-        values = _whole
+        values = _SPAN_READERS[spec.parser]
     needs = _w(words.needs) if words.needs else None
     return Kind(
         tuple(dict.fromkeys(o.rule for o in others)),
@@ -438,21 +462,6 @@ def _schema_kinds() -> tuple[Kind, ...]:
 
 KINDS: tuple[Kind, ...] = _schema_kinds()
 """Every attribute the contradiction rule understands: one per rule of the schema's words."""
-
-_LINKED_VALUES: dict[str, Callable[[Kind, str, list[str]], Iterator[Found]]] = {
-    "command": lambda kind, text, spans: _commands(text, spans),
-    "word": lambda kind, text, spans: _word_values(text, spans),
-    "key": lambda kind, text, spans: _key_values(text, spans),
-}
-
-
-def _linked_values(kind: Kind, text: str, spans: list[str]) -> list[Found]:
-    """Candidate values of a linked kind (commands, paths, names) in ``text``."""
-    assert kind.spec is not None
-    if kind.spec.parser == "path":
-        return list(_path_values(kind.spec)(text, spans))
-    return list(_LINKED_VALUES[kind.spec.parser](kind, text, spans))
-
 
 _VERSION_KIND = next(k for k, kind in enumerate(KINDS) if kind.kinds == ("version",))
 _NAMED_VERSION = re.compile(
@@ -678,7 +687,7 @@ def _foreign(index: FactIndex, text: str, start: int, kind: Kind) -> bool:
         and word.lower() not in _STOP
         and word.lower() not in _GENERIC
         and not any(k.words.fullmatch(word) for k in KINDS)
-        and not any(True for _ in kind.values(word))
+        and not kind.read(word)
     )
 
 
@@ -825,12 +834,7 @@ def _check_text(
         (hits[k] or in_context[k]) and (kind.needs is None or health)
         for k, kind in enumerate(KINDS)
     ]
-    values = [
-        (_linked_values(kind, text, unit.code_spans) if kind.code else list(kind.values(text)))
-        if live[k]
-        else []
-        for k, kind in enumerate(KINDS)
-    ]
+    values = [kind.read(text, unit.code_spans) if live[k] else [] for k, kind in enumerate(KINDS)]
     for k, kind in enumerate(KINDS):
         if not live[k]:
             continue
@@ -919,14 +923,10 @@ def _check_cells(
                 continue
             if kind.needs is not None and not health:
                 continue
-            if kind.code:
-                assert kind.spec is not None
-                if kind.spec.parser == "command" and cell not in unit.code_spans:
-                    continue  # a command is written as code
-                cell_values = _cell_values(kind, cell)
-            else:
-                cell_values = list(kind.values(cell))
-            for found in cell_values:
+            command = kind.spec is not None and kind.spec.parser == "command"
+            if command and cell not in unit.code_spans:
+                continue  # a command is written as code
+            for found in kind.read_whole(cell):
                 if kind.kinds == ("version",) and not _tied_version(cell, found, index, kind):
                     continue
                 picked = _owner(kind, named, groups, index)
@@ -1033,21 +1033,6 @@ def _check_hosting(
             return
 
 
-def _cell_values(kind: Kind, cell: str) -> list[Found]:
-    """The value a table cell holds for a command, path or name column."""
-    assert kind.spec is not None
-    if kind.spec.parser in ("path", "key"):
-        return _linked_values(kind, cell, [cell.strip().strip("`")])
-    return [Found(0, len(cell), cell, _cell_value(kind, cell))]
-
-
-def _cell_value(kind: Kind, cell: str) -> str:
-    """A whole table cell as the value of a command, path or name."""
-    text = cell.strip().strip("`")
-    assert kind.spec is not None
-    return norm_command(text) if kind.spec.parser == "command" else text.lower()
-
-
 _BY_KIND = {kind.kinds[0]: kind for kind in KINDS}
 
 
@@ -1089,9 +1074,7 @@ def _config_values(key: str, kind_name: str, value: str) -> list[Found]:
         return [Found(0, len(value), value, float(text))]  # Railway and compose count seconds
     if text.startswith("[") and kind.spec.parser == "command":  # CMD ["uvicorn", "app"]
         text = " ".join(re.findall(r"\"([^\"]*)\"", text))
-    if kind.code:
-        return [Found(0, len(value), text, _cell_value(kind, text))] if text else []
-    return list(kind.values(value))
+    return kind.read_whole(text)
 
 
 def _config_key(key: str) -> str | None:

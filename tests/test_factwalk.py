@@ -40,7 +40,7 @@ def test_every_field_with_words_is_found_once_with_its_parser() -> None:
 
 def test_a_field_becomes_a_fact_by_giving_it_words() -> None:
     class Box(BaseModel):
-        size: Annotated[int | None, Words(r"size")] = None
+        size: Annotated[int | None, Words((r"size",))] = None
         colour: str = "red"
 
     class Root(BaseModel):
@@ -104,4 +104,4 @@ def test_macro_for_names_the_macro_that_prints_a_value(
 
 def test_unknown_parsers_are_refused_where_the_words_are_written() -> None:
     with pytest.raises(ValueError, match="unknown parser 'colour'"):
-        Words(r"x", parse="colour")
+        Words((r"x",), parse="colour")

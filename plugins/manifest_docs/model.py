@@ -75,21 +75,18 @@ HEALTH_CONTEXT = (
 )
 """Words that put a sentence in health-check context (timeouts, intervals, retries)."""
 TARGET_WORDS = Words(
-    r"target(?:ed)?(?: date)?",
-    r"due",
-    r"ready by",
-    r"scheduled for",
-    r"expected",
-    r"eta",
+    (r"target(?:ed)?(?: date)?", r"due", r"ready by", r"scheduled for", r"expected", r"eta"),
     rule="target-date",
     parse="quarter",
 )
 """The words of a target date (of a phase or a planned service)."""
 HEALTH_PATH = Words(
-    r"health[ _-]?checks?(?:[ _-]?path)?",
-    r"healthcheck",
-    r"prob(?:e|es|ed|ing)",
-    r"liveness(?:\s+(?:check|probe|endpoint))?",
+    (
+        r"health[ _-]?checks?(?:[ _-]?path)?",
+        r"healthcheck",
+        r"prob(?:e|es|ed|ing)",
+        r"liveness(?:\s+(?:check|probe|endpoint))?",
+    ),
     rule="path",
     parse="path",
     keys=("healthcheckPath", "healthcheck.path", "health_check_path"),
@@ -228,19 +225,19 @@ class Provider(_Model):
     """Display name, e.g. ``Railway``."""
     kind: Literal["hosting", "dns", "cdn", "ci", "registrar", "monitoring", "compute"]
     """What the provider is used for."""
-    plan: Annotated[str | None, Words(r"plans?", r"tier", parse="word")] = None
+    plan: Annotated[str | None, Words((r"plans?", r"tier"), parse="word")] = None
     """Current plan or tier, e.g. ``Hobby``."""
     project: str | None = None
     """Project name at the provider (Railway: ``blackroad-production``)."""
     project_id: str | None = None
     """Project identifier at the provider, when known."""
-    region: Annotated[str | None, Words(r"regions?", parse="region", keys=("region",))] = None
+    region: Annotated[str | None, Words((r"regions?",), parse="region", keys=("region",))] = None
     """Deployment region, e.g. ``us-west1``."""
     dashboard: str | None = Field(default=None, pattern=r"^https?://")
     """URL of the provider's dashboard for this project."""
     nameservers: Annotated[
         list[str],
-        Words(r"name ?servers?", r"ns records?", r"delegated to", parse="host"),
+        Words((r"name ?servers?", r"ns records?", r"delegated to"), parse="host"),
     ] = []
     """Nameservers, for DNS providers."""
     features: list[str] = []
@@ -255,8 +252,7 @@ class Dns(_Model):
     proxied: Annotated[
         bool,
         Words(
-            r"proxied",
-            r"proxy(?:ing)?",
+            (r"proxied", r"proxy(?:ing)?"),
             synonyms=(
                 (r"dns[- ]only|gr[ae]y[- ]cloud(?:ed)?|un-?proxied", "false"),
                 (r"orange[- ]cloud(?:ed)?", "true"),
@@ -269,29 +265,29 @@ class Dns(_Model):
     """Whether traffic goes through the CDN proxy."""
     ssl_mode: Annotated[
         SslMode | None,
-        Words(r"ssl", r"encryption mode", rule="ssl", parse="ssl", keys=("ssl", "ssl_mode")),
+        Words((r"ssl", r"encryption mode"), rule="ssl", parse="ssl", keys=("ssl", "ssl_mode")),
     ] = None
     """Cloudflare SSL/TLS mode: ``off``, ``flexible``, ``full`` or ``strict``."""
     min_tls: Annotated[
         Literal["1.0", "1.1", "1.2", "1.3"] | None,
         Words(
-            r"min(?:imum)?[ _-]?tls(?:[ _-]version)?",
-            r"oldest tls(?: version)?",
-            r"tls (?:version )?(?:floor|minimum)",
+            (
+                r"min(?:imum)?[ _-]?tls(?:[ _-]version)?",
+                r"oldest tls(?: version)?",
+                r"tls (?:version )?(?:floor|minimum)",
+            ),
             keys=("min_tls_version", "minTlsVersion", "min_tls"),
         ),
     ] = None
     """Minimum TLS version accepted, e.g. ``"1.2"``."""
     hsts: Annotated[
-        bool | None, Words(r"hsts", r"strict[- ]transport[- ]security", keys=("hsts",))
+        bool | None, Words((r"hsts", r"strict[- ]transport[- ]security"), keys=("hsts",))
     ] = None
     """Whether HTTP Strict Transport Security is enabled."""
     always_https: Annotated[
         bool | None,
         Words(
-            r"always use https",
-            r"always[ _-]https",
-            r"https redirects?",
+            (r"always use https", r"always[ _-]https", r"https redirects?"),
             affirm=(r"redirect(?:s|ed)? (?:all )?(?:plain )?http (?:requests |traffic )?to https",),
             keys=("always_use_https", "always_https"),
         ),
@@ -361,9 +357,7 @@ class Workflow(_Model):
     file: Annotated[
         str,
         Words(
-            r"workflow file",
-            r"defined in",
-            r"lives? in",
+            (r"workflow file", r"defined in", r"lives? in"),
             parse="path",
             pattern=r"\.github/workflows/[\w.-]+|[\w.-]+\.ya?ml",
             self_naming=True,
@@ -374,9 +368,7 @@ class Workflow(_Model):
     triggers: Annotated[
         list[str],
         Words(
-            r"runs? on",
-            r"triggered (?:by|on)",
-            r"starts? on",
+            (r"runs? on", r"triggered (?:by|on)", r"starts? on"),
             parse="enum",
             synonyms=(
                 (r"pull[ _-]requests?|PRs?", "pull_request"),
@@ -401,8 +393,7 @@ class AutoDeploy(_Model):
     enabled: Annotated[
         bool,
         Words(
-            r"auto[- ]?deploy(?:s|ments?)?",
-            r"automatic deploy(?:s|ments?)?",
+            (r"auto[- ]?deploy(?:s|ments?)?", r"automatic deploy(?:s|ments?)?"),
             rule="auto-deploy",
             affirm=(r"deploys? (?:automatically|on (?:every |each )?push)",),
         ),
@@ -410,16 +401,18 @@ class AutoDeploy(_Model):
     """Whether pushes deploy automatically."""
     branch: Annotated[
         str,
-        Words(r"deploy(?:ment)? branch", r"pushes to", r"deploys? from", parse="word"),
+        Words((r"deploy(?:ment)? branch", r"pushes to", r"deploys? from"), parse="word"),
     ] = "main"
     """Branch that deploys."""
     healthcheck_timeout: Annotated[
         Duration | None,
         Words(
-            r"deploy(?:ment)?s?[ _-]?time-?outs?",
-            r"healthcheck_?timeout",
-            r"health[- ]check window",
-            r"has \S+ (?:minutes|seconds) to pass",
+            (
+                r"deploy(?:ment)?s?[ _-]?time-?outs?",
+                r"healthcheck_?timeout",
+                r"health[- ]check window",
+                r"has \S+ (?:minutes|seconds) to pass",
+            ),
             rule="deploy-timeout",
             keys=("healthcheckTimeout",),
         ),
@@ -428,7 +421,7 @@ class AutoDeploy(_Model):
     rollback_on_failure: Annotated[
         bool,
         Words(
-            r"(?:automatic |auto[- ])?roll-?backs?",
+            (r"(?:automatic |auto[- ])?roll-?backs?",),
             rule="rollback",
             synonyms=((r"manual(?:ly)?|by hand", "false"), (r"automatic(?:ally)?", "true")),
         ),
@@ -453,10 +446,10 @@ class DisasterRecovery(_Model):
     """Recovery objectives and the plan to meet them."""
 
     rto: Annotated[
-        Duration, Words(r"rto", r"recovery time objective", r"back up and serving within")
+        Duration, Words((r"rto", r"recovery time objective", r"back up and serving within"))
     ]
     """Recovery time objective: how long a full restore may take."""
-    rpo: Annotated[Duration, Words(r"rpo", r"recovery point objective", r"lose up to")]
+    rpo: Annotated[Duration, Words((r"rpo", r"recovery point objective", r"lose up to"))]
     """Recovery point objective: how much data may be lost."""
     plan: list[str] = []
     """Steps of the recovery plan, in order."""
@@ -472,16 +465,18 @@ class HealthCheck(_Model):
     """Path probed by the platform, e.g. ``/health``."""
     interval: Annotated[
         Duration | None,
-        Words(r"interval", r"every", needs=HEALTH_CONTEXT, keys=("healthcheckInterval",)),
+        Words((r"interval", r"every"), needs=HEALTH_CONTEXT, keys=("healthcheckInterval",)),
     ] = None
     """Time between probes, e.g. ``30s``."""
     timeout: Annotated[
         Duration | None,
         Words(
-            r"time-?outs?",
-            r"tim(?:e|es|ed|ing)[ -]out",
-            r"may take(?: up to)?",
-            r"(?:gives? (?:each|every|a) probe|(?:each|every) probe (?:gets|has))",
+            (
+                r"time-?outs?",
+                r"tim(?:e|es|ed|ing)[ -]out",
+                r"may take(?: up to)?",
+                r"(?:gives? (?:each|every|a) probe|(?:each|every) probe (?:gets|has))",
+            ),
             needs=HEALTH_CONTEXT,
         ),
     ] = None
@@ -489,10 +484,7 @@ class HealthCheck(_Model):
     retries: Annotated[
         int | None,
         Words(
-            r"retries",
-            r"retry",
-            r"failed (?:probes|checks|attempts)",
-            r"attempts",
+            (r"retries", r"retry", r"failed (?:probes|checks|attempts)", r"attempts"),
             needs=HEALTH_CONTEXT,
         ),
     ] = Field(default=None, ge=0, le=MAX_COUNT)
@@ -505,9 +497,11 @@ class Deploy(_Model):
     builder: Annotated[
         Literal["dockerfile", "nixpacks", "static", "managed"] | None,
         Words(
-            r"builder",
-            r"buil(?:t|ds?|ding)(?:\s+[\w-]+){0,3}?\s+(?:with|by|using|from)",
-            r"build",
+            (
+                r"builder",
+                r"buil(?:t|ds?|ding)(?:\s+[\w-]+){0,3}?\s+(?:with|by|using|from)",
+                r"build",
+            ),
             synonyms=(
                 (r"nixpacks", "nixpacks"),
                 (r"(?:own |a |the )?docker ?file|docker image", "dockerfile"),
@@ -520,7 +514,7 @@ class Deploy(_Model):
     dockerfile: Annotated[
         str | None,
         Words(
-            r"dockerfile(?:[ _-]?path)?",
+            (r"dockerfile(?:[ _-]?path)?",),
             parse="path",
             pattern=r"(?:[\w.-]+/)*[\w.-]*dockerfile[\w.-]*",
             keys=("dockerfilePath", "dockerfile"),
@@ -531,15 +525,17 @@ class Deploy(_Model):
     """Docker build context."""
     build_command: Annotated[
         str | None,
-        Words(r"build[ _-]?command", parse="command", keys=("buildCommand", "build_command")),
+        Words((r"build[ _-]?command",), parse="command", keys=("buildCommand", "build_command")),
     ] = None
     """Command that builds a static site or bundle."""
     output_dir: Annotated[
         str | None,
         Words(
-            r"output[ _-]?dir(?:ectory)?",
-            r"built site (?:lands|goes|is written) (?:in|to)",
-            r"build output",
+            (
+                r"output[ _-]?dir(?:ectory)?",
+                r"built site (?:lands|goes|is written) (?:in|to)",
+                r"build output",
+            ),
             parse="path",
             keys=("outputDirectory", "output_dir", "publish_dir"),
         ),
@@ -548,8 +544,7 @@ class Deploy(_Model):
     source_dir: Annotated[
         str | None,
         Words(
-            r"source[ _-]?dir(?:ectory)?",
-            r"sources (?:live|are|sit) (?:under|in)",
+            (r"source[ _-]?dir(?:ectory)?", r"sources (?:live|are|sit) (?:under|in)"),
             parse="path",
             keys=("sourceDir", "source_dir"),
         ),
@@ -558,25 +553,27 @@ class Deploy(_Model):
     start_command: Annotated[
         str | None,
         Words(
-            r"start(?:up)?[ _-]?command",
-            r"starts? (?:the app |the service |the server |the process |it )?with",
+            (
+                r"start(?:up)?[ _-]?command",
+                r"starts? (?:the app |the service |the server |the process |it )?with",
+            ),
             parse="command",
             keys=("startCommand", "start_command", "CMD"),
         ),
     ] = None
     """Production start command."""
     port: Annotated[
-        int | None, Words(r"ports?", r"listens? on", keys=("port", "EXPOSE", "PORT"))
+        int | None, Words((r"ports?", r"listens? on"), keys=("port", "EXPOSE", "PORT"))
     ] = Field(default=None, ge=1, le=65535)
     """Port the process listens on inside the container (the platform sets ``$PORT``)."""
     replicas: Annotated[
-        int, Words(r"replicas?", r"instances?", keys=("numReplicas", "replicas"))
+        int, Words((r"replicas?", r"instances?"), keys=("numReplicas", "replicas"))
     ] = Field(default=1, ge=0, le=MAX_COUNT)
     """Number of instances."""
     restart_policy: Annotated[
         Literal["always", "on_failure", "never"] | None,
         Words(
-            r"restart(?:[ _-]?policy)?",
+            (r"restart(?:[ _-]?policy)?",),
             rule="restart-policy",
             synonyms=((r"on[ _-]failure", "on_failure"),),
             keys=("restartPolicyType", "restart"),
@@ -668,9 +665,7 @@ class HealthEndpoint(_Model):
     expected_status: Annotated[
         int,
         Words(
-            r"expects?",
-            r"status(?: code)?",
-            r"answers? with",
+            (r"expects?", r"status(?: code)?", r"answers? with"),
             needs=HEALTH_CONTEXT,
             pattern=r"[1-5]\d\d",
             adjacent=True,
@@ -686,15 +681,17 @@ class Resources(_Model):
 
     memory: Annotated[
         Size | None,
-        Words(r"memory", r"ram", r"maxmemory", label_only=("size",), keys=("maxmemory", "memory")),
+        Words(
+            (r"memory", r"ram", r"maxmemory"), label_only=("size",), keys=("maxmemory", "memory")
+        ),
     ] = None
     """Memory limit (Redis ``maxmemory``)."""
-    storage: Annotated[Size | None, Words(r"storage", r"disk", r"volume")] = None
+    storage: Annotated[Size | None, Words((r"storage", r"disk", r"volume"))] = None
     """Disk allocated."""
     storage_autoscale: Annotated[
         bool | None,
         Words(
-            r"auto-?scal(?:e|es|ing)",
+            (r"auto-?scal(?:e|es|ing)",),
             affirm=(r"auto-?scal(?:e|es|ing)", r"grows? (?:automatically|on its own)"),
             rule="storage-autoscale",
         ),
@@ -703,8 +700,7 @@ class Resources(_Model):
     cpu: Annotated[
         str | None,
         Words(
-            r"v?cpus?",
-            r"cores?",
+            (r"v?cpus?", r"cores?"),
             parse="enum",
             synonyms=((r"shared", "shared"), (r"dedicated", "dedicated")),
         ),
@@ -725,8 +721,7 @@ class Resources(_Model):
     eviction_policy: Annotated[
         str | None,
         Words(
-            r"eviction(?:[ _-]policy)?",
-            r"maxmemory[-_ ]policy",
+            (r"eviction(?:[ _-]policy)?", r"maxmemory[-_ ]policy"),
             rule="eviction",
             parse="enum",
             synonyms=((r"(?:allkeys|volatile)-(?:lru|lfu|random|ttl)|noeviction", ""),),
@@ -737,7 +732,7 @@ class Resources(_Model):
     persistence: Annotated[
         str | None,
         Words(
-            r"persistence",
+            (r"persistence",),
             parse="enum",
             synonyms=(
                 (r"aof|append[- ]only(?: file)?", "aof"),
@@ -752,15 +747,12 @@ class Resources(_Model):
 class Backups(_Model):
     """Backups of a data service."""
 
-    enabled: Annotated[bool, Words(r"backups?", rule="backups")] = True
+    enabled: Annotated[bool, Words((r"backups?",), rule="backups")] = True
     """Whether backups run."""
     frequency: Annotated[
         Literal["hourly", "daily", "weekly", "monthly"],
         Words(
-            r"backups?",
-            r"backed up",
-            r"snapshots?",
-            r"dumps?",
+            (r"backups?", r"backed up", r"snapshots?", r"dumps?"),
             rule="backup-frequency",
             synonyms=(
                 (r"nightly|every (?:day|night)|once a day|each day", "daily"),
@@ -774,11 +766,13 @@ class Backups(_Model):
     retention: Annotated[
         Duration,
         Words(
-            r"retention",
-            r"retained",
-            r"kept(?: around)? for",
-            r"keeps? (?:them |backups |snapshots )?for",
-            r"held for",
+            (
+                r"retention",
+                r"retained",
+                r"kept(?: around)? for",
+                r"keeps? (?:them |backups |snapshots )?for",
+                r"held for",
+            ),
         ),
     ]
     """How long backups are kept, e.g. ``30d``."""
@@ -796,10 +790,7 @@ class KeyNamespace(_Model):
     pattern: Annotated[
         str,
         Words(
-            r"stored under",
-            r"live under",
-            r"keys? (?:pattern|prefix)",
-            r"channel",
+            (r"stored under", r"live under", r"keys? (?:pattern|prefix)", r"channel"),
             parse="key",
             rule="key-pattern",
             qualifier="prefix",
@@ -809,12 +800,14 @@ class KeyNamespace(_Model):
     ttl: Annotated[
         Duration | None,
         Words(
-            r"ttl",
-            r"expir(?:e|es|ed|y|ation)",
-            r"cached for",
-            r"kept for",
-            r"lasts?",
-            r"resets?",
+            (
+                r"ttl",
+                r"expir(?:e|es|ed|y|ation)",
+                r"cached for",
+                r"kept for",
+                r"lasts?",
+                r"resets?",
+            ),
             qualifier="prefix",
         ),
     ] = None
@@ -831,8 +824,7 @@ class Migrations(_Model):
     tool: Annotated[
         str,
         Words(
-            r"migrations?",
-            r"schema changes",
+            (r"migrations?", r"schema changes"),
             parse="enum",
             rule="migration-tool",
             synonyms=(
@@ -848,8 +840,10 @@ class Migrations(_Model):
     location: Annotated[
         str | None,
         Words(
-            r"migrations?(?: scripts?| files?)? (?:live|are|sit)s? (?:in|under)",
-            r"migrations? (?:folder|directory|dir)",
+            (
+                r"migrations?(?: scripts?| files?)? (?:live|are|sit)s? (?:in|under)",
+                r"migrations? (?:folder|directory|dir)",
+            ),
             parse="path",
             rule="migrations-location",
         ),
@@ -858,7 +852,7 @@ class Migrations(_Model):
     auto_upgrade: Annotated[
         bool,
         Words(
-            r"auto[- ]?(?:upgrades?|migrat(?:e|es|ions?))",
+            (r"auto[- ]?(?:upgrades?|migrat(?:e|es|ions?))",),
             rule="auto-migrate",
             affirm=(
                 r"(?:runs?|applies|apply|applied|run)\s+(?:the\s+)?(?:pending\s+|alembic\s+|"
@@ -922,6 +916,7 @@ class Service(_Model):
     status: Annotated[
         Status,
         Words(
+            (),
             label_only=("status",),
             synonyms=(
                 (r"live|(?:in )?production|deployed|running|✅", "active"),
@@ -933,7 +928,7 @@ class Service(_Model):
         ),
     ]
     """Lifecycle status."""
-    phase: Annotated[int, Words(r"phase", adjacent=True, named=True)] = Field(ge=0, le=MAX_COUNT)
+    phase: Annotated[int, Words((r"phase",), adjacent=True, named=True)] = Field(ge=0, le=MAX_COUNT)
     """Phase id the service belongs to."""
     target_date: Annotated[str | None, TARGET_WORDS] = Field(
         default=None, pattern=r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)$"
@@ -957,13 +952,13 @@ class Service(_Model):
     """Product name of a managed resource, e.g. ``PostgreSQL``."""
     version: Annotated[
         Version | None,
-        Words(r"versions?", keys=("redis_version", "server_version", "postgres_version")),
+        Words((r"versions?",), keys=("redis_version", "server_version", "postgres_version")),
     ] = None
     """Version of the service's technology, e.g. ``15+``."""
     provider: Annotated[
         str,
         Words(
-            r"(?:hosted|deployed|served|runs?|running|lives?|sits?)\s+(?:on|to|from|by|at|in)",
+            (r"(?:hosted|deployed|served|runs?|running|lives?|sits?)\s+(?:on|to|from|by|at|in)",),
             parse="subject",
         ),
     ]

@@ -3,7 +3,7 @@
 A field of :mod:`manifest_docs.model` that prose can state carries a :class:`Words`
 in its ``Annotated`` metadata::
 
-    memory: Annotated[Size | None, Words(r"memory", r"ram", keys=("maxmemory",))] = None
+    memory: Annotated[Size | None, Words((r"memory", r"ram"), keys=("maxmemory",))] = None
 
 The drift gate reads it (see :mod:`manifest_docs.factwalk`): a field becomes checkable
 by giving it words, not by writing a rule. Pydantic keeps unknown metadata out of the
@@ -12,7 +12,7 @@ JSON Schema, so the words change no validation and no schema.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["PARSERS", "Words", "setting"]
 
@@ -39,11 +39,11 @@ PARSERS = frozenset(
 """Value parsers a field may ask for; ``""`` means "by the field's type"."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Words:
     """How prose names one field, and how a value found next to those words is read."""
 
-    phrases: tuple[str, ...]
+    phrases: tuple[str, ...] = field(kw_only=False)
     """Regular-expression fragments for the attribute, matched case-insensitively as
     whole words (``r"ram"``, ``r"time-?outs?"``)."""
     rule: str = ""
@@ -87,41 +87,10 @@ class Words:
             msg = f"unknown parser {self.parse!r}; use one of {sorted(PARSERS)}"
             raise ValueError(msg)
 
-    def __init__(
-        self,
-        *phrases: str,
-        rule: str = "",
-        keys: tuple[str, ...] = (),
-        synonyms: tuple[tuple[str, str], ...] = (),
-        needs: str = "",
-        parse: str = "",
-        qualifier: str = "",
-        label_only: tuple[str, ...] = (),
-        affirm: tuple[str, ...] = (),
-        self_naming: bool = False,
-        pattern: str = "",
-        adjacent: bool = False,
-        named: bool = False,
-    ) -> None:
-        object.__setattr__(self, "phrases", phrases)
-        object.__setattr__(self, "rule", rule)
-        object.__setattr__(self, "keys", keys)
-        object.__setattr__(self, "synonyms", synonyms)
-        object.__setattr__(self, "needs", needs)
-        object.__setattr__(self, "parse", parse)
-        object.__setattr__(self, "qualifier", qualifier)
-        object.__setattr__(self, "label_only", label_only)
-        object.__setattr__(self, "affirm", affirm)
-        object.__setattr__(self, "self_naming", self_naming)
-        object.__setattr__(self, "pattern", pattern)
-        object.__setattr__(self, "adjacent", adjacent)
-        object.__setattr__(self, "named", named)
-        self.__post_init__()
-
 
 def setting(name: str, pattern: str = "") -> Words:
     """The words of a server setting named like its config key (``shared_buffers``).
 
     Prose writes it with a space or an underscore; the rule keeps the key's spelling.
     """
-    return Words(pattern or name.replace("_", "[_ ]"), keys=(name,), rule=name)
+    return Words((pattern or name.replace("_", "[_ ]"),), keys=(name,), rule=name)

@@ -739,6 +739,7 @@ class Resources(_Model):
                 (r"rdb|snapshots?|snapshotting", "rdb"),
             ),
             keys=("appendonly",),
+            key_values=(("appendonly", "yes", "aof"), ("appendonly", "no", "rdb")),
         ),
     ] = None
     """Persistence mode, e.g. ``rdb`` snapshots or ``aof``."""

@@ -52,6 +52,9 @@ class Words:
     keys: tuple[str, ...] = ()
     """Keys that state the field in config files (``healthcheckPath``, ``maxmemory``),
     compared without case, ``_``, ``-`` or ``.``."""
+    key_values: tuple[tuple[str, str, str], ...] = ()
+    """(key, config value, manifest value) where a config file says a value its own way
+    (``appendonly yes`` is AOF persistence)."""
     synonyms: tuple[tuple[str, str], ...] = ()
     """(pattern, value) pairs: prose spellings of the field's values
     (``("append[- ]only", "aof")``, ``("grey cloud|dns[- ]only", "false")``)."""

@@ -639,8 +639,15 @@ def test_no_hint_when_nothing_is_close() -> None:
         ),
         ("## Redis\n\n```conf\nmaxmemory 1gb\n```\n", "fact/memory", 4),
         ("## Acme API\n\n```dockerfile\nEXPOSE 9000\n```\n", "fact/port", 4),
+        ("## Redis\n\n```conf\nappendonly yes\n```\n", "fact/persistence", 4),
+        (
+            "Manifest excerpt:\n\n```yaml\nredis:\n  resources:\n"
+            "    maxmemory-policy: noeviction\n```\n",
+            "fact/eviction",
+            6,
+        ),
     ],
-    ids=["toml", "json", "redis.conf", "Dockerfile"],
+    ids=["toml", "json", "redis.conf", "Dockerfile", "appendonly", "nested key"],
 )
 def test_well_known_config_keys_in_fenced_blocks(text: str, rule: str, line: int) -> None:
     assert rules_of(text) == [(line, rule)]

@@ -1051,8 +1051,6 @@ def _config_key_table() -> dict[str, str]:
 _CONFIG_KEYS = _config_key_table()
 """Well-known keys of config formats (``healthcheckPath``, ``maxmemory``, ``EXPOSE``),
 folded, and the manifest fact each one states; they are written beside the fields."""
-_CONFIG_VALUES = {"appendonly": {"yes": "aof", "no": "rdb"}}
-"""Config values that mean a manifest value (``appendonly yes`` is AOF persistence)."""
 _CONFIG_LINE = re.compile(
     r"^\s*(?:-\s+)?(?:export\s+)?[\"']?([A-Za-z][\w.-]*)[\"']?\s*(?:[:=]\s*|\s+(?=\S))"
     r"[\"']?([^\"'#,]*?)[\"']?\s*,?\s*(?:#.*)?$"
@@ -1066,9 +1064,9 @@ def _config_values(key: str, kind_name: str, value: str) -> list[Found]:
     kind = _BY_KIND[kind_name]
     assert kind.spec is not None
     text = value.strip()
-    meaning = _CONFIG_VALUES.get(key.lower())
-    if meaning is not None:
-        word = meaning.get(text.lower())
+    meanings = {v.lower(): m for k, v, m in kind.spec.words.key_values if k.lower() == key.lower()}
+    if meanings:  # "appendonly yes": the key's own spelling of a value
+        word = meanings.get(text.lower())
         return [Found(0, len(value), value, word)] if word else []
     if kind.spec.parser == "duration" and _SECONDS.match(text):
         return [Found(0, len(value), value, float(text))]  # Railway and compose count seconds
@@ -1092,8 +1090,8 @@ _IMAGE = re.compile(
 """A container image with its version (``image: redis:6.2-alpine``, ``FROM python:3.9``)."""
 _OPENS = ("{", "[", "")
 
-Entry = tuple[int, str, str, str]
-"""A config line that states a fact: (line offset, key, rule, value)."""
+Entry = tuple[int, str, str, str, tuple[str, ...]]
+"""A config line that states a fact: (line offset, key, rule, value, keys above it)."""
 
 
 def _config_entries(lines: list[str]) -> list[Entry]:
@@ -1120,7 +1118,7 @@ def _config_entries(lines: list[str]) -> list[Entry]:
         ):
             rule = _config_key(head.group(1))
             if rule:
-                out.append((offset, head.group(1), rule, stripped))
+                out.append((offset, head.group(1), rule, stripped, ()))
             continue
         m = _CONFIG_LINE.match(line)
         if m is None:
@@ -1136,7 +1134,7 @@ def _config_entries(lines: list[str]) -> list[Entry]:
         spec = schema_paths().get((parent.lower(), key.lower()))
         rule = spec.rule if spec is not None else _config_key(key)
         if rule:
-            out.append((offset, key, rule, value))
+            out.append((offset, key, rule, value, (section, *(k for _, k in parents))))
     return out
 
 
@@ -1146,7 +1144,7 @@ def _block_owner(index: FactIndex, entries: list[Entry]) -> Named | None:
     ``maxmemory`` and ``maxmemory-policy`` state Redis's facts: the block is about
     Redis when nothing around it names a subject.
     """
-    rules = {rule for _, _, rule, _ in entries}
+    rules = {entry[2] for entry in entries}
     scores: dict[str, tuple[int, Subject]] = {}
     for subj in index.subjects:
         if subj.is_service:
@@ -1204,11 +1202,12 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
     entries = _config_entries(unit.lines)
     fallback = _block_owner(index, entries) if entries else None
     guessed: list[Contradiction | None] = []  # by the fallback: None where a key agrees
-    for offset, key, kind_name, value in entries:
+    for offset, key, kind_name, value, above in entries:
         kind = _BY_KIND[kind_name]
         if kind.needs is not None and not health:
             continue
-        named = _key_subject(index, key)
+        # "redis_version", or a key above it: "redis:" / "resources:" / "maxmemory-policy:"
+        named = next((n for k in (key, *reversed(above)) if (n := _key_subject(index, k))), None)
         picked = _owner(kind, [named] if named else [], context, index)
         guess = picked is None and fallback is not None
         if guess:

@@ -725,6 +725,7 @@ class Resources(_Model):
             rule="eviction",
             parse="enum",
             synonyms=((r"(?:allkeys|volatile)-(?:lru|lfu|random|ttl)|noeviction", ""),),
+            self_naming=True,
             keys=("maxmemory-policy",),
         ),
     ] = None

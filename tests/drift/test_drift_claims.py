@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from manifest_docs.drift.claims import introduced_as_example, modal, negated
+from manifest_docs.drift.claims import introduced_as_example, modal, negated, question
 
 
 @pytest.mark.parametrize(
@@ -30,6 +30,8 @@ def test_negated_reads_the_words_right_before(before: str, expected: bool) -> No
         ("Two domains were primary once.", True),
         ("Three services are planned.", False),  # a status word is not modality
         ("Three services are active.", False),
+        ("Each probe may take up to 5 s.", False),  # "may" states the setting here
+        ("The old cluster ran version 14 until May.", False),
     ],
 )
 def test_modal_is_the_future_and_the_past(text: str, expected: bool) -> None:
@@ -42,3 +44,11 @@ def test_modal_is_the_future_and_the_past(text: str, expected: bool) -> None:
 )
 def test_what_introduces_an_example(intro: str) -> None:
     assert introduced_as_example(intro)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Should Redis get 512 MB?", True), ("*Is it live?*", True), ("It is live.", False)],
+)
+def test_a_question_states_nothing(text: str, expected: bool) -> None:
+    assert question(text) is expected

@@ -53,7 +53,7 @@ def corpus_entries() -> list[dict[str, Any]]:
     for path in sorted(CORPUS.glob("*.yml")):
         if path.name.endswith("baseline.yml") or path.name == "upstream.yml":
             continue
-        entries += yaml.safe_load(path.read_text("utf-8")) or []
+        entries += [{**e, "file": path.stem} for e in yaml.safe_load(path.read_text("utf-8")) or []]
     return entries
 
 
@@ -100,10 +100,12 @@ def report(results: tuple[Outcome, ...]) -> str:
         f"False alarms: **{len(alarms)} of {len(controls)}** controls (target 0).",
         "",
     ]
-    for key in ("kind", "form"):
+    for key in ("kind", "form", "file"):
         lines += [f"| {key} | caught | of | recall |", "| --- | ---: | ---: | ---: |"]
         lines += [f"| {k} | {c} | {t} | {c / t:.0%} |" for k, c, t in _rates(contradictions, key)]
         lines.append("")
+    by_file = Counter(r.entry["file"] for r in alarms)
+    lines += [f"False alarms by file: {dict(sorted(by_file.items())) or 'none'}.", ""]
     lines += ["## Missed", ""]
     for r in contradictions:
         if not r.caught:

@@ -222,6 +222,7 @@ def test_counts_of_parts_contradicted(markdown: str, cited: str) -> None:
         pytest.param("Five services will be active by next year.\n", id="the-future"),
         pytest.param("Two of the three domains were primary once.\n", id="the-past"),
         pytest.param("Phase 2 holds five services.\n", id="a-phase"),
+        pytest.param("Two active services cannot claim one hostname.\n", id="a-rule-not-a-count"),
     ],
 )
 def test_counts_of_parts_controls(markdown: str) -> None:

@@ -19,6 +19,7 @@ __all__ = [
     "modal",
     "negated",
     "not_about_today",
+    "question",
 ]
 
 _HEDGED = re.compile(
@@ -31,10 +32,11 @@ _HEDGED = re.compile(
 """Negation, modality and the past near a verb: "is not live yet", "will be deployed",
 "was hosted on"."""
 _MODAL = re.compile(
-    r"\b(?:will|would|should|could|might|may|won't|used to|was|were|by the end of)\b",
+    r"\b(?:will|would|won't|going to|used to|was|were|had been|by the end of)\b",
     re.IGNORECASE,
 )
-"""The future, the conditional mood and the past: "will have", "were"."""
+"""The future and the past: "will have", "were". Not "may" or "should": "each probe may
+take up to 5 s" states the setting (and "May" is a month)."""
 _NEGATED = re.compile(
     r"(?:\b(?:not|never|no longer|without)|n't|\bno\s+\w+\s+(?:is|are)"
     r"|\bnone of the \w+ (?:is|are))\s+(?:\w+\s+){0,2}$",
@@ -79,6 +81,11 @@ def hedged(text: str) -> bool:
 def negated(before: str) -> bool:
     """Whether the text ``before`` a value or phrase negates it (``HSTS is not`` …)."""
     return _NEGATED.search(before[-40:]) is not None
+
+
+def question(text: str) -> bool:
+    """Whether ``text`` asks rather than states ("Should Redis get 512 MB?")."""
+    return text.rstrip(" *_)\"'").endswith("?")
 
 
 def modal(text: str) -> bool:

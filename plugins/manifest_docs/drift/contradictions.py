@@ -27,7 +27,15 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from ..factwalk import field_specs, norm_command, schema_paths
 from ..model import SslMode
 from ..values import NUMBER_WORDS, SPELLED_NUMBER, number
-from .claims import about_elsewhere, hedged, introduced_as_example, negated, not_about_today
+from .claims import (
+    about_elsewhere,
+    hedged,
+    introduced_as_example,
+    modal,
+    negated,
+    not_about_today,
+    question,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -785,10 +793,22 @@ def _bound_values(
     return bound
 
 
+_CLAUSE_EDGE = re.compile(r"[;,()]|\s(?:but|while|whereas|although)\s", re.IGNORECASE)
+
+
+def _clause(text: str, at: int) -> str:
+    """The clause of ``text`` around offset ``at`` (between commas, ``but``…)."""
+    starts = [m.end() for m in _CLAUSE_EDGE.finditer(text, 0, at)]
+    end = _CLAUSE_EDGE.search(text, at)
+    return text[starts[-1] if starts else 0 : end.start() if end else len(text)]
+
+
 _PER_UNIT = re.compile(r"\s*(?:each|apiece|per\s+(?!second|minute|hour|day|month|year)\w+)\b")
 """After an attribute word: the value before it is per unit (``30 connections each``)."""
 _LINK_AFTER = re.compile(
-    r"^(?:\W|\b(?:is|was|reads?|becomes?|set|to|now|of|the|for|its|runs?|at|in|on|under|"
+    # one verb may join them too: "health check hits `/ping`", "probed at", "lives in"
+    r"^(?:\s*[a-z]{2,}(?:s|ed)(?=\W))?"
+    r"(?:\W|\b(?:is|was|reads?|becomes?|set|to|now|of|the|for|its|runs?|at|in|on|under|"
     r"from|via|by|with|uses?|using|called|named|a|an|our|this)\b|"
     r"(?<=\bof )(?:the\s+)?[\w.-]+)*$",
     re.IGNORECASE,
@@ -852,6 +872,8 @@ def _check_text(
         for found in candidates:
             if kind.kinds == ("version",) and not _tied_version(text, found, index, kind):
                 continue
+            if kind.kinds[0] not in _TIMELESS and modal(_clause(text, found.start)):
+                continue  # "was version 13", "will scale to three replicas": not today
             inside = [subs for s, w, subs in mentions if found.start < s + len(w) and s < found.end]
             if any(not x.key.startswith("phase:") for subs in inside for x in subs):
                 continue  # the "value" is part of a name (e.g. a hostname)
@@ -966,7 +988,7 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
     A unit about another phase than the current one (``the Pro plan is a phase 2
     item``) only contradicts phases and target dates: today's facts are not its subject.
     """
-    if unit.kind != "code" and not_about_today(unit.text):
+    if unit.kind != "code" and (not_about_today(unit.text) or question(unit.text)):
         return
     if unit.kind == "item" and unit.text.startswith("[ ]"):
         return  # an open task says what is to be done, not what is

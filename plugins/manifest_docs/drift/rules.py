@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..errors import did_you_mean
-from .claims import conditional, hedged, introduced_as_example, not_about_today
+from .claims import conditional, hedged, introduced_as_example, not_about_today, question
 from .contradictions import find_contradictions
 from .expect import build_index
 from .findings import Finding
@@ -227,7 +227,7 @@ def _fact_findings(index: FactIndex, shown: str, unit: Unit) -> Iterator[Finding
 def _live_claims(unit: Unit) -> list[int]:
     """Offsets in ``unit`` where it says something is live today."""
     text = unit.text
-    if unit.kind == "code" or text.rstrip().endswith("?") or not_about_today(text):
+    if unit.kind == "code" or question(text) or not_about_today(text):
         return []
     if unit.kind == "item" and _CHECKED.match(text):
         return [len(text)]  # the item as a whole: its subject is named before the end
@@ -293,7 +293,7 @@ def _route_findings(routes: Routes, unit: Unit) -> Iterator[Finding]:
         return
     context = " ".join((unit.text, unit.lead, *unit.headings[-1:]))
     if (
-        unit.text.rstrip().endswith("?")
+        question(unit.text)
         or not_about_today(unit.text)
         or conditional(unit.text)
         or hedged(unit.text)

@@ -91,6 +91,8 @@ _DOMAIN_TOTAL = re.compile(
     rf"|(?<![\w,.$]){_N}\s+domains\s+(?:are|were)\s+registered\b",
     re.IGNORECASE,
 )
+_NORMATIVE = re.compile(r"\b(?:can|cannot|can't|must|mustn't|may not|need to|should)\b")
+"""What a rule says of any N things, not a count of ours."""
 _COUNT_LABEL = re.compile(
     r"^(services?|domains?)(?:\s+(?:in (?:the|our) manifest|in total|total|registered|held))?"
     r"(?:\s*\((active|planned|experimental|retired|development)\))?$"
@@ -99,6 +101,7 @@ _COUNT_LABEL = re.compile(
 _RUN = frozenset({"runs", "run", "running", "operates", "operate", "operating"})
 _VERBS = _RUN | frozenset(
     {"has", "have", "lists", "list", "includes", "include", "counts", "comprises", "contains"}
+    | {"describes", "describe", "covers", "cover", "holds", "hold", "tracks", "track"}
     | {"are", "is", "totals", "numbers"}
 )
 _MODIFIER = re.compile(
@@ -139,6 +142,8 @@ def find_totals(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     if modal(unit.text):
         return  # what there will be, or was, is not today's count
     lowered = unit.text.lower()
+    if _NORMATIVE.search(lowered):
+        return  # "two active services cannot share a hostname": a rule, not a count
     if "service" in lowered:
         yield from _service_total(index, unit)
     if "service" in lowered or "domain" in lowered:
@@ -231,25 +236,36 @@ def _cost_total(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     yield Contradiction(unit.line, "cost", subject, shown, cited)
 
 
+def _counting(index: FactIndex, text: str, start: int) -> tuple[str, str] | None:
+    """(verb, owner) when the number at ``start`` counts what we hold, else ``None``.
+
+    The clause must open with it or read "<owner> <counting verb> N": "We run 13",
+    "The manifest lists 13". Not "up to 20", "3 of 20", "split into 20", "Netflix runs
+    700", "two active services cannot …".
+    """
+    clause = _CLAUSE.split(text[:start])[-1].strip().lower()
+    while (trimmed := _MODIFIER.sub("", clause)) != clause:
+        clause = trimmed.strip()
+    if _BOUND.search(clause):
+        return None
+    words = clause.split()
+    verb = words[-1] if words else ""
+    if words and verb not in _VERBS:
+        return None
+    owner = _OWNER_EDGES.sub("", " ".join(words[:-1]))
+    return (verb, owner) if index.owners.match(owner) else None
+
+
 def _service_total(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     text = unit.text
     want = [e for e in index.global_facts.get("count", []) if e.qualifier == "total"]
     if not want:
         return
     for m in _N_SERVICES.finditer(text):
-        clause = _CLAUSE.split(text[: m.start()])[-1].strip().lower()
-        while (trimmed := _MODIFIER.sub("", clause)) != clause:
-            clause = trimmed.strip()
-        if _BOUND.search(clause):
-            continue  # "up to 20 services", "3 of 20 services"
-        words = clause.split()
-        verb = words[-1] if words else ""
-        if words and verb not in _VERBS:
-            continue  # "split into 20 services": not a count of the catalog
-        owner = " ".join(words[:-1])
-        owner = _OWNER_EDGES.sub("", owner)
-        if not index.owners.match(owner):
-            continue  # another owner: "Netflix runs 700 services in total"
+        counted = _counting(index, text, m.start())
+        if counted is None:
+            continue
+        verb, owner = counted
         tail = _SENTENCE.split(text[m.end() :])[0]
         if _NARROW.match(tail):
             continue  # "20 services on Railway": a part, not the whole
@@ -280,14 +296,20 @@ def _part_counts(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
             said.append((status or whole, cell, label))
     for pattern in _STATUS_COUNTS:
         for m in pattern.finditer(text):
+            if _counting(index, text, m.start(1)) is None:
+                continue
             status = m.group(2).lower().replace("in-", "").replace("in ", "")
             status = "active" if status == "live" else status
             said.append((status, m.group(1), f"{status} services"))
     for pattern in _DOMAIN_COUNTS:
         for m in pattern.finditer(text):
+            if _counting(index, text, m.start(1)) is None:
+                continue
             said.append((f"domains:{m.group(2).lower()}", m.group(1), f"{m.group(2)} domains"))
     for m in _DOMAIN_TOTAL.finditer(text):
-        said.append(("domains", next(g for g in m.groups() if g), "domains"))
+        group = next(i for i, g in enumerate(m.groups(), start=1) if g)
+        if _counting(index, text, m.start(group)) is not None:
+            said.append(("domains", m.group(group), "domains"))
     for qualifier, count, what in said:
         exp = counts.get(qualifier)
         n = number(count) or 0

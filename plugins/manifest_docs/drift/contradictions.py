@@ -927,6 +927,15 @@ def _foreign_key(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> boo
     )
 
 
+def _header_kinds(index: FactIndex, header: str) -> list[Kind]:
+    """The kinds a column header names (cached: every row of a table repeats it)."""
+    key = "\0header\0" + header
+    found = index.cache.get(key)
+    if found is None:
+        found = index.cache[key] = [kind for kind in KINDS if kind.words.search(header)]
+    return found
+
+
 def _check_cells(
     index: FactIndex, unit: Unit, groups: list[list[Named]], health: bool
 ) -> Iterator[Contradiction]:
@@ -940,8 +949,8 @@ def _check_cells(
     for header, cell in unit.cells:
         if not cell:
             continue
-        for kind in KINDS:
-            if not kind.words.search(header) or kind.words.search(cell):
+        for kind in _header_kinds(index, header):
+            if kind.words.search(cell):
                 continue
             if kind.needs is not None and not health:
                 continue

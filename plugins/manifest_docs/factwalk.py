@@ -69,8 +69,8 @@ class ManifestFact:
     """One value the manifest states."""
 
     subject: str
-    """``service:NAME``, ``provider:ID``, ``domain:NAME``, ``workflow:NAME``,
-    ``phase:ID`` or ``""`` (the manifest as a whole)."""
+    """``service:NAME``, ``env:SERVICE.VARIABLE``, ``provider:ID``, ``domain:NAME``,
+    ``workflow:NAME``, ``phase:ID`` or ``""`` (the manifest as a whole)."""
     loc: Loc
     """Where it lives in the manifest."""
     spec: FieldSpec
@@ -206,6 +206,8 @@ def _subject(loc: Loc, model: BaseModel, current: str) -> str:
     head = loc[:1]
     if head == ("services",) and len(loc) == 2:
         return f"service:{loc[1]}"
+    if head == ("services",) and len(loc) == 4 and loc[2] == "env":
+        return f"env:{loc[1]}.{getattr(model, 'name', loc[3])}"
     if head == ("providers",) and len(loc) == 2:
         return f"provider:{loc[1]}"
     if head == ("domains",) and len(loc) == 2:

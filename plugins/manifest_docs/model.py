@@ -622,23 +622,66 @@ class EnvVar(_Model):
 
     name: str = Field(pattern=ENV_NAME)
     """UPPER_SNAKE_CASE name."""
-    tier: EnvTier
+    tier: Annotated[
+        EnvTier,
+        Words(
+            (r"tier",),
+            synonyms=(
+                (
+                    r"(?:is |are )?(?:not|never|n't) (?:strictly )?(?:required|mandatory|needed)",
+                    "important|optional",
+                ),
+                (r"(?:is |are )?not optional", "required|important"),
+                (
+                    r"required|mandatory|must be set|(?:will not|won't|cannot|can't|does not"
+                    r"|doesn't) (?:start|boot|run) without",
+                    "required",
+                ),
+                (
+                    r"optional|can be (?:left )?(?:out|unset|omitted)|can leave (?:it )?out",
+                    "optional",
+                ),
+            ),
+            self_naming=True,
+            label_only=("important",),
+        ),
+    ]
     """``required``, ``important`` or ``optional``."""
     description: str
     """What it configures."""
-    secret: bool = False
+    secret: Annotated[
+        bool,
+        Words(
+            (r"secret", r"sensitive", r"credentials?"),
+            affirm=(r"(?:a |an )?(?:secret|sensitive|credential)",),
+        ),
+    ] = False
     """True for credentials: never given a literal value, default or example."""
-    source: str | None = None
+    source: Annotated[
+        str | None,
+        Words((r"source", r"comes? from", r"references?", r"reads? from"), parse="word"),
+    ] = None
     """Where the value comes from, e.g. ``${{Postgres.DATABASE_URL}}``."""
     provided_by: str | None = None
     """Service that exports this variable (its ``exports`` lists the same name)."""
     example: str | None = None
     """An illustrative value (placeholders only, never a real credential)."""
-    default: str | None = None
+    default: Annotated[
+        str | None, Words((r"defaults?(?: value)?(?: to| is)?", r"by default"), parse="word")
+    ] = None
     """Value used when unset."""
-    value: str | None = None
+    value: Annotated[
+        str | None,
+        Words((r"is(?: always| set to| fixed (?:at|to))?", r"equals"), parse="word"),
+    ] = None
     """A fixed value every deployment uses."""
-    allowed: list[str] = []
+    allowed: Annotated[
+        list[str],
+        Words(
+            (r"takes", r"accepts", r"allowed(?: values)?", r"(?:is )?one of", r"valid values"),
+            parse="word",
+        ),
+    ] = []
     """The only values accepted, when restricted."""
     generate: str | None = None
     """Command that generates a fresh value, e.g. ``openssl rand -hex 32``."""

@@ -57,7 +57,8 @@ class Words:
     (``appendonly yes`` is AOF persistence)."""
     synonyms: tuple[tuple[str, str], ...] = ()
     """(pattern, value) pairs: prose spellings of the field's values
-    (``("append[- ]only", "aof")``, ``("grey cloud|dns[- ]only", "false")``)."""
+    (``("append[- ]only", "aof")``, ``("grey cloud|dns[- ]only", "false")``). A value
+    ``a|b`` agrees with either (*not required* is ``important|optional``)."""
     needs: str = ""
     """A pattern the unit or its headings must contain for the field to apply
     (health-check timeouts are only read in health-check context)."""

@@ -181,3 +181,34 @@ def test_trie_pattern_matches_exactly_what_the_plain_alternation_matches(
     plain = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     found = [(m.start(), m.group(1)) for m in compiled(trie_alternation(words)).finditer(text)]
     assert found == [(m.start(), m.group(1)) for m in compiled(plain).finditer(text)]
+
+
+# --------------------------------------------------------------------------- triggers
+
+_WORDY = st.text(
+    alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ -_:|*`'")),
+    max_size=40,
+)
+
+
+@given(st.lists(st.one_of(_WORDY, st.sampled_from(FRAGMENTS)), max_size=12))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_a_kind_s_triggers_never_hide_one_of_its_words(parts: list[str]) -> None:
+    # Each kind skips its pattern when the text holds none of its triggers: that must
+    # never lose a match. The texts mix random letters with every attribute word.
+    from manifest_docs.drift.contradictions import KINDS
+
+    words = [t for kind in KINDS for t in (kind.triggers or ())]
+    text = " ".join(p + (words[len(p) % len(words)] if i % 2 else "") for i, p in enumerate(parts))
+    lowered = text.lower()
+    for kind in KINDS:
+        assert kind.named_in(text, lowered) == [m.span() for m in kind.words.finditer(text)]
+
+
+def test_triggers_are_told_only_when_certain() -> None:
+    from manifest_docs.drift.contradictions import triggers
+
+    assert triggers(r"\b(?:memory|ram)\b") == ("memory", "ram")
+    assert triggers(r"\bhealth[ _-]?checks?") == ("health",)
+    assert triggers(r"[a-z]+ing") is None  # a character class first: no literal start
+    assert triggers(r"\b(?:x|yes)\b") is None  # a one-letter start says too little

@@ -451,11 +451,6 @@ def test_an_invalid_manifest_under_check_is_not_said_to_be_unchanged(tmp_path: P
             " is the version.\n",
             id="multi-line-macro",
         ),
-        pytest.param(
-            "# PostgreSQL\n\n{% raw %}\n- **Version**: 14+\n- Set `NOT_DECLARED`.\n"
-            "- https://app.acme.dev\n{% endraw %}\n",
-            id="raw-region",
-        ),
         pytest.param("{# `UNKNOWN_VAR` in a comment #}\n", id="jinja-comment"),
         pytest.param("The total is `${{ UNKNOWN_VAR }}`.\n", id="macro-after-a-dollar"),
         pytest.param("<!-- The console is live. -->\n", id="html-comment"),
@@ -466,6 +461,15 @@ def test_an_invalid_manifest_under_check_is_not_said_to_be_unchanged(tmp_path: P
 )
 def test_ignored_regions(markdown: str) -> None:
     none(markdown)
+
+
+def test_a_raw_region_is_read_as_the_reader_sees_it() -> None:
+    # {% raw %} switches Jinja off, not the gate: its text is literal, macros and all.
+    markdown = (
+        "# PostgreSQL\n\n{% raw %}\n- **Version**: 14+\n- `${{Postgres.X}}` and {{ x }}\n"
+        "{% endraw %}\n"
+    )
+    assert rules_of(markdown) == [(4, "fact/version")]
 
 
 def test_after_a_raw_region_lines_still_count() -> None:

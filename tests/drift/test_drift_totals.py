@@ -121,10 +121,10 @@ def test_cost_total_contradicted(markdown: str, subject: str, value: str, cited:
         pytest.param("The phase 2 total is about $51/month.\n", id="approximate-phase-2"),
         pytest.param("**Total**: $51/month\n", id="no-phase-matches-another-phase"),
         pytest.param("The Railway Hobby plan costs $20/month.\n", id="single-line-not-a-total"),
-        pytest.param("Each domain is $10/year per domain.\n", id="price-per-domain"),
-        pytest.param("Domains: $10/year per domain in total.\n", id="per-domain-with-total"),
+        pytest.param("Each domain is $12/year per domain.\n", id="price-per-domain"),
+        pytest.param("Domains: $12/year per domain in total.\n", id="per-domain-with-total"),
         pytest.param("Vercel's Pro plan total is $20/month.\n", id="another-product"),
-        pytest.param("The Railway total is $50/month.\n", id="provider-subtotal"),
+        pytest.param("The Railway total is $20/month.\n", id="provider-subtotal"),
         pytest.param("The total of the Sentry invoice was $26/month.\n", id="unrelated-invoice"),
         pytest.param("A GPU box would cost $500/month.\n", id="price-without-total"),
         pytest.param("**Total**: $20/month now, $50/month after phase 2\n", id="two-monthly"),
@@ -133,6 +133,87 @@ def test_cost_total_contradicted(markdown: str, subject: str, value: str, cited:
     ],
 )
 def test_cost_total_controls(markdown: str) -> None:
+    assert found("# Costs\n\n" + markdown) == []
+
+
+# --------------------------------------------------------------------------- cost lines
+
+
+@pytest.mark.parametrize(
+    ("markdown", "subject", "value", "cited", "path"),
+    [
+        pytest.param(
+            "The Railway Hobby plan costs $25/month.\n",
+            "Railway Hobby",
+            "$25/month",
+            "$20.00/month",
+            "costs[0].amount",
+            id="plan-price",
+        ),
+        pytest.param(
+            "Each domain renews for $10 a year.\n",
+            "domain",
+            "$10 a year",
+            "$12.00/year",
+            "domains[0].yearly_cost",
+            id="domain-by-its-item",
+        ),
+        pytest.param(
+            "The Railway total is $50/month.\n",
+            "Railway",
+            "$50/month",
+            "$20.00/month",
+            "costs[0].amount",
+            id="provider-subtotal-today",
+        ),
+        pytest.param(
+            "In phase 2, Railway Pro will cost about $80/month.\n",
+            "Railway Pro",
+            "about $80/month",
+            "$50.00/month",
+            "costs[1].amount",
+            id="future-with-its-phase",
+        ),
+        pytest.param(
+            "| Item | Projected |\n| --- | --- |\n| Railway Pro (phase 2) | 60 USD per month |\n",
+            "Railway Pro",
+            "60 USD per month",
+            "$50.00/month",
+            "costs[1].amount",
+            id="table-row",
+        ),
+        pytest.param(
+            "Railway alone comes to $600 a year.\n",
+            "Railway",
+            "$600 a year",
+            "$20.00/month",
+            "costs[0].amount",
+            id="a-year-of-a-monthly-line",
+        ),
+    ],
+)
+def test_line_cost_contradicted(
+    markdown: str, subject: str, value: str, cited: str, path: str
+) -> None:
+    [finding] = found(markdown)
+    assert finding.rule == "fact/cost"
+    assert finding.message.startswith(f"{subject} is {value!r} here, manifest.yml:")
+    assert finding.message.endswith(f"says {cited!r} ({path})")
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        pytest.param("Railway comes to $240 a year.\n", id="a-year-of-it"),
+        pytest.param("In phase 2 Railway Pro costs roughly $50 a month.\n", id="approximate"),
+        pytest.param("Railway Pro will cost $80/month.\n", id="future-without-a-phase"),
+        pytest.param("The Railway Hobby plan includes $5 of usage.\n", id="included-credit"),
+        pytest.param("Railway costs €20 a month.\n", id="another-currency"),
+        pytest.param("Vercel's Pro plan is $150/month, so we stay on Railway.\n", id="foreign"),
+        pytest.param("About $21 a month once each domain is spread out.\n", id="aside"),
+    ],
+)
+def test_line_cost_controls(markdown: str) -> None:
     assert found("# Costs\n\n" + markdown) == []
 
 

@@ -15,6 +15,7 @@ __all__ = [
     "about_elsewhere",
     "conditional",
     "hedged",
+    "hypothetical",
     "introduced_as_example",
     "modal",
     "negated",
@@ -48,10 +49,11 @@ _CONDITIONAL = re.compile(
 )
 """Words that make what follows a condition, not a fact: "once the console is live"."""
 _NOT_ABOUT_TODAY = re.compile(
-    r"\b(?:notes?|pages?|docs?|documents?|guides?|wikis?|tickets?|posts?|articles?|readme)\b"
+    r"(?:\b(?:notes?|pages?|docs?|documents?|guides?|wikis?|tickets?|posts?|articles?|readme)"
+    r"|[\w-]\.md)\b"
     r"[^.;]{0,60}?\b(?:say|says|said|claim|claims|claimed|mention|mentions|mentioned|state|"
     r"states|stated|give|gives|gave|list|lists|listed|suggest|suggests|suggested|recommend|"
-    r"recommends|recommended)\b"
+    r"recommends|recommended|call|calls|called)\b"
     r"|\b(?:before|until|till|back in|prior to)\s+(?:early\s+|late\s+|mid-?)?(?:19|20)\d\d\b"
     r"|\b(?:used to|previously|formerly|originally|back then|at the time)\b",
     re.IGNORECASE,
@@ -67,10 +69,24 @@ _EXAMPLE = re.compile(
 _ELSEWHERE = re.compile(
     r"\b(?:locally|on your (?:machine|laptop)|local (?:setup|development|container|"
     r"compose|stack)|docker[- ]compose|compose file|for tests?|in tests|test suite|in CI|"
-    r"dev(?:elopment)? only|not (?:the |our )?(?:production|railway)(?:'s)?)\b",
+    r"dev(?:elopment)? only|not (?:the |our )?(?:production|railway)(?:'s)?|"
+    r"for your (?:machine|laptop)|compose (?:databases?|services?)|local \.env|"
+    r"(?:in|on|for) (?:staging|preview)|(?:staging|preview) (?:overrides?|values?|settings?))\b",
     re.IGNORECASE,
 )
 """Another environment than the one the manifest describes (a laptop, compose, CI)."""
+
+
+_HYPOTHETICAL = re.compile(r"^\W*(?:if|should|in case|suppose)\s+(?:you|we|ever)\b", re.I)
+"""A sentence that opens with the reader's hypothetical ("If you ever need more …")."""
+
+
+def hypothetical(text: str) -> bool:
+    """Whether ``text`` opens with a hypothetical ("If you ever need more than 2 …").
+
+    Not "When you deploy, Railway runs …": that states what happens.
+    """
+    return _HYPOTHETICAL.search(text) is not None
 
 
 def hedged(text: str) -> bool:

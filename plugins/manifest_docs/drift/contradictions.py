@@ -30,6 +30,7 @@ from ..values import NUMBER_WORDS, SPELLED_NUMBER, number
 from .claims import (
     about_elsewhere,
     hedged,
+    hypothetical,
     introduced_as_example,
     modal,
     negated,
@@ -211,6 +212,15 @@ class Kind:
     """Values are joined to the words by linking words only (commands, paths, names)."""
     spec: FieldSpec | None = None
     """The schema field it reads."""
+    triggers: tuple[str, ...] | None = None
+    """Lower-case text every match of :attr:`words` starts with (``None``: unknown);
+    a unit containing none of them cannot name the attribute, and is not searched."""
+
+    def named_in(self, text: str, lowered: str) -> list[tuple[int, int]]:
+        """Where ``text`` (and its lower-cased copy) names the attribute."""
+        if self.triggers is not None and not any(t in lowered for t in self.triggers):
+            return []
+        return [m.span() for m in self.words.finditer(text)]
 
     def read(self, text: str, spans: Sequence[str] = ()) -> list[Found]:
         """The candidate values in running ``text`` whose code spans are ``spans``."""
@@ -292,7 +302,9 @@ def _bool_values(spec: FieldSpec) -> Callable[[str], Iterator[Found]]:
             found.append(Found(f.start, f.end, f.text, polar(text, f.start, f.value == "true")))
         for pattern in affirm:
             for m in pattern.finditer(text):
-                found.append(Found(m.start(), m.end(), m.group(0), not negated(text[: m.start()])))
+                said = not negated(text[: m.start()])  # shown as "not sensitive" when negated
+                shown = m.group(0) if said else f"not {m.group(0)}"
+                found.append(Found(m.start(), m.end(), shown, said))
         yield from sorted(found, key=lambda f: f.start)
 
     return values
@@ -427,6 +439,50 @@ _LINKED = frozenset({"command", "path", "word", "key"})
 """Parsers whose values must be joined to the words by linking words only."""
 
 
+def _leading(items: Any) -> set[str] | None:
+    """The literal text a parsed regex sequence must start with, if it can be told."""
+    acc = ""
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            acc += chr(arg).lower()
+            continue
+        if acc:
+            return {acc}
+        if name == "AT" or (name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] == 0):
+            continue  # \b, ^, a leading \W*: they add nothing the text must contain
+        if name == "BRANCH":
+            out: set[str] = set()
+            for branch in arg[1]:
+                sub = _leading(branch)
+                if sub is None:
+                    return None
+                out |= sub
+            return out
+        if name == "SUBPATTERN":
+            return _leading(arg[-1])
+        return None
+    return {acc} if acc else None
+
+
+def triggers(pattern: str) -> tuple[str, ...] | None:
+    """What any match of ``pattern`` (case-insensitive) starts with, lower-cased.
+
+    ``None`` when that cannot be told (a character class, an optional start): the
+    pattern is then always searched. Checking a few substrings is much cheaper than
+    running sixty patterns over every sentence of a large site.
+    """
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        found = _leading(_parser.parse(pattern, re.IGNORECASE))
+    except (ImportError, AttributeError, re.error):  # pragma: no cover - other Pythons
+        return None
+    if not found or any(len(t) < 2 for t in found):
+        return None
+    return tuple(sorted(found))
+
+
 def _kind(spec: FieldSpec, others: list[FieldSpec]) -> Kind:
     """The :class:`Kind` of a schema field (and the fields that share its rule)."""
     words = spec.words
@@ -457,6 +513,7 @@ def _kind(spec: FieldSpec, others: list[FieldSpec]) -> Kind:
         needs,
         spec.parser in _LINKED,
         spec,
+        triggers(pattern),
     )
 
 
@@ -536,10 +593,19 @@ Picked = tuple[str, list["Expectation"]] | None
 
 
 def _mentions(index: FactIndex, text: str) -> list[tuple[int, str, list[Subject]]]:
-    return [
-        (m.start(), m.group(1), index.by_name.get(m.group(1).lower(), []))
-        for m in index.pattern.finditer(text)
-    ]
+    """Every subject name in ``text``: its offset, how it is written, what it may mean.
+
+    A variable is named only as written (``DEBUG``, not the word *debug*).
+    """
+    out = []
+    for m in index.pattern.finditer(text):
+        said = m.group(1)
+        subjects = [
+            s for s in index.by_name.get(said.lower(), []) if not s.exact or said in s.names
+        ]
+        if subjects:
+            out.append((m.start(), said, subjects))
+    return out
 
 
 def _short_mentions(index: FactIndex, text: str) -> list[tuple[int, str, list[Subject]]]:
@@ -573,9 +639,24 @@ def _facts(subject: Subject, kind: Kind, skip_inherited: bool) -> list[Expectati
     ]
 
 
-def _one(shown: str, subjects: list[Subject], kind: Kind, skip: bool) -> tuple[int, Picked]:
-    """How many distinct subjects behind one name state ``kind``, and the one if unique."""
+def _one(
+    shown: str,
+    subjects: list[Subject],
+    kind: Kind,
+    skip: bool,
+    around: frozenset[str] = frozenset(),
+) -> tuple[int, Picked]:
+    """How many distinct subjects behind one name state ``kind``, and the one if unique.
+
+    A variable several services read is the one of the service named ``around`` it
+    (in the unit or its headings); with none named, any of them may be meant.
+    """
     having = [s for s in subjects if _facts(s, kind, skip)]
+    if len(having) == 1 and having[0].per_service:
+        variable = having[0]
+        readers = [facts for key, facts in variable.per_service.items() if key in around]
+        mine = [e for facts in readers for k in kind.kinds for e in facts.get(k, [])]
+        return 1, (shown, mine or _facts(variable, kind, skip))
     keys = {s.key for s in having}
     if len(keys) == 1:
         return 1, (shown, _facts(having[0], kind, skip))
@@ -596,20 +677,27 @@ def _owner(
     such a fact (``3000 (Railway overrides it)`` is still the heading's port); else
     the first heading subject that has one; else a fact of no one subject.
     """
+    around = frozenset(
+        s.key
+        for _, subjects in [*named, *(after or []), *(n for g in groups for n in g)]
+        if not subjects[0].exact  # a variable's name names no service
+        for s in subjects
+        if s.is_service
+    )
     if named:
-        count, picked = _one(*named[0], kind, skip=False)
+        count, picked = _one(*named[0], kind, skip=False, around=around)
         hosts_only = all(s.key.startswith("provider:") for s in named[0][1])
         if count or not hosts_only:
             return picked
         # "Railway probes /healthz" on a service's page: the platform acts for the service
     for shown, subjects in after or []:
-        count, picked = _one(shown, subjects, kind, skip=False)
+        count, picked = _one(shown, subjects, kind, skip=False, around=around)
         if count:
             return picked
     for group in groups:
         has_service = any(s.is_service for _, subs in group for s in subs)
         for shown, subjects in group:
-            count, picked = _one(shown, subjects, kind, skip=has_service)
+            count, picked = _one(shown, subjects, kind, skip=has_service, around=around)
             if count:
                 return picked
     if index is not None:  # facts of no one subject (recovery objectives, every zone)
@@ -715,7 +803,8 @@ def _attribute_hits(index: FactIndex, text: str) -> list[list[tuple[int, int]]]:
     timeout``) or owned by another product (``AWS region``, ``the version of Python``)
     is left out.
     """
-    raw = [[m.span() for m in kind.words.finditer(text)] for kind in KINDS]
+    lowered = text.lower()
+    raw = [kind.named_in(text, lowered) for kind in KINDS]
     # "PostgreSQL 14", "Redis v6.2": a subject's name right before a version number
     # states its version as plainly as the word "version" does.
     raw[_VERSION_KIND] += [
@@ -750,8 +839,10 @@ def _bound_values(
 
     def claimed(found: Found, mine: int) -> bool:
         for other in range(len(KINDS)):
-            if other == k or not any(
-                f.start == found.start and f.end == found.end for f in values[other]
+            if (
+                other == k
+                or KINDS[other].code
+                or not any(f.start == found.start and f.end == found.end for f in values[other])
             ):
                 continue
             theirs = nearest(other, found)
@@ -793,6 +884,14 @@ def _bound_values(
     return bound
 
 
+_ATTACHED = re.compile(r"[\s`'\"]*(?:(?:the|its|their|a|an)\s+)?[`'\"]*$", re.IGNORECASE)
+"""Between a value and the name right after it: the value describes that name."""
+_POSSESSIVE = re.compile(r"\b([A-Z][\w.-]*)['’]s\s+$")
+"""Right before a value: whose it is (``Vercel's Pro plan``)."""
+_COMPARED = re.compile(r"\b(?:more|fewer|less|greater|lower|higher|other)\s+than\s+\W*$", re.I)
+"""Right before a value: a comparison (``more than 2 replicas``), not the value."""
+_FRAME = re.compile(r"^\W*(?:in|during|by|from|until|after|before|for)\s+phase\s*$", re.I)
+"""A sentence that opens with its time frame (``In phase 2 …``)."""
 _CLAUSE_EDGE = re.compile(r"[;,()]|\s(?:but|while|whereas|although)\s", re.IGNORECASE)
 
 
@@ -872,14 +971,42 @@ def _check_text(
         for found in candidates:
             if kind.kinds == ("version",) and not _tied_version(text, found, index, kind):
                 continue
-            if kind.kinds[0] not in _TIMELESS and modal(_clause(text, found.start)):
+            owned = _POSSESSIVE.search(text, 0, found.start)
+            if owned and owned.group(1).lower() not in index.by_name:
+                continue  # "Vercel's Pro plan": another product's
+            if _COMPARED.search(text, 0, found.start):
+                continue  # "more than 2 replicas": a bound, not the setting
+            if kind.kinds == ("phase",) and _FRAME.match(text[: found.start]):
+                continue  # "In phase 2 the backend will scale…": when, not whose phase
+            clause = _clause(text, found.start).replace(found.text, " ")
+            if kind.kinds[0] not in _TIMELESS and modal(clause):
                 continue  # "was version 13", "will scale to three replicas": not today
-            inside = [subs for s, w, subs in mentions if found.start < s + len(w) and s < found.end]
+            inside = [
+                subs
+                for s, w, subs in mentions
+                if found.start < s + len(w)
+                and s < found.end
+                # a code value may hold a name (a URL its hostname); a number may not
+                and not (kind.code and (s > found.start or s + len(w) < found.end))
+            ]
             if any(not x.key.startswith("phase:") for subs in inside for x in subs):
                 continue  # the "value" is part of a name (e.g. a hostname)
             of = _of_owner(index, text, found.end)[1] if kind.kinds == ("version",) else None
             before = [(w, subs) for s, w, subs in reversed(mentions) if s + len(w) <= found.start]
-            after = [(w, subs) for s, w, subs in mentions if s >= found.end]
+            # a name after the value only owns it in the same part of the sentence
+            stop = text.find(";", found.end)
+            after = [
+                (w, subs) for s, w, subs in mentions if s >= found.end and (stop < 0 or s < stop)
+            ]
+            first_after = next((s for s, _, _ in mentions if s >= found.end), -1)
+            if (
+                kind.spec is not None
+                and kind.spec.parser in ("enum", "bool")
+                and after
+                and first_after >= 0
+                and _ATTACHED.match(text, found.end, first_after)
+            ):
+                before = [after[0], *before]  # "the optional `X`", "start without `X`"
             named_only = kind.spec is not None and kind.spec.words.named
             picked = _owner(
                 kind,
@@ -890,7 +1017,11 @@ def _check_text(
             )
             if picked is None:
                 continue
-            key = tuple(e.path for e in picked[1])
+            # "from version 14 to version 15" is a change; a value after ";" is another claim
+            # (a variable's, as each clause may name its own: "A is optional; only B is
+            # required")
+            part = text.count(";", 0, found.start) if picked[1][0].loc[2:3] == ("env",) else 0
+            key = (str(part), *(e.path for e in picked[1]))
             result = _compare(unit.line_at(found.start), kind, picked[0], picked[1], found, text)
             if result is not None:
                 found_wrong.setdefault(key, result)
@@ -997,7 +1128,9 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
     A unit about another phase than the current one (``the Pro plan is a phase 2
     item``) only contradicts phases and target dates: today's facts are not its subject.
     """
-    if unit.kind != "code" and (not_about_today(unit.text) or question(unit.text)):
+    if unit.kind != "code" and (
+        not_about_today(unit.text) or question(unit.text) or hypothetical(unit.text)
+    ):
         return
     if unit.kind == "item" and unit.text.startswith("[ ]"):
         return  # an open task says what is to be done, not what is
@@ -1008,6 +1141,10 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
         return
     health = bool(_HEALTH.search(unit.text) or any(_HEALTH.search(h) for h in context))
     found: list[Contradiction] = []
+    if unit.kind == "row" and len(unit.cells) == 2:
+        titled = _short_mentions(index, unit.cells[0][0])
+        if titled:  # "| `ENVIRONMENT` | |" over "| Tier | optional |": the header names it
+            groups = [[(w, subs) for _, w, subs in titled], *groups]
     if unit.kind == "row" and unit.cells:
         if _foreign_key(index, unit, groups):
             groups = []  # the row is about its first cell, not the heading's subject
@@ -1210,6 +1347,49 @@ def _image_versions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
             yield Contradiction(unit.line + offset, "version", m.group(1), m.group(2), exps[0])
 
 
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=\s*[\"']?(.*?)[\"']?\s*$")
+"""``NAME=value`` in a ``.env`` file or a shell ``export``."""
+_PLACEHOLDER = re.compile(r"^(?:|<.*>|\.\.\.|…|x+|changeme|your[-_].*|\$\{?[A-Z_]+\}?)$", re.I)
+"""A value that stands for one (``<token>``, ``...``, ``$OTHER``): it states nothing."""
+_DEFAULTS = re.compile(
+    r"(?<!\bnot )(?<!\bnot the )(?<!\bfrom the )(?<!\bover the )(?<!\bthan the )\bdefaults?\b",
+    re.IGNORECASE,
+)
+"""A block said to give the defaults (not "values for your machine, not defaults")."""
+
+
+def _env_entries(
+    index: FactIndex, unit: Unit, context: list[list[Named]], about: str
+) -> Iterator[Contradiction]:
+    """``NAME=value`` lines of the manifest's variables against what it says of them.
+
+    A platform reference (``${{Postgres.DATABASE_URL}}``) is the variable's source; a
+    literal value must be its fixed value and one of its allowed values, and, in a
+    block that gives the defaults, its default.
+    """
+    defaults = bool(_DEFAULTS.search(about))
+    for offset, line in enumerate(unit.lines, start=1):
+        m = _ENV_LINE.match(line)
+        if m is None:
+            continue
+        name, value = m.group(1), m.group(2).strip()
+        subjects = [s for s in index.by_name.get(name.lower(), []) if s.exact]
+        if not subjects or _PLACEHOLDER.match(value):
+            continue
+        if value.startswith("${{"):
+            kinds = ["source"]
+        else:
+            kinds = ["value", "allowed", *(["default"] if defaults else [])]
+        for kind_name in kinds:
+            picked = _owner(_BY_KIND[kind_name], [(name, subjects)], context, index)
+            if picked is None or not picked[1]:
+                continue
+            exps = picked[1]
+            if not any(e.accepts(value.lower()) for e in exps):
+                yield Contradiction(unit.line + offset, kind_name, name, value, exps[0])
+                break
+
+
 def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iterator[Contradiction]:
     """Facts in a fenced block: config keys, manifest-shaped YAML, ``psql`` output, images.
 
@@ -1230,6 +1410,7 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
     intro = [(w, subs) for _, w, subs in _short_mentions(index, unit.intro)] if unit.intro else []
     context = [intro, *groups] if intro else groups
     health = bool(_HEALTH.search(unit.text) or _HEALTH.search(unit.intro))
+    yield from _env_entries(index, unit, context, about)
     entries = _config_entries(unit.lines)
     fallback = _block_owner(index, entries) if entries else None
     guessed: list[Contradiction | None] = []  # by the fallback: None where a key agrees

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..costs import Totals, cost_lines, money, phase_costs
+from ..costs import CostLine, Totals, cost_lines, money, phase_costs
 from ..errors import Loc, format_loc
 from ..factwalk import ManifestFact, norm_command, walk
 from ..values import Version, spelled
@@ -78,6 +78,11 @@ class Subject:
     """Words that name it in prose (name, aliases, technology), longest first."""
     facts: dict[str, list[Expectation]] = field(default_factory=dict)
     """Expectations per attribute kind."""
+    exact: bool = False
+    """Whether prose names it only as written (``DEBUG``, not the word *debug*)."""
+    per_service: dict[str, dict[str, list[Expectation]]] = field(default_factory=dict)
+    """For a variable several services read: each one's facts (``service:lucidia`` →
+    kind → expectations); :attr:`facts` holds them all."""
     inherited: set[str] = field(default_factory=set)
     """Kinds a provider holds only because it hosts a single service with that fact
     (``the Railway start command``); a heading that also names a service leaves them
@@ -118,6 +123,8 @@ class FactIndex:
     """Phase name → id."""
     current_phase: int | None = None
     """The phase whose total a cost statement naming no phase is cited against."""
+    cost_lines: list[CostLine] = field(default_factory=list)
+    """Every cost line (domain registrations included), for what one line costs."""
     cache: dict[str, list[Any]] = field(default_factory=dict)
     """Names found in short texts that recur (headings, first cells), by text."""
 
@@ -165,10 +172,20 @@ def trie_alternation(words: Iterable[str]) -> str:
 def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
     """Every subject key and the words that name it in prose."""
     names: dict[str, set[str]] = {}
+    heads: dict[str, set[str]] = {}
     for name, svc in manifest.services.items():
         names[f"service:{name}"] = {name, *svc.aliases} | (
             {svc.technology} if svc.technology else set()
         )
+        for alias in svc.aliases:
+            parts = alias.lower().split()
+            if len(parts) > 1 and len(parts[-1]) >= 5 and parts[-1] not in _VAGUE_HEADS:
+                heads.setdefault(parts[-1], set()).add(name)
+        for var in svc.env:
+            names[f"env:{var.name}"] = {var.name}
+    for head, owners in heads.items():
+        if len(owners) == 1:  # "the backend": the one service some alias calls a backend
+            names[f"service:{next(iter(owners))}"].add(f"the {head}")
     for pid, prov in manifest.providers.items():
         names[f"provider:{pid}"] = {pid, prov.name}
     for dom in manifest.domains:
@@ -186,6 +203,25 @@ def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
     return names
 
 
+_VAGUE_HEADS = frozenset(
+    {
+        "service",
+        "server",
+        "system",
+        "platform",
+        "engine",
+        "layer",
+        "runtime",
+        "database",
+        "cluster",
+        "store",
+        "energy",
+        "instance",
+        "application",
+        "project",
+    }
+)
+"""Last words of aliases too vague for ``the WORD`` to name one service."""
 _GENERIC_FLOWS = frozenset({"ci", "cd", "test", "tests", "build", "deploy", "release", "main"})
 """Workflow names too common to name one workflow in prose (``CI``, ``tests``)."""
 
@@ -213,9 +249,18 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
     subjects = {
         key: Subject(key, sorted(words, key=len, reverse=True)) for key, words in names.items()
     }
+    for key, variable in subjects.items():
+        variable.exact = key.startswith("env:")
     collective: dict[str, list[Expectation]] = {}
     for fact in walk(manifest):
         exp = _expectation(fact)
+        if fact.subject.startswith("env:"):  # env:SERVICE.NAME: one variable, per service
+            service, _, var_name = fact.subject[4:].partition(".")
+            variable = subjects[f"env:{var_name}"]
+            variable.add(exp)
+            mine = variable.per_service.setdefault(f"service:{service}", {})
+            mine.setdefault(exp.kind, []).append(exp)
+            continue
         subj = subjects.get(fact.subject)
         if subj is not None:
             subj.add(exp)
@@ -323,6 +368,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         phases=phases,
         phase_ids={p.name: p.id for p in manifest.phases},
         current_phase=current,
+        cost_lines=cost_lines(manifest),
     )
 
 
@@ -384,8 +430,18 @@ def _cost_facts(manifest: Manifest) -> dict[str, list[Expectation]]:
     return {"cost": out}
 
 
+def _one_of(want: Any, found: Any) -> bool:
+    return found == want or (isinstance(found, str) and want in found.split("|"))
+
+
 def _equals(want: Any) -> Callable[[Any], bool]:
-    """A comparison: the prose value equals ``want``."""
+    """A comparison: the prose value equals ``want``.
+
+    A synonym may stand for several values, written ``a|b`` (*not required* is
+    ``important|optional``).
+    """
+    if isinstance(want, str):
+        return functools.partial(_one_of, want)
     return functools.partial(operator.eq, want)
 
 
@@ -482,10 +538,21 @@ def _path_ok(found: str, want: str) -> bool:
     return bool(theirs) and mine[-len(theirs) :] == theirs
 
 
+_REFERENCE = re.compile(r"^\$\{\{\s*|\s*\}\}$")
+"""The ``${{`` and ``}}`` around a platform reference (``${{Postgres.DATABASE_URL}}``)."""
+
+
+def _bare(text: str) -> str:
+    return _REFERENCE.sub("", text.strip().strip("`'\" ")).rstrip("/").lower()
+
+
 def _word_ok(found: str, want: str) -> bool:
-    """A name in prose agrees when it is the manifest's, or its first word (``Free``)."""
-    f = found.strip("`'\" ").lower()
-    return f == want or f == want.split(maxsplit=1)[0].strip("()")
+    """A name in prose agrees when it is the manifest's, or its first word (``Free``).
+
+    A reference agrees without its ``${{ }}``, a URL without a trailing slash.
+    """
+    f, w = _bare(found), _bare(want)
+    return f == w or f == w.split(maxsplit=1)[0].strip("()")
 
 
 def _key_ok(found: str, want: tuple[str, str]) -> bool:

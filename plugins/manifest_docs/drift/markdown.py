@@ -3,10 +3,10 @@
 A unit is a sentence of a paragraph, a list item, a table row (with its column
 headers) or a fenced code block, together with the headings that enclose it and the
 bold lead-in paragraph that introduces it (``**Railway health checks**:`` before a
-list). Macro expressions (``{{ … }}``, ``{% … %}``) and ``{% raw %}`` regions are
-blanked out: facts inserted through macros come from the manifest and cannot
-contradict it. A GitHub Actions expression (``${{ secrets.X }}``) is not a macro and
-is kept.
+list). Macro expressions (``{{ … }}``, ``{% … %}``) are blanked out: facts inserted
+through macros come from the manifest and cannot contradict it. The text of a
+``{% raw %}`` region is literal and is read like any other. A GitHub Actions
+expression (``${{ secrets.X }}``) is not a macro and is kept.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ _GITHUB_EXPR = re.compile(
     r"\$\{\{\s*(?:secrets|env|vars|github|matrix|steps|needs|inputs|runner|job)\."
 )
 """A GitHub Actions expression (``${{ secrets.X }}``): workflow text, not a macro."""
-_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+_RAW = re.compile(r"(\{%-?\s*raw\s*-?%\})(.*?)(\{%-?\s*endraw\s*-?%\})", re.DOTALL)
+"""A ``{% raw %}`` region: its tags go, its text stays (it is literal, not a macro)."""
 _IF_TAG = re.compile(r"\{%-?\s*(if|endif)\b[^%]*%\}")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'*`])")
@@ -134,6 +135,30 @@ def _blank_conditionals(text: str) -> str:
     return "".join(out)
 
 
+def _blank_jinja(text: str) -> str:
+    return _MACRO.sub(_blank_macro, _blank_conditionals(text))
+
+
+def _spaces(text: str) -> str:
+    return "".join("\n" if c == "\n" else " " for c in text)
+
+
+def _without_macros(source: str) -> str:
+    """``source`` with its macros blanked; a ``{% raw %}`` region's text is kept.
+
+    ``{% raw %}`` only switches Jinja off: the Railway reference or Actions snippet
+    inside it is what the reader sees, so the gate reads it. Lengths and newlines are
+    kept, so every line number stays right.
+    """
+    out, last = [], 0
+    for m in _RAW.finditer(source):
+        out += [_blank_jinja(source[last : m.start()]), _spaces(m.group(1)), m.group(2)]
+        out.append(_spaces(m.group(3)))
+        last = m.end()
+    out.append(_blank_jinja(source[last:]))
+    return "".join(out)
+
+
 def _plain(text: str) -> tuple[str, list[str]]:
     spans = [m.group(2).strip() for m in _CODE_SPAN.finditer(text)]
     text = _CODE_SPAN.sub(lambda m: m.group(2), text)
@@ -169,9 +194,7 @@ def _lead_in(lines: list[tuple[int, str]]) -> str:
 
 def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
     """Split ``source`` into units and suppression comments."""
-    text = _RAW.sub(_blank, source)
-    text = _blank_conditionals(text)
-    text = _MACRO.sub(_blank_macro, text)
+    text = _without_macros(source)
     lines = text.split("\n")
     src_lines = source.split("\n")
     units: list[Unit] = []

@@ -20,7 +20,7 @@ from .totals import find_totals
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterator
+    from collections.abc import Collection, Iterator
 
     from ..load import LoadedManifest
     from ..model import Manifest, Route
@@ -121,9 +121,23 @@ def _meaning(name: str) -> frozenset[str]:
     return frozenset(next((min(group) for group in _SAME_MEANING if w in group), w) for w in words)
 
 
-def _env_hint(name: str, known: set[str]) -> str:
-    """``(did you mean 'X'?)`` by meaning (shared words, synonyms alike), else by spelling."""
+def _env_hint(name: str, known: set[str], nearby: Collection[str] = ()) -> str:
+    """``(did you mean 'X'?)`` by meaning (shared words, synonyms alike), else by spelling.
+
+    The variables of the services the text names (``nearby``) come first: there,
+    sharing only ``API_URL`` is enough (``VITE_API_URL`` on the console's page is its
+    ``REACT_APP_API_URL``).
+    """
     mine = _meaning(name)
+    local = [
+        (len(mine & theirs) / len(mine | theirs), other)
+        for other in sorted(nearby)
+        if (theirs := _meaning(other)) and mine & theirs
+    ]
+    close = [(overlap, other) for overlap, other in local if overlap >= 1 / 3]
+    if close:
+        ranked = max(close, key=lambda c: (c[0], difflib.SequenceMatcher(None, name, c[1]).ratio()))
+        return f" (did you mean {ranked[1]!r}?)"
     best, score = "", (0.0, 0.0)
     for other in sorted(known):
         theirs = _meaning(other)
@@ -142,10 +156,27 @@ _GENERIC_WORDS = frozenset({"API", "URL", "KEY", "PASS", "USER", "ENV", "PUBLIC"
 """Words (after synonyms) too common to make two names mean the same thing."""
 
 
-def _env_findings(loaded: LoadedManifest, known: set[str], unit: Unit) -> Iterator[Finding]:
+def _nearby_env(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> set[str]:
+    """The variables of the services ``unit`` (its text, intro or headings) names."""
+    text = " / ".join((*unit.headings, unit.lead, unit.intro, unit.text))
+    services = {
+        s.key.split(":", 1)[1]
+        for m in index.pattern.finditer(text)
+        for s in index.by_name.get(m.group(1).lower(), [])
+        if s.is_service
+    }
+    svcs = loaded.manifest.services
+    return {v.name for n in services if n in svcs for v in svcs[n].env}
+
+
+def _env_findings(
+    loaded: LoadedManifest, known: set[str], unit: Unit, index: FactIndex
+) -> Iterator[Finding]:
     names: list[tuple[int, str]] = []
     if unit.kind == "code" and introduced_as_example(f"{unit.intro} {unit.lead}"):
         return  # "For example:" — a made-up variable, not a claim about the manifest
+    if unit.kind != "code" and not_about_today(unit.text):
+        return  # "infra.md calls it CLOUDFLARE_API_TOKEN": what another page says
     if unit.kind == "code":
         yaml = unit.lang.lower() in _YAML
         for offset, line in enumerate(unit.lines, start=1):
@@ -162,11 +193,14 @@ def _env_findings(loaded: LoadedManifest, known: set[str], unit: Unit) -> Iterat
         for text in sources:
             names += [(unit.line, m.group(1)) for m in _ENV_NAME.finditer(text)]
     seen: set[str] = set()
+    nearby: set[str] | None = None
     for where, name in names:
         if name in known or name in seen or name in PLATFORM_ENV or name.startswith(_MADE_UP):
             continue
         seen.add(name)
-        hint = _env_hint(name, known)
+        if nearby is None:
+            nearby = _nearby_env(loaded, index, unit)
+        hint = _env_hint(name, known, nearby)
         yield Finding(
             "",
             where,
@@ -391,10 +425,10 @@ def check_sources(
                     )
         own = posixpath.basename(stem) if posixpath.dirname(stem) == narratives else None
         for unit in units:
-            found += _env_findings(loaded, known, unit)
-            found += _host_findings(zones, hosts, unit)
             # On services/NAME.md, NAME is the subject when nothing nearer names one.
             checked = _about(unit, own) if own in m.services else unit
+            found += _env_findings(loaded, known, checked, index)
+            found += _host_findings(zones, hosts, unit)
             found += _fact_findings(index, shown, checked)
             found += _status_findings(loaded, index, unit)
             found += _route_findings(routes, unit)

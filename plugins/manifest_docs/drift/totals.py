@@ -16,28 +16,22 @@ A total service count is ``N services`` with *in total* / *in all* / *total*, or
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..values import SPELLED_NUMBER, number
 from .claims import modal
 from .contradictions import Contradiction
+from .costlines import CAPITAL, PLAIN_CAPITALS, find_line_costs, read_amounts
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from decimal import Decimal
 
     from .expect import CostClaim, Expectation, FactIndex
     from .markdown import Unit
 
 __all__ = ["find_totals"]
 
-_MONEY = re.compile(
-    r"(?P<approx>~\s?|≈\s?|\b(?:about|around|approx(?:\.|imately)?|roughly|nearly|almost)\s+)?"
-    r"\$\s?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d{1,2})?(?![\d,]|\.\d)"
-    r"(?:\s*(?:/\s*|per\s+|an?\s+)(?P<period>mo(?:nth)?s?|yr|years?|annum)\b"
-    r"|\s+(?P<adverb>monthly|yearly|annually)\b)?",
-    re.IGNORECASE,
-)
 _PER_UNIT = re.compile(
     r"\s*(?:(?:/|per\b|a\b|an\b)\s*(?!mo|month|yr|year|annum)[a-z]|each\b|apiece\b)",
     re.IGNORECASE,
@@ -47,17 +41,6 @@ _PLAN_CUE = re.compile(
     r"^\W*(?:grand\s+)?total\b|\bin\s+total\b|\baltogether\b|\bcosts?\b|\bspend\b|\bbudget\b|\bbill\b",
     re.IGNORECASE,
 )
-_MONTHLY = re.compile(r"\bmonthly\b|\bper month\b|\ba month\b|/\s*mo", re.IGNORECASE)
-_YEARLY = re.compile(r"\byearly\b|\bannual(?:ly)?\b|\bper year\b|\ba year\b|/\s*yr", re.IGNORECASE)
-_CAPITAL = re.compile(r"(?<![\w.-])[A-Z][\w.&-]*")
-_PLAIN_CAPITALS = frozenset({
-    "Total", "Totals", "Phase", "Cost", "Costs", "Monthly", "Yearly", "Annual", "USD", "The",
-    "This", "That", "Our", "We", "In", "All", "Grand", "Estimated", "Projected", "Current",
-    "Today", "Now", "About", "Around", "Approx", "Approximately", "Roughly", "Month", "Year",
-    "Per", "Plan", "Budget", "Spend", "Bill", "Amortised", "Amortized", "And", "Or", "Plus",
-    "I"
-})  # fmt: skip
-"""Capitalised words that name no owner of a total."""
 _NEAR_AFTER, _NEAR_BEFORE = 60, 25
 
 _N = rf"(?<!of the )(?<!of our )(\d{{1,5}}|{SPELLED_NUMBER})"
@@ -137,7 +120,9 @@ def find_totals(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     """Cost totals and total service counts in ``unit`` that disagree with the manifest."""
     if unit.kind == "code":
         return
-    if "$" in unit.text and index.global_facts.get("cost"):
+    about_a_line, wrong = find_line_costs(index, unit)
+    yield from wrong
+    if not about_a_line and "$" in unit.text and index.global_facts.get("cost"):
         yield from _cost_total(index, unit)
     if modal(unit.text):
         return  # what there will be, or was, is not today's count
@@ -165,9 +150,9 @@ def _foreign_capitals(index: FactIndex, text: str) -> bool:
     first = _FIRST_WORD.match(text)
     start = first.end() if first else 0
     return any(
-        w.group(0).strip(".") not in _PLAIN_CAPITALS
+        w.group(0).strip(".") not in PLAIN_CAPITALS
         and w.group(0).strip(".") not in index.owner_words
-        for w in _CAPITAL.finditer(text, start)
+        for w in CAPITAL.finditer(text, start)
     )
 
 
@@ -176,27 +161,17 @@ def _claim(text: str) -> tuple[CostClaim, str] | None:
     hits = [m.span() for m in _TOTAL.finditer(text)]
     amounts: list[tuple[Decimal, str, bool, int]] = []
     shown: list[str] = []
-    for m in _MONEY.finditer(text):
+    for amount in read_amounts(text):
         near = any(
-            0 <= m.start() - e <= _NEAR_AFTER or 0 <= s - m.end() <= _NEAR_BEFORE for s, e in hits
+            0 <= amount.start - e <= _NEAR_AFTER or 0 <= s - amount.end <= _NEAR_BEFORE
+            for s, e in hits
         )
-        if not near or _PER_UNIT.match(text, m.end()):
+        if not near or _PER_UNIT.match(text, amount.end):
             continue  # not the total's amount, or a price per domain / per seat
-        word = (m.group("period") or m.group("adverb") or "").lower()
-        if word.startswith(("mo", "month")):
-            period = "month"
-        elif word.startswith(("y", "annum", "annual")):
-            period = "year"
-        elif _MONTHLY.search(text) and not _YEARLY.search(text):
-            period = "month"
-        elif _YEARLY.search(text) and not _MONTHLY.search(text):
-            period = "year"
-        else:
-            continue  # "$95" alone: no period, nothing to compare
-        frac = m.group("frac") or ""
-        amount = Decimal(m.group("int").replace(",", "") + frac)
-        amounts.append((amount, period, bool(m.group("approx")), max(len(frac) - 1, 0)))
-        shown.append(m.group(0).strip())
+        if not amount.period or amount.currency != "USD":
+            continue  # "$95" alone: no period, nothing to compare; totals are in USD
+        amounts.append((amount.value, amount.period, amount.approx, amount.places))
+        shown.append(amount.shown)
     periods = [a[1] for a in amounts]
     if not amounts or len(periods) != len(set(periods)):
         return None  # none, or two monthly amounts: which is the total?

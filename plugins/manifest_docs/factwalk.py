@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .errors import Loc
 
 __all__ = [
+    "UNIT_SUFFIXES",
     "FieldSpec",
     "ManifestFact",
     "field_specs",
@@ -153,8 +154,9 @@ def field_specs(root: type[BaseModel] = Manifest) -> tuple[FieldSpec, ...]:
     out = []
     for f in _schema(root):
         if f.words is not None:
-            parser, choices = _parser(f.inner, f.words)
-            out.append(FieldSpec(f.model, f.name, f.words, parser, choices, f.many))
+            for words in (f.words, *f.words.also):
+                parser, choices = _parser(f.inner, words)
+                out.append(FieldSpec(f.model, f.name, words, parser, choices, f.many))
     return tuple(out)
 
 
@@ -220,11 +222,17 @@ def _subject(loc: Loc, model: BaseModel, current: str) -> str:
 
 
 @functools.cache
-def _plan(model: type[BaseModel]) -> tuple[tuple[str, FieldSpec | None], ...]:
-    """The fields of ``model`` the walk reads: those with words or that may hold models."""
-    specs = {s.name: s for s in field_specs(model) if s.model is model}
+def _plan(model: type[BaseModel]) -> tuple[tuple[str, tuple[FieldSpec, ...]], ...]:
+    """The fields of ``model`` the walk reads, each with its readings.
+
+    Those are the fields with words, and those that may hold models.
+    """
+    specs: dict[str, list[FieldSpec]] = {}
+    for spec in field_specs(model):
+        if spec.model is model:
+            specs.setdefault(spec.name, []).append(spec)
     return tuple(
-        (f.name, specs.get(f.name))
+        (f.name, tuple(specs.get(f.name, ())))
         for f in _schema(model)
         if f.model is model and (f.name in specs or f.children)
     )
@@ -237,10 +245,11 @@ def walk(manifest: Manifest) -> list[ManifestFact]:
     def visit(model: BaseModel, loc: Loc, subject: str) -> None:
         subject = _subject(loc, model, subject)
         fields_set = model.model_fields_set
-        for name, spec in _plan(type(model)):
+        for name, specs in _plan(type(model)):
             value = getattr(model, name)
-            if spec is not None and name in fields_set and value is not None:
-                out.extend(_facts(spec, model, value, (*loc, name), subject))
+            if name in fields_set and value is not None:
+                for spec in specs:
+                    out.extend(_facts(spec, model, value, (*loc, name), subject))
             if isinstance(value, BaseModel):
                 visit(value, (*loc, name), subject)
             elif isinstance(value, dict):
@@ -259,6 +268,12 @@ def walk(manifest: Manifest) -> list[ManifestFact]:
 def _facts(
     spec: FieldSpec, model: BaseModel, value: Any, loc: Loc, subject: str
 ) -> list[ManifestFact]:
+    if spec.words.unit_from:
+        seconds = _in_named_unit(str(getattr(model, spec.words.unit_from, "")), value)
+        if seconds is None:
+            return []
+        amount, unit = seconds
+        return [ManifestFact(subject, loc, spec, amount, f"{value} {unit}")]
     qualifier = str(getattr(model, spec.words.qualifier, "") or "") if spec.words.qualifier else ""
     qualifier = qualifier.rstrip("*")
     if spec.many:
@@ -271,6 +286,33 @@ def _facts(
     if isinstance(upto, Duration):  # ttl and ttl_max: a range
         comparable, shown = (comparable, upto.seconds), f"{shown}-{upto.text}"
     return [ManifestFact(subject, loc, spec, comparable, shown, qualifier)]
+
+
+UNIT_SUFFIXES = {
+    "MS": ("milliseconds", 0.001),
+    "MILLIS": ("milliseconds", 0.001),
+    "SECONDS": ("seconds", 1.0),
+    "SECS": ("seconds", 1.0),
+    "SEC": ("seconds", 1.0),
+    "MINUTES": ("minutes", 60.0),
+    "MINS": ("minutes", 60.0),
+    "HOURS": ("hours", 3600.0),
+    "DAYS": ("days", 86400.0),
+    "WEEKS": ("weeks", 604800.0),
+}
+"""Name endings that give a bare number its unit (``*_TIMEOUT_SECONDS``, ``*_DAYS``)."""
+
+
+def _in_named_unit(name: str, value: Any) -> tuple[float, str] | None:
+    """``value`` in seconds when ``name`` ends in a unit and ``value`` is a number."""
+    unit = UNIT_SUFFIXES.get(name.rsplit("_", 1)[-1].upper()) if "_" in name else None
+    try:
+        amount = float(str(value).strip())
+    except ValueError:
+        return None
+    if unit is None:
+        return None
+    return amount * unit[1], unit[0]
 
 
 def _index_name(manifest: Manifest, loc: Loc) -> tuple[str, Loc] | None:

@@ -93,6 +93,23 @@ HEALTH_PATH = Words(
 )
 """The words of a health-check path (the deploy check and the health endpoints alike)."""
 
+DURATION_DEFAULT = Words(
+    (
+        r"defaults?(?: value)?(?: to| is)?",
+        r"by default",
+        r"lifetimes?",
+        r"lasts?",
+        r"expir(?:e|es|ed|y|ation)",
+        r"valid for",
+        r"kept for",
+    ),
+    rule="default-duration",
+    parse="duration",
+    unit_from="name",
+)
+"""A variable's default read as a duration when its name gives the unit
+(``ACCESS_TOKEN_EXPIRE_MINUTES``: "access tokens last 30 minutes")."""
+
 Money = Annotated[
     Decimal,
     BeforeValidator(parse_money),
@@ -667,7 +684,12 @@ class EnvVar(_Model):
     example: str | None = None
     """An illustrative value (placeholders only, never a real credential)."""
     default: Annotated[
-        str | None, Words((r"defaults?(?: value)?(?: to| is)?", r"by default"), parse="word")
+        str | None,
+        Words(
+            (r"defaults?(?: value)?(?: to| is)?", r"by default"),
+            parse="word",
+            also=(DURATION_DEFAULT,),
+        ),
     ] = None
     """Value used when unset."""
     value: Annotated[
@@ -835,7 +857,13 @@ class KeyNamespace(_Model):
     pattern: Annotated[
         str,
         Words(
-            (r"stored under", r"live under", r"keys? (?:pattern|prefix)", r"channel"),
+            (
+                r"stored under",
+                r"live under",
+                r"keys? (?:pattern|prefix|layout|names?|namespaces?|space)",
+                r"namespaces?",
+                r"channel",
+            ),
             parse="key",
             rule="key-pattern",
             qualifier="prefix",

@@ -85,6 +85,13 @@ class Words:
     named: bool = False
     """Whether the subject must be named in the sentence itself, not only by a heading
     (``the planned phase 2 services`` on the Postgres page is not about Postgres)."""
+    unit_from: str = ""
+    """A sibling field whose value ends in the unit of this field's bare number
+    (``ACCESS_TOKEN_EXPIRE_MINUTES``'s default ``30`` is 30 minutes); only values that
+    have such a unit are facts of this reading."""
+    also: tuple[Words, ...] = ()
+    """Further readings of the same field, each its own attribute (a variable's default
+    is a name, and for ``*_MINUTES`` variables also a duration)."""
 
     def __post_init__(self) -> None:
         if self.parse not in PARSERS:

@@ -36,6 +36,10 @@ _WORKER = """  worker:
         tier: required
         description: Connection string
         source: "${{Postgres.DATABASE_URL}}"
+      - name: SESSION_TOKEN_EXPIRE_MINUTES
+        tier: optional
+        description: Lifetime of a session token
+        default: "15"
   postgres:
 """
 
@@ -142,6 +146,48 @@ def test_a_defaults_block_is_checked_and_a_local_one_is_not() -> None:
     assert found.line == 4
     none("Values for your machine, not defaults:\n\n```ini\nLOG_LEVEL=WARNING\n```\n")
     none("The defaults:\n\n```ini\nLOG_LEVEL=<level>\n```\n")
+
+
+def test_a_duration_default_is_read_in_the_unit_its_name_gives() -> None:
+    # SESSION_TOKEN_EXPIRE_MINUTES = 15: prose names it "session tokens".
+    [finding] = worker_findings("Session tokens last 20 minutes.")
+    assert "fact/default-duration" in finding
+    assert "'15 minutes'" in finding
+    assert worker_findings("Session tokens last a quarter of an hour, 15 minutes.") == []
+    assert worker_findings("`SESSION_TOKEN_EXPIRE_MINUTES` defaults to 15 minutes.") == []
+
+
+# --------------------------------------------------------------------------- key expiries
+
+
+@pytest.mark.parametrize(
+    ("markdown", "rule"),
+    [
+        ("# Redis\n\nCached responses are kept for at most 2 hours.\n", "fact/ttl"),
+        ("# Redis\n\nThe shortest cache expiry is 30 seconds.\n", "fact/ttl"),
+        ("# Redis\n\nSession keys live under `sess:{user_id}`.\n", "fact/key-pattern"),
+        (
+            "# Redis\n\n```text\n$ redis-cli ttl session:7\n(integer) 86400\n```\n",
+            "fact/ttl",
+        ),
+    ],
+)
+def test_key_expiries_bounds_and_layouts(markdown: str, rule: str) -> None:
+    only(markdown, rule)
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "# Redis\n\nCached responses are kept for at most an hour.\n",
+        "# Redis\n\nCached responses are kept for at least 5 minutes.\n",
+        "# Redis\n\nSessions expire after 60 minutes.\n",
+        "# Redis\n\n```text\n$ redis-cli ttl session:7\n(integer) 3600\n```\n",
+        "# Redis\n\n```text\n$ redis-cli ttl session:7\n(integer) -2\n```\n",
+    ],
+)
+def test_agreeing_expiries_stay_silent(markdown: str) -> None:
+    none(markdown)
 
 
 # --------------------------------------------------------------------------- hints

@@ -20,6 +20,7 @@ Anything less certain is left alone: a gate that cries wolf gets switched off.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -37,6 +38,7 @@ from .claims import (
     not_about_today,
     question,
 )
+from .expect import Bound
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -216,12 +218,6 @@ class Kind:
     """Lower-case text every match of :attr:`words` starts with (``None``: unknown);
     a unit containing none of them cannot name the attribute, and is not searched."""
 
-    def named_in(self, text: str, lowered: str) -> list[tuple[int, int]]:
-        """Where ``text`` (and its lower-cased copy) names the attribute."""
-        if self.triggers is not None and not any(t in lowered for t in self.triggers):
-            return []
-        return [m.span() for m in self.words.finditer(text)]
-
     def read(self, text: str, spans: Sequence[str] = ()) -> list[Found]:
         """The candidate values in running ``text`` whose code spans are ``spans``."""
         return list(self.values(text, spans))
@@ -246,7 +242,7 @@ def _w(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_HALF = re.compile(r"\bhalf (?:a |an )?(minute|hour|day)\b", re.IGNORECASE)
+_HALF = re.compile(r"\b(?:a )?(half|quarter) (?:of )?(?:a |an )?(minute|hour|day)\b", re.IGNORECASE)
 _DURATION_WORDS = re.compile(
     rf"\b(an?|{SPELLED_NUMBER})"
     r"\s+(milliseconds?|seconds?|minutes?|hours?|days?|weeks?)\b",
@@ -254,8 +250,37 @@ _DURATION_WORDS = re.compile(
 )
 
 
+_AT_MOST = re.compile(
+    r"\b(?:at most|no (?:more|longer) than|not (?:more|longer) than|never (?:more|longer) than"
+    r"|up to|a maximum of|maximum(?: of)?|max\.?|(?:the )?longest\b[^.,;]{0,30}?\b(?:is|of|at))"
+    r"\s+$",
+    re.IGNORECASE,
+)
+_AT_LEAST = re.compile(
+    r"\b(?:at least|no (?:less|shorter) than|not (?:less|shorter) than|a minimum of|"
+    r"minimum(?: of)?|min\.?|(?:the )?shortest\b[^.,;]{0,30}?\b(?:is|of|at))\s+$",
+    re.IGNORECASE,
+)
+_EVERY = re.compile(r"\b(?:every|each|per|an?|once an?)\s+(second|minute|hour|day|week)\b", re.I)
+"""``every hour``, ``once a day``: one of the unit."""
+
+
+def _bounded(text: str, found: Found) -> Found:
+    """``at most 15 minutes`` is a maximum, ``the shortest is 30 s`` a minimum."""
+    if isinstance(found.value, tuple):
+        return found
+    before = text[max(0, found.start - 40) : found.start]
+    for side, pattern in (("max", _AT_MOST), ("min", _AT_LEAST)):
+        if pattern.search(before):
+            return Found(found.start, found.end, found.text, Bound(side, found.value))
+    return found
+
+
 def _durations(text: str) -> Iterator[Found]:
-    """Durations in digits (``30s``, ``5 min``, ``1-2 h``) and words (``one hour``, ``a day``)."""
+    """Durations in digits (``30s``, ``5 min``, ``1-2 h``) and words (``an hour``).
+
+    ``every hour`` is one hour; a bound is kept as one (``at most a day``).
+    """
     found = []
     for m in _DURATION.finditer(text):
         if m.group(1):
@@ -268,10 +293,14 @@ def _durations(text: str) -> Iterator[Found]:
         n = 1 if m.group(1).lower() in ("a", "an") else number(m.group(1))
         if n is not None and not any(f.start <= m.start() < f.end for f in found):
             found.append(Found(m.start(), m.end(), m.group(0), n * _unit(m.group(2))))
-    found += [
-        Found(m.start(), m.end(), m.group(0), _unit(m.group(1)) / 2) for m in _HALF.finditer(text)
-    ]
-    yield from sorted(found, key=lambda f: f.start)
+    for m in _HALF.finditer(text):
+        part = 2 if m.group(1).lower() == "half" else 4
+        found = [f for f in found if not m.start() <= f.start < m.end()]  # not its "an hour"
+        found.append(Found(m.start(), m.end(), m.group(0), _unit(m.group(2)) / part))
+    for m in _EVERY.finditer(text):
+        if not any(f.start <= m.start(1) < f.end for f in found):
+            found.append(Found(m.start(), m.end(), m.group(0), float(_unit(m.group(1)))))
+    yield from sorted((_bounded(text, f) for f in found), key=lambda f: f.start)
 
 
 _TRUE = r"enabled|on|yes|true|enforced|turned on|switched on"
@@ -595,13 +624,16 @@ Picked = tuple[str, list["Expectation"]] | None
 def _mentions(index: FactIndex, text: str) -> list[tuple[int, str, list[Subject]]]:
     """Every subject name in ``text``: its offset, how it is written, what it may mean.
 
-    A variable is named only as written (``DEBUG``, not the word *debug*).
+    A variable is named only as written (``DEBUG``, not the word *debug*), or by its
+    words in prose ("access tokens").
     """
     out = []
     for m in index.pattern.finditer(text):
         said = m.group(1)
         subjects = [
-            s for s in index.by_name.get(said.lower(), []) if not s.exact or said in s.names
+            s
+            for s in index.by_name.get(said.lower(), [])
+            if not s.exact or said in s.names or " " in said
         ]
         if subjects:
             out.append((m.start(), said, subjects))
@@ -739,9 +771,22 @@ def _tied_version(text: str, found: Found, index: FactIndex, kind: Kind) -> bool
     return ":" in gap or "=" in gap
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _qualified(qualifier: str, text: str) -> bool:
+    """Whether ``text`` names ``qualifier`` by its last word, in any spelling.
+
+    ``api:cache:`` is named by "cached responses", ``ratelimit:`` by "rate-limit
+    counters", ``session:`` by "Sessions".
+    """
+    words = [w for w in _NOT_ALNUM.split(qualifier.lower()) if w]
+    return not words or words[-1] in _NOT_ALNUM.sub("", text.lower())
+
+
 def _relevant(exps: list[Expectation], text: str) -> list[Expectation]:
     """The expectations ``text`` can be about (a qualifier must appear in it)."""
-    relevant = [e for e in exps if not e.qualifier or e.qualifier.lower() in text.lower()]
+    relevant = [e for e in exps if not e.qualifier or _qualified(e.qualifier, text)]
     if any(e.qualifier for e in exps) and not any(e.qualifier for e in relevant):
         return []
     return relevant
@@ -751,9 +796,17 @@ def _compare(
     unit_line: int, kind: Kind, shown: str, exps: list[Expectation], found: Found, text: str
 ) -> Contradiction | None:
     relevant = _relevant(exps, text)
+    if not relevant and kind.spec is not None and kind.spec.parser == "key":
+        # a key no namespace has, whichever one the text means ("counters live under
+        # rl:{ip}"): cited against the namespace it is most like
+        relevant = sorted(exps, key=lambda e: -_likeness(found.text, e.shown))
     if not relevant or any(e.accepts(found.value) for e in relevant):
         return None
     return Contradiction(unit_line, relevant[0].kind, shown, found.text, relevant[0])
+
+
+def _likeness(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio()
 
 
 def _distance(hit: tuple[int, int], found: Found) -> int | None:
@@ -792,8 +845,40 @@ def _in_context(index: FactIndex, context: str) -> list[bool]:
     key = "\0context\0" + context
     found = index.cache.get(key)
     if found is None:
-        found = index.cache[key] = [bool(kind.words.search(context)) for kind in KINDS]
+        possible = _possible_kinds(context.lower())
+        found = index.cache[key] = [
+            possible[k] and bool(kind.words.search(context)) for k, kind in enumerate(KINDS)
+        ]
     return found
+
+
+def _trigger_table() -> tuple[re.Pattern[str], dict[str, frozenset[int]], list[bool]]:
+    """One pattern finding every kind's triggers at once, and the kinds each one opens.
+
+    A trigger found also opens the kinds whose triggers it starts with (``build``
+    inside ``build output``); kinds without triggers are always searched.
+    """
+    all_triggers = sorted({t for k in KINDS for t in k.triggers or ()}, key=len, reverse=True)
+    opens = {
+        t: frozenset(
+            k for k, kind in enumerate(KINDS) if any(t.startswith(x) for x in kind.triggers or ())
+        )
+        for t in all_triggers
+    }
+    body = "|".join(re.escape(t) for t in all_triggers) or "(?!x)x"
+    return re.compile(f"(?=({body}))"), opens, [kind.triggers is None for kind in KINDS]
+
+
+_TRIGGERS, _TRIGGER_OPENS, _ALWAYS = _trigger_table()
+
+
+def _possible_kinds(lowered: str) -> list[bool]:
+    """Which kinds a lower-cased text may name (the others cannot match it)."""
+    possible = list(_ALWAYS)
+    for trigger in {m.group(1) for m in _TRIGGERS.finditer(lowered)}:
+        for k in _TRIGGER_OPENS[trigger]:
+            possible[k] = True
+    return possible
 
 
 def _attribute_hits(index: FactIndex, text: str) -> list[list[tuple[int, int]]]:
@@ -803,8 +888,11 @@ def _attribute_hits(index: FactIndex, text: str) -> list[list[tuple[int, int]]]:
     timeout``) or owned by another product (``AWS region``, ``the version of Python``)
     is left out.
     """
-    lowered = text.lower()
-    raw = [kind.named_in(text, lowered) for kind in KINDS]
+    possible = _possible_kinds(text.lower())
+    raw = [
+        [m.span() for m in kind.words.finditer(text)] if possible[k] else []
+        for k, kind in enumerate(KINDS)
+    ]
     # "PostgreSQL 14", "Redis v6.2": a subject's name right before a version number
     # states its version as plainly as the word "version" does.
     raw[_VERSION_KIND] += [
@@ -888,7 +976,11 @@ _ATTACHED = re.compile(r"[\s`'\"]*(?:(?:the|its|their|a|an)\s+)?[`'\"]*$", re.IG
 """Between a value and the name right after it: the value describes that name."""
 _POSSESSIVE = re.compile(r"\b([A-Z][\w.-]*)['’]s\s+$")
 """Right before a value: whose it is (``Vercel's Pro plan``)."""
-_COMPARED = re.compile(r"\b(?:more|fewer|less|greater|lower|higher|other)\s+than\s+\W*$", re.I)
+_COMPARED = re.compile(
+    r"(?<!\bno )(?<!\bnot )(?<!\bnever )\b(?:more|fewer|less|greater|lower|higher|longer|shorter"
+    r"|other)\s+than\s+\W*$",
+    re.IGNORECASE,
+)
 """Right before a value: a comparison (``more than 2 replicas``), not the value."""
 _FRAME = re.compile(r"^\W*(?:in|during|by|from|until|after|before|for)\s+phase\s*$", re.I)
 """A sentence that opens with its time frame (``In phase 2 …``)."""
@@ -1041,9 +1133,9 @@ def _foreign_key(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> boo
     header, key = unit.cells[0]
     if not any(c.isalpha() for c in key) or _DNS_COLUMN.search(header):
         return False  # no name there, or a DNS record (its SSL mode is the zone's)
-    if any(k.words.search(header) for k in KINDS):
+    if _header_kinds(index, header):
         return False  # the first column holds values
-    if _short_mentions(index, key) or any(k.words.search(key) for k in KINDS):
+    if _short_mentions(index, key) or _header_kinds(index, key):
         return False  # a subject, or an attribute label ("| Memory | 512MB |")
     if key.strip(" `*_:").lower() in _GENERIC:
         return False
@@ -1063,7 +1155,10 @@ def _header_kinds(index: FactIndex, header: str) -> list[Kind]:
     key = "\0header\0" + header
     found = index.cache.get(key)
     if found is None:
-        found = index.cache[key] = [kind for kind in KINDS if kind.words.search(header)]
+        possible = _possible_kinds(header.lower())
+        found = index.cache[key] = [
+            kind for k, kind in enumerate(KINDS) if possible[k] and kind.words.search(header)
+        ]
     return found
 
 
@@ -1390,6 +1485,32 @@ def _env_entries(
                 break
 
 
+_TTL_COMMAND = re.compile(r"\bttl\s+[\"']?([\w:{}.*-]+)", re.IGNORECASE)
+_INTEGER_REPLY = re.compile(r"^\s*\(integer\)\s+(-?\d+)\s*$")
+
+
+def _key_ttls(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
+    """``redis-cli ttl session:42`` answered ``(integer) 86400``: the key's TTL, in seconds.
+
+    It is compared with the namespace whose prefix the key starts with (``-1``, no
+    expiry, contradicts a TTL; ``-2``, no such key, says nothing).
+    """
+    for offset, line in enumerate(unit.lines[:-1], start=1):
+        m = _TTL_COMMAND.search(line)
+        reply = _INTEGER_REPLY.match(unit.lines[offset]) if m else None
+        if m is None or reply is None or int(reply.group(1)) == -2:
+            continue
+        key, seconds = m.group(1), float(reply.group(1))
+        exps = [
+            e
+            for subj in index.subjects
+            for e in subj.facts.get("ttl", [])
+            if e.qualifier and key.startswith(e.qualifier)
+        ]
+        if exps and not any(e.accepts(seconds) for e in exps):
+            yield Contradiction(unit.line + offset + 1, "ttl", key, reply.group(1), exps[0])
+
+
 def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iterator[Contradiction]:
     """Facts in a fenced block: config keys, manifest-shaped YAML, ``psql`` output, images.
 
@@ -1411,6 +1532,7 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
     context = [intro, *groups] if intro else groups
     health = bool(_HEALTH.search(unit.text) or _HEALTH.search(unit.intro))
     yield from _env_entries(index, unit, context, about)
+    yield from _key_ttls(index, unit)
     entries = _config_entries(unit.lines)
     fallback = _block_owner(index, entries) if entries else None
     guessed: list[Contradiction | None] = []  # by the fallback: None where a key agrees

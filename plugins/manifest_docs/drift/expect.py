@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..costs import CostLine, Totals, cost_lines, money, phase_costs
 from ..errors import Loc, format_loc
-from ..factwalk import ManifestFact, norm_command, walk
+from ..factwalk import UNIT_SUFFIXES, ManifestFact, norm_command, walk
 from ..values import Version, spelled
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..yamlsafe import SourceMap
 
 __all__ = [
+    "Bound",
     "CostClaim",
     "Expectation",
     "FactIndex",
@@ -182,7 +183,7 @@ def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
             if len(parts) > 1 and len(parts[-1]) >= 5 and parts[-1] not in _VAGUE_HEADS:
                 heads.setdefault(parts[-1], set()).add(name)
         for var in svc.env:
-            names[f"env:{var.name}"] = {var.name}
+            names.setdefault(f"env:{var.name}", set()).update({var.name, *_spoken(var.name)})
     for head, owners in heads.items():
         if len(owners) == 1:  # "the backend": the one service some alias calls a backend
             names[f"service:{next(iter(owners))}"].add(f"the {head}")
@@ -201,6 +202,30 @@ def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
     for phase in manifest.phases:
         names[f"phase:{phase.id}"] = {f"phase {phase.id}", f"phase {spelled(phase.id)}"}
     return names
+
+
+_SETTING_WORDS = frozenset(
+    {"expire", "expires", "expiry", "ttl", "timeout", "lifetime", "max", "age", "duration",
+     "interval", "period", "window", "delay"}
+)  # fmt: skip
+"""Words of a variable's name that say which setting it is, not what it is about."""
+
+
+def _spoken(name: str) -> set[str]:
+    """How prose names a duration variable: ``ACCESS_TOKEN_EXPIRE_MINUTES`` is "access token".
+
+    Only names of two words or more, once unit and setting words are off.
+    """
+    parts = name.lower().split("_")
+    if len(parts) < 3 or parts[-1].upper() not in UNIT_SUFFIXES:
+        return set()
+    rest = parts[:-1]
+    while rest and rest[-1] in _SETTING_WORDS:
+        rest.pop()
+    if len(rest) < 2:
+        return set()
+    spoken = " ".join(rest)
+    return {spoken, spoken + "s"}
 
 
 _VAGUE_HEADS = frozenset(
@@ -504,11 +529,31 @@ def _cost_ok(claim: CostClaim, t: Totals) -> bool:
     return any(_same_amount(year[0][0], v, *year[0][1:]) for v in (t.yearly, t.annual))
 
 
+@dataclass(frozen=True)
+class Bound:
+    """A duration stated as a bound: ``at most 15 minutes``, ``the shortest is 30 s``."""
+
+    side: str
+    """``max`` or ``min``."""
+    seconds: float
+    """The bound."""
+
+
 def _range_ok(found: Any, bounds: tuple[float, float]) -> bool:
+    """A range (``5m``–``60m``) agrees with a value inside it, itself, or its own bounds."""
     lo, hi = bounds
+    if isinstance(found, Bound):
+        return found.seconds == (hi if found.side == "max" else lo)
     if isinstance(found, tuple):
         return bool(found[0] == lo and found[1] == hi)
     return bool(lo <= found <= hi)
+
+
+def _duration_ok(found: Any, want: float) -> bool:
+    """A single duration agrees with itself, stated plainly or as a bound."""
+    if isinstance(found, Bound):
+        return found.seconds == want
+    return bool(found == want)
 
 
 _QUARTER = re.compile(r"^(\d{4})(?:-Q([1-4])|-(\d{2}))?", re.IGNORECASE)
@@ -567,6 +612,8 @@ def accepts_for(parser: str, value: Any, qualifier: str = "") -> Callable[[Any],
         return _predicate(_version_ok, value)
     if parser == "duration" and isinstance(value, tuple):
         return _predicate(_range_ok, value)
+    if parser == "duration":
+        return _predicate(_duration_ok, value)
     if parser == "command":
         return _predicate(_same_command, value)
     if parser == "path":

@@ -185,11 +185,24 @@ def _suppressions(line: str, number: int, first: int, last: int) -> list[Suppres
 
 
 def _lead_in(lines: list[tuple[int, str]]) -> str:
-    """The text of a bold lead-in paragraph (``**Health checks**:``), else ``""``."""
+    """The text of a lead-in paragraph, else ``""``.
+
+    That is one bold phrase ending in a colon (``**Health checks**:``) or one short
+    line that does (``Key layout:``), right before a list, table or code block.
+    """
     if len(lines) != 1:
         return ""
     m = _LEAD_IN.match(lines[0][1])
-    return m.group(2).strip() + ":" if m and (m.group(3) or m.group(4)) else ""
+    if m and (m.group(3) or m.group(4)):
+        return m.group(2).strip() + ":"
+    label = lines[0][1].strip()
+    if label.endswith(":") and len(label) <= _LABEL_MAX and not label.startswith(("|", "<")):
+        return _plain(label)[0]
+    return ""
+
+
+_LABEL_MAX = 80
+"""Longest plain line taken as a label over what follows it (``Key layout:``)."""
 
 
 def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:

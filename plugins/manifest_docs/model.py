@@ -396,9 +396,25 @@ class Workflow(_Model):
         ),
     ] = []
     """Events that start it (``push``, ``pull_request``)."""
-    paths: list[str] = []
+    paths: Annotated[
+        list[str],
+        Words(
+            (r"path filters?", r"(?:something|anything|files?) (?:under|in)"),
+            parse="path",
+            keys=("paths",),
+            rule="workflow-paths",
+        ),
+    ] = []
     """Path filters."""
-    branches: list[str] = []
+    branches: Annotated[
+        list[str],
+        Words(
+            (r"branch(?:es)?", r"publishes from", r"runs? from"),
+            parse="word",
+            keys=("branches",),
+            rule="workflow-branch",
+        ),
+    ] = []
     """Branch filters."""
     requires: list[str] = []
     """Workflows that must pass first."""

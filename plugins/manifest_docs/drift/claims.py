@@ -49,6 +49,8 @@ _CONDITIONAL = re.compile(
 )
 """Words that make what follows a condition, not a fact: "once the console is live"."""
 _NOT_ABOUT_TODAY = re.compile(
+    r"\b(?:other|many|most|some)\s+(?:projects|repos(?:itories)?|teams|companies|"
+    r"organi[sz]ations|people|setups)\b|\belsewhere\b|"
     r"(?:\b(?:notes?|pages?|docs?|documents?|guides?|wikis?|tickets?|posts?|articles?|readme)"
     r"|[\w-]\.md)\b"
     r"[^.;]{0,60}?\b(?:say|says|said|claim|claims|claimed|mention|mentions|mentioned|state|"
@@ -58,7 +60,8 @@ _NOT_ABOUT_TODAY = re.compile(
     r"|\b(?:used to|previously|formerly|originally|back then|at the time)\b",
     re.IGNORECASE,
 )
-"""Reported speech ("older pages say …") and the past ("before 2025 we ran …")."""
+"""Reported speech ("older pages say …"), the past ("before 2025 we ran …") and other
+people's setups ("other projects often call it …")."""
 _EXAMPLE = re.compile(
     r"\b(?:for example|for instance|e\.\s?g\.|an example|example:|such as|like this|"
     r"made[- ]up|something like|hypothetical|imaginary|fictional|would (?:write|look|be)|"

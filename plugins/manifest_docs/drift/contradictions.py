@@ -1217,6 +1217,61 @@ def _other_phase(index: FactIndex, unit: Unit) -> bool:
     return False
 
 
+_WORKFLOW_PATH = re.compile(r"(?<![\w/.-])((?:\.github/workflows/)?([\w.-]+\.ya?ml))(?![\w/-])")
+_WORKFLOW_CONTEXT = re.compile(
+    r"\bworkflows?\b|\bgithub actions\b|\.github/workflows|\bci(?:/cd)?\b", re.IGNORECASE
+)
+_NOT_WORKFLOWS = re.compile(
+    r"^(?:docker-compose|compose|mkdocs|railway|fly|render|netlify|vercel|app|manifest|"
+    r"\.?pre-commit-config|dependabot|codecov|\.?gitlab-ci|action|values|chart|openapi|"
+    r"swagger|config|settings|\.?readthedocs|environment|conda|pnpm-lock|kustomization)"
+    r"(?:[.-][\w-]+)*\.ya?ml$",
+    re.IGNORECASE,
+)
+"""Names of YAML files that are not GitHub workflows."""
+
+
+def _workflow_files(index: FactIndex) -> list[Expectation]:
+    found = index.cache.get("\0workflow-files")
+    if found is None:
+        found = index.cache["\0workflow-files"] = [
+            e
+            for subj in index.subjects
+            if subj.key.startswith("workflow:")
+            for e in subj.facts.get("workflow-file", [])
+        ]
+    return found
+
+
+def _unknown_workflows(index: FactIndex, unit: Unit, context: str) -> Iterator[Contradiction]:
+    """A workflow file the manifest does not list (``.github/workflows/deploy.yml``).
+
+    A path under ``.github/workflows/`` is one wherever it stands; a bare ``x.yml``
+    only where the text or its headings speak of workflows, and not a well-known
+    config file (``docker-compose.yml``). It is cited against the listed workflow
+    whose file it is most like.
+    """
+    files = _workflow_files(index)
+    if not files:
+        return
+    known = {e.shown.rsplit("/", 1)[-1].lower() for e in files}
+    about_workflows = bool(_WORKFLOW_CONTEXT.search(f"{unit.text} {context}"))
+    texts: list[tuple[int | None, str]] = [(None, unit.text)] if unit.kind != "code" else []
+    texts += [(unit.line + n, ln) for n, ln in enumerate(unit.lines, start=1)]
+    for at_line, text in texts:
+        for m in _WORKFLOW_PATH.finditer(text):
+            path, base = m.group(1), m.group(2)
+            full = path.startswith(".github/")
+            if base.lower() in known or not (full or about_workflows):
+                continue
+            if not full and _NOT_WORKFLOWS.match(base):
+                continue
+            cited = max(files, key=lambda e: _likeness(base, e.shown.rsplit("/", 1)[-1]))
+            line = unit.line_at(m.start()) if at_line is None else at_line
+            yield Contradiction(line, "workflow-file", "the workflow", path, cited)
+            return
+
+
 def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     """Every contradiction in ``unit``.
 
@@ -1231,6 +1286,8 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
         return  # an open task says what is to be done, not what is
     context = (*unit.headings, unit.lead) if unit.lead else unit.headings
     groups = _heading_groups(index, context)
+    if not (unit.kind == "code" and introduced_as_example(f"{unit.intro} {unit.lead}")):
+        yield from _unknown_workflows(index, unit, " ".join((*context, unit.intro)))
     if unit.kind == "code":
         yield from _check_code(index, unit, groups)
         return
@@ -1335,6 +1392,9 @@ def _config_values(key: str, kind_name: str, value: str) -> list[Found]:
         return [Found(0, len(value), value, float(text))]  # Railway and compose count seconds
     if text.startswith("[") and kind.spec.parser == "command":  # CMD ["uvicorn", "app"]
         text = " ".join(re.findall(r"\"([^\"]*)\"", text))
+    elif text.startswith("[") and text.endswith("]"):  # branches: [main, release]
+        items = [i.strip().strip("\"'") for i in text[1:-1].split(",")]
+        return [f for i in items if i for f in kind.read_whole(i)]
     return kind.read_whole(text)
 
 
@@ -1353,6 +1413,8 @@ _IMAGE = re.compile(
 """A container image with its version (``image: redis:6.2-alpine``, ``FROM python:3.9``)."""
 _OPENS = ("{", "[", "")
 
+_LIST_ITEM = re.compile(r"^\s*-\s+[\"']?([^\"':#{}\[\]]+?)[\"']?\s*(?:#.*)?$")
+"""A YAML list item that is a plain value (``- "docs/**"``), not a mapping."""
 Entry = tuple[int, str, str, str, tuple[str, ...]]
 """A config line that states a fact: (line offset, key, rule, value, keys above it)."""
 
@@ -1382,6 +1444,18 @@ def _config_entries(lines: list[str]) -> list[Entry]:
             rule = _config_key(head.group(1))
             if rule:
                 out.append((offset, head.group(1), rule, stripped, ()))
+            continue
+        item = _LIST_ITEM.match(line)
+        if item and parents and parents[-1][0] < len(line) - len(line.lstrip(" ")):
+            # "- docs/**" under "paths:": a value of the key above
+            key = parents[-1][1]
+            outer = parents[-2][1] if len(parents) > 1 else section
+            spec = schema_paths().get((outer.lower(), key.lower()))
+            rule = spec.rule if spec is not None else _config_key(key)
+            if rule:
+                out.append(
+                    (offset, key, rule, item.group(1), (section, *(k for _, k in parents[:-1])))
+                )
             continue
         m = _CONFIG_LINE.match(line)
         if m is None:
@@ -1529,7 +1603,9 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
         return  # an example, or another environment's configuration
     yield from _image_versions(index, unit)
     intro = [(w, subs) for _, w, subs in _short_mentions(index, unit.intro)] if unit.intro else []
-    context = [intro, *groups] if intro else groups
+    comments = " ".join(ln for ln in unit.lines if ln.lstrip().startswith(("#", "//", ";")))
+    commented = [(w, subs) for _, w, subs in _mentions(index, comments)] if comments else []
+    context = [g for g in (commented, intro) if g] + groups  # "# .github/workflows/x.yml"
     health = bool(_HEALTH.search(unit.text) or _HEALTH.search(unit.intro))
     yield from _env_entries(index, unit, context, about)
     yield from _key_ttls(index, unit)

@@ -198,6 +198,10 @@ def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
         spoken = {flow.name, stem, flow.name.replace("_", " "), stem.replace("-", " ")}
         words = {w for w in spoken if len(w) > 3 and w.lower() not in _GENERIC_FLOWS}
         words |= {f"{w} workflow" for w in spoken}
+        # "the docs workflow": its name without the generic words (deploy, tests…)
+        own = [w for w in re.split(r"[\W_]+", stem.lower()) if w and w not in _GENERIC_FLOWS]
+        if own:
+            words.add(f"{' '.join(own)} workflow")
         names[f"workflow:{flow.name}"] = {flow.file, base, *words}
     for phase in manifest.phases:
         names[f"phase:{phase.id}"] = {f"phase {phase.id}", f"phase {spelled(phase.id)}"}
@@ -577,7 +581,8 @@ def _path_ok(found: str, want: str) -> bool:
     """
 
     def parts(p: str) -> list[str]:
-        return [x for x in p.strip().strip("`'\"").lower().removeprefix("./").split("/") if x]
+        cut = p.strip().strip("`'\"").lower().removeprefix("./").split("/")
+        return [x for x in cut if x and x not in ("*", "**")]  # codex-docs/** is codex-docs/
 
     mine, theirs = parts(found), parts(want)
     return bool(theirs) and mine[-len(theirs) :] == theirs

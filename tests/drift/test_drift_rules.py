@@ -740,3 +740,32 @@ def test_active_planned_in_future_or_asked_routes_stay_silent(text: str) -> None
     from manifest_docs.load import load_text
 
     assert findings(text, manifest=load_text(fixture_text(ROUTES))) == []
+
+
+# --------------------------------------------------------------------------- live or not
+
+
+@pytest.mark.parametrize(
+    ("markdown", "said"),
+    [
+        ("The Acme API is still experimental.\n", "not live"),
+        ("Postgres has not been provisioned yet.\n", "not live"),
+        ("The console has been serving traffic since May.\n", "live"),
+        ("Live today:\n\n- console\n", "live"),
+    ],
+)
+def test_live_and_not_live_claims_against_the_status(markdown: str, said: str) -> None:
+    found = only(markdown, "status/stale")
+    assert f"is described as {said}, but the manifest says it is" in found.message
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "The console is not live yet.\n",
+        "The Acme API is not experimental: it serves every request.\n",
+        "The console has not been deployed anywhere.\n",
+    ],
+)
+def test_agreeing_status_claims_stay_silent(markdown: str) -> None:
+    none(markdown)

@@ -178,6 +178,12 @@ def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
         names[f"service:{name}"] = {name, *svc.aliases} | (
             {svc.technology} if svc.technology else set()
         )
+        # "agents API" for agents-api: a hyphenated name is also written with a space
+        names[f"service:{name}"] |= {
+            n.replace("-", " ")
+            for n in (name, *svc.aliases)
+            if re.fullmatch(r"[a-z]+(?:-[a-z]+)+", n, re.I)
+        }
         for alias in svc.aliases:
             parts = alias.lower().split()
             if len(parts) > 1 and len(parts[-1]) >= 5 and parts[-1] not in _VAGUE_HEADS:

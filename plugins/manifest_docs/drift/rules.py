@@ -59,9 +59,30 @@ _SERVICE_LINK = re.compile(r"\]\(((?:\.\./)*services/([a-z0-9-]+)(?:\.md|/))")
 _LIVE = re.compile(
     r"\b(is live|are live|now live|went live|gone live|in production|live in prod(?:uction)?|"
     r"currently serves|is serving|is deployed|are deployed|has been deployed|"
-    r"(?:has|have) (?:been )?(?:shipped|launched)|is running|are running|up and running)\b",
+    r"(?:has|have) (?:been )?(?:shipped|launched)|is running|are running|up and running|"
+    r"(?:has|have) been (?:serving|running)|serves? traffic|serving traffic)\b",
     re.IGNORECASE,
 )
+_NOT_LIVE = re.compile(
+    r"\b(?:(?:is|are)\s+(?:still\s+)?(?:only\s+)?(?:experimental|parked|planned|"
+    r"in development|under development|unreleased)|"
+    r"(?:is|are|has|have)\s+not\s+(?:been\s+|yet\s+)*(?:live|deployed|provisioned|published|"
+    r"launched|released|running|served|set up)(?:\s+yet)?|"
+    r"(?:isn't|aren't|hasn't|haven't)\s+(?:been\s+|yet\s+)*(?:live|deployed|provisioned|"
+    r"published|launched|released|running|served|set up)|"
+    r"not (?:yet )?(?:provisioned|deployed|published|launched|live)(?: yet)?|"
+    r"nothing is served)\b",
+    re.IGNORECASE,
+)
+"""Words that say something is not live today ("is still experimental", "not provisioned
+yet", "is parked")."""
+_LIVE_LEAD = re.compile(
+    r"\b(?:serves? something|(?:is|are) live|in production|that serve|running) today\b|"
+    r"\b(?:live|in production) (?:today|now)\b|^(?:live|in production|running)(?: services)?:$",
+    re.IGNORECASE,
+)
+"""A lead-in that makes each item below it a claim of being live ("Zones that serve
+something today:")."""
 _CHECKED = re.compile(
     r"^\[[xX]\]\s.*\b(deployed|live|shipped|launched|released|in production|running)\b",
     re.IGNORECASE,
@@ -258,45 +279,66 @@ def _fact_findings(index: FactIndex, shown: str, unit: Unit) -> Iterator[Finding
         )
 
 
-def _live_claims(unit: Unit) -> list[int]:
-    """Offsets in ``unit`` where it says something is live today."""
+def _live_claims(unit: Unit, pattern: re.Pattern[str] = _LIVE) -> list[int]:
+    """Offsets in ``unit`` where it says something is live today.
+
+    With :data:`_NOT_LIVE`: where it says something is not.
+    """
     text = unit.text
     if unit.kind == "code" or question(text) or not_about_today(text):
         return []
-    if unit.kind == "item" and _CHECKED.match(text):
+    whole = _CHECKED.match(text) or (unit.lead and _LIVE_LEAD.search(unit.lead))
+    if pattern is _LIVE and unit.kind == "item" and whole:
         return [len(text)]  # the item as a whole: its subject is named before the end
+    hedge = (lambda _t: False) if pattern is _NOT_LIVE else hedged
     return [
-        live.start()
-        for live in _LIVE.finditer(text)
-        if not conditional(text[: live.start()])
-        and not hedged(text[max(0, live.start() - 40) : live.end() + 12])
+        claim.start()
+        for claim in pattern.finditer(text)
+        if not conditional(text[: claim.start()])
+        and not hedge(text[max(0, claim.start() - 40) : claim.end() + 12])
     ]
 
 
 def _status_findings(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> Iterator[Finding]:
-    """A service the manifest does not call active, described as live (or so in a table)."""
+    """A service or domain said to be live when the manifest says it is not, or the reverse.
+
+    Not live is "is still experimental", "not provisioned yet", "is parked".
+    """
     services = loaded.manifest.services
-    for at in _live_claims(unit):
-        # The service the claim is about: the nearest one named before it.
-        before = [m for m in index.pattern.finditer(unit.text) if m.start() < at]
-        for m in reversed(before):
-            subj = next(
-                (x for x in index.by_name.get(m.group(1).lower(), []) if x.is_service), None
-            )
-            if subj is None:
-                continue
-            svc = services[subj.key.split(":", 1)[1]]
-            if svc.status.value != "active":
-                target = f" (target {svc.target_date})" if svc.target_date else ""
+    domains = {d.name: d for d in loaded.manifest.domains}
+    for live, claims in ((True, _live_claims(unit)), (False, _live_claims(unit, _NOT_LIVE))):
+        for at in claims:
+            # The subject of the claim: the nearest service or domain named before it.
+            before = [m for m in index.pattern.finditer(unit.text) if m.start() < at]
+            for m in reversed(before):
+                subj = next(
+                    (
+                        x
+                        for x in index.by_name.get(m.group(1).lower(), [])
+                        if x.is_service or x.key.startswith("domain:")
+                    ),
+                    None,
+                )
+                if subj is None:
+                    continue
+                name = subj.key.split(":", 1)[1]
+                thing = services.get(name) if subj.is_service else domains.get(name)
+                if thing is None:
+                    break
+                status = thing.status.value
+                if live == (status == "active"):
+                    break
+                target = getattr(thing, "target_date", None)
+                when = f" (target {target})" if target else ""
+                said = "live" if live else "not live"
                 yield Finding(
                     "",
                     unit.line_at(at),
                     "status/stale",
-                    f"{m.group(1)} is described as live, but the manifest says it "
-                    f"is {svc.status.value}{target}",
+                    f"{m.group(1)} is described as {said}, but the manifest says it "
+                    f"is {status}{when}",
                 )
                 return
-            break
 
 
 _SERVED = re.compile(

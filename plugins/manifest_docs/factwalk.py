@@ -59,7 +59,7 @@ class FieldSpec:
     many: bool
     """Whether the field holds a list (each item is a fact; any of them agrees)."""
 
-    @property
+    @functools.cached_property
     def rule(self) -> str:
         """The attribute's name in finding ids (``fact/<rule>``)."""
         return self.words.rule or self.name.replace("_", "-")

@@ -110,6 +110,20 @@ DURATION_DEFAULT = Words(
 """A variable's default read as a duration when its name gives the unit
 (``ACCESS_TOKEN_EXPIRE_MINUTES``: "access tokens last 30 minutes")."""
 
+_RUNS_MIGRATIONS = (
+    r"(?:runs|applies)\s+(?:the\s+)?(?:pending\s+|alembic\s+|database\s+|schema\s+|db\s+)*"
+    r"migrations?(?!\s+(?:manually|by hand|yourself))"
+)
+DEPLOY_MIGRATES = Words(
+    (_RUNS_MIGRATIONS,),
+    rule="migrate-on-deploy",
+    affirm=(_RUNS_MIGRATIONS,),
+    needs=r"\bdeploy(?:s|ed|ing|ment)?\b",
+    collective=True,
+)
+"""A deploy step that runs the migrations (``4. Runs Alembic migrations`` under
+"Deployment process"): what ``auto_upgrade`` says, read where deploys are described."""
+
 Money = Annotated[
     Decimal,
     BeforeValidator(parse_money),
@@ -943,6 +957,7 @@ class Migrations(_Model):
         Words(
             (r"auto[- ]?(?:upgrades?|migrat(?:e|es|ions?))",),
             rule="auto-migrate",
+            also=(DEPLOY_MIGRATES,),
             affirm=(
                 r"(?:runs?|applies|apply|applied|run)\s+(?:the\s+)?(?:pending\s+|alembic\s+|"
                 r"database\s+|schema\s+)?migrations?\s+"

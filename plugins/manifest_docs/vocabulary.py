@@ -85,6 +85,9 @@ class Words:
     named: bool = False
     """Whether the subject must be named in the sentence itself, not only by a heading
     (``the planned phase 2 services`` on the Postgres page is not about Postgres)."""
+    collective: bool = False
+    """Whether the field is also a fact of the manifest as a whole, for prose that names
+    no subject (a deploy step "Runs Alembic migrations"); any value written agrees."""
     unit_from: str = ""
     """A sibling field whose value ends in the unit of this field's bare number
     (``ACCESS_TOKEN_EXPIRE_MINUTES``'s default ``30`` is 30 minutes); only values that

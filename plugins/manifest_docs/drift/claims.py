@@ -9,6 +9,7 @@ example:"), or about another environment (a laptop, docker-compose, CI)?
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = [
@@ -120,6 +121,7 @@ def conditional(text: str) -> bool:
     return _CONDITIONAL.search(text) is not None
 
 
+@functools.lru_cache(maxsize=8192)
 def not_about_today(text: str) -> bool:
     """Whether ``text`` reports what others say or what used to be (no claim to check)."""
     return _NOT_ABOUT_TODAY.search(text) is not None

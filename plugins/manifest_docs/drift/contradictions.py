@@ -90,11 +90,16 @@ _SSL_LABEL = re.compile(
     re.IGNORECASE,
 )
 """What must come right before a bare ``strict`` or ``off`` for it to be an SSL mode."""
-_HEALTH = re.compile(
-    r"\bhealth(?:[ _-]?checks?|checks?|z)?\b|\bprob(?:e|es|ed|ing)\b|\bliveness\b|\breadiness\b",
-    re.IGNORECASE,
-)
-"""Health-check context: timeouts and intervals are only compared under it."""
+
+
+def _needs_met(kind: Kind, around: str) -> bool:
+    """Whether ``around`` (the unit and its headings) has the context ``kind`` needs.
+
+    Health-check timeouts and intervals are only compared in health-check context.
+    """
+    return kind.needs is None or kind.needs.search(around) is not None
+
+
 _CONFIG_FILE = re.compile(r"\.(?:toml|json|ya?ml|md|cfg|ini|lock|txt|env)$", re.IGNORECASE)
 _DNS_COLUMN = re.compile(r"\b(?:sub)?domains?\b|\bhost(?:name)?s?\b|\brecords?\b", re.IGNORECASE)
 _OF = re.compile(r"\s+of\s+(?:the\s+)?(?=([\w.+#-]+))")
@@ -1035,15 +1040,14 @@ def _check_text(
     unit: Unit,
     groups: list[list[Named]],
     context_attr: str,
-    health: bool,
+    around: str,
     mentions: list[tuple[int, str, list[Subject]]],
 ) -> Iterator[Contradiction]:
     text = unit.text
     hits = _attribute_hits(index, text)
     in_context = _in_context(index, context_attr)
     live = [  # only kinds named here (or in the headings) can state a value
-        (hits[k] or in_context[k]) and (kind.needs is None or health)
-        for k, kind in enumerate(KINDS)
+        (hits[k] or in_context[k]) and _needs_met(kind, around) for k, kind in enumerate(KINDS)
     ]
     values = [kind.read(text, unit.code_spans) if live[k] else [] for k, kind in enumerate(KINDS)]
     for k, kind in enumerate(KINDS):
@@ -1054,7 +1058,8 @@ def _check_text(
             candidates = _bound_commands(text, hits[k], values[k], name=name)
         elif hits[k]:
             candidates = _bound_values(k, hits, values, text)
-        elif not kind.words.search(text):
+        elif not kind.words.search(text) and not (kind.spec and kind.spec.words.adjacent):
+            # named by the headings only; a value that must follow its word cannot be
             candidates = [f for f in values[k] if f.start <= _LABEL]
         else:
             continue
@@ -1163,7 +1168,7 @@ def _header_kinds(index: FactIndex, header: str) -> list[Kind]:
 
 
 def _check_cells(
-    index: FactIndex, unit: Unit, groups: list[list[Named]], health: bool
+    index: FactIndex, unit: Unit, groups: list[list[Named]], around: str
 ) -> Iterator[Contradiction]:
     """Values under an attribute column (``| Redis | 128MB |`` under ``Memory``).
 
@@ -1178,7 +1183,7 @@ def _check_cells(
         for kind in _header_kinds(index, header):
             if kind.words.search(cell):
                 continue
-            if kind.needs is not None and not health:
+            if not _needs_met(kind, around):
                 continue
             command = kind.spec is not None and kind.spec.parser == "command"
             if command and cell not in unit.code_spans:
@@ -1272,6 +1277,59 @@ def _unknown_workflows(index: FactIndex, unit: Unit, context: str) -> Iterator[C
             return
 
 
+_DELIVERABLE = re.compile(
+    r"^\W*(?:\[[ xX]\]\s*)?\W*(?:create|add|deploy|extract|launch|ship|build|stand up|"
+    r"split out|introduce|release|roll out|set up|spin up|bring up|publish|open)\b",
+    re.IGNORECASE,
+)
+"""A roadmap item that delivers something (``📋 Create marketing site``)."""
+
+
+_OBJECT_BEFORE = re.compile(r"\s+(?:(?:the|a|an|our|new|its)\s+)*", re.IGNORECASE)
+_OBJECT_AFTER = re.compile(
+    r"\s*(?:$|[.,;:()—–-]|(?:standalone|separately|service|app|site|as|on|to|in|for|with|"
+    r"from|at|behind)\b)",
+    re.IGNORECASE,
+)
+"""Around a deliverable's name: it is the whole object ("Create marketing site", not
+"Add the backend metrics")."""
+
+
+def _roadmap_phase(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
+    """A list item under a heading of one phase that delivers a service of another.
+
+    ``### Phase 2`` over ``- Create marketing site``: the marketing site is put in
+    phase 2; the manifest may give it phase 1.
+    """
+    heading = unit.lead or (unit.headings[-1] if unit.headings else "")
+    said = {int(m.group(1)) for m in index.phases.finditer(heading) if m.group(1)}
+    if len(said) != 1 or re.search(r"phases?\s*\d+\s*[-–/&,]|and\s+phase", heading, re.I):
+        return
+    verb = _DELIVERABLE.match(unit.text)
+    if verb is None or hedged(unit.text):
+        return
+    mention = next(iter(_mentions(index, unit.text)), None)
+    if mention is None:
+        return
+    start, name, found = mention
+    subs = [s for s in found if s.is_service]
+    end = start + len(name)
+    if (
+        len({s.key for s in subs}) != 1
+        or not _OBJECT_BEFORE.fullmatch(unit.text, verb.end(), start)
+        or not _OBJECT_AFTER.match(unit.text, end)
+    ):
+        return  # the service must be what is delivered ("Create marketing site")
+    phase = next(iter(said))
+    status = subs[0].facts.get("status", [])
+    if any(e.accepts("active") for e in status):
+        return  # it exists already: a later phase changes it ("Deploy the backend to …")
+    for exp in subs[0].facts.get("phase", []):
+        if not exp.accepts(phase):
+            yield Contradiction(unit.line, "phase", name, f"phase {phase}", exp)
+            return
+
+
 def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     """Every contradiction in ``unit``.
 
@@ -1282,6 +1340,8 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
         not_about_today(unit.text) or question(unit.text) or hypothetical(unit.text)
     ):
         return
+    if unit.kind == "item":
+        yield from _roadmap_phase(index, unit)
     if unit.kind == "item" and unit.text.startswith("[ ]"):
         return  # an open task says what is to be done, not what is
     context = (*unit.headings, unit.lead) if unit.lead else unit.headings
@@ -1291,7 +1351,7 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
     if unit.kind == "code":
         yield from _check_code(index, unit, groups)
         return
-    health = bool(_HEALTH.search(unit.text) or any(_HEALTH.search(h) for h in context))
+    around = " / ".join((unit.text, *context))
     found: list[Contradiction] = []
     if unit.kind == "row" and len(unit.cells) == 2:
         titled = _short_mentions(index, unit.cells[0][0])
@@ -1301,9 +1361,9 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
         if _foreign_key(index, unit, groups):
             groups = []  # the row is about its first cell, not the heading's subject
         else:
-            found += _check_cells(index, unit, groups, health)
+            found += _check_cells(index, unit, groups, around)
     mentions = _mentions(index, unit.text)
-    found += _check_text(index, unit, groups, " / ".join(context[-2:]), health, mentions)
+    found += _check_text(index, unit, groups, " / ".join(context[-2:]), around, mentions)
     if found and _other_phase(index, unit):
         found = [c for c in found if c.kind in _TIMELESS]
     yield from found
@@ -1606,7 +1666,7 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
     comments = " ".join(ln for ln in unit.lines if ln.lstrip().startswith(("#", "//", ";")))
     commented = [(w, subs) for _, w, subs in _mentions(index, comments)] if comments else []
     context = [g for g in (commented, intro) if g] + groups  # "# .github/workflows/x.yml"
-    health = bool(_HEALTH.search(unit.text) or _HEALTH.search(unit.intro))
+    around = f"{unit.text} / {unit.intro}"
     yield from _env_entries(index, unit, context, about)
     yield from _key_ttls(index, unit)
     entries = _config_entries(unit.lines)
@@ -1614,7 +1674,7 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
     guessed: list[Contradiction | None] = []  # by the fallback: None where a key agrees
     for offset, key, kind_name, value, above in entries:
         kind = _BY_KIND[kind_name]
-        if kind.needs is not None and not health:
+        if not _needs_met(kind, around):
             continue
         # "redis_version", or a key above it: "redis:" / "resources:" / "maxmemory-policy:"
         named = next((n for k in (key, *reversed(above)) if (n := _key_subject(index, k))), None)

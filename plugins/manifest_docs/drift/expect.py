@@ -299,7 +299,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         subj = subjects.get(fact.subject)
         if subj is not None:
             subj.add(exp)
-        if fact.subject.startswith("domain:") or not fact.subject:
+        if fact.subject.startswith("domain:") or not fact.subject or fact.spec.words.collective:
             collective.setdefault(exp.kind, []).append(exp)
         if fact.subject.startswith("domain:") and fact.loc[2:3] == ("dns",):
             dom = manifest.domains[int(fact.loc[1])]

@@ -183,6 +183,14 @@ def test_cost_total_controls(markdown: str) -> None:
             id="table-row",
         ),
         pytest.param(
+            "Railway Hobby is $20/month, and each domain is $15 a year.\n",
+            "domain",
+            "$15 a year",
+            "$12.00/year",
+            "domains[0].yearly_cost",
+            id="each-amount-its-own-owner",
+        ),
+        pytest.param(
             "Railway alone comes to $600 a year.\n",
             "Railway",
             "$600 a year",
@@ -211,6 +219,9 @@ def test_line_cost_contradicted(
         pytest.param("Railway costs €20 a month.\n", id="another-currency"),
         pytest.param("Vercel's Pro plan is $150/month, so we stay on Railway.\n", id="foreign"),
         pytest.param("About $21 a month once each domain is spread out.\n", id="aside"),
+        pytest.param(
+            "Railway Hobby is $20/month, and each domain is $12 a year.\n", id="two-owners"
+        ),
     ],
 )
 def test_line_cost_controls(markdown: str) -> None:

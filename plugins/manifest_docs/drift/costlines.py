@@ -181,6 +181,15 @@ _ASIDE = re.compile(
 """Right before a word: it is set aside (``before domain renewals``), not the subject."""
 
 
+def _names_lines_of(index: FactIndex, keys: set[str], words: set[str]) -> bool:
+    """Whether ``words`` name an item of the provider or service ``keys`` names."""
+    return any(
+        _item_words(index, c) & words
+        for c in index.cost_lines
+        if f"provider:{c.provider}" in keys or (c.service and f"service:{c.service}" in keys)
+    )
+
+
 def _owner(index: FactIndex, text: str, at: int | None = None) -> _Owner | None:
     """The cost lines ``text`` names: by provider or service, narrowed by item words.
 
@@ -199,6 +208,15 @@ def _owner(index: FactIndex, text: str, at: int | None = None) -> _Owner | None:
         start = before[-1][0] + len(before[-1][1]) if before else 0
         if _foreign(index, text[start:at]):
             return None
+        item_words = set().union(*_all_item_words(index).values())
+        last = next(
+            (w for w in reversed([_singular(w) for w in _WORD.findall(text[start:at])])
+             if w in item_words),
+            None,
+        )  # fmt: skip
+        if before and last and not _names_lines_of(index, before[-1][2], {last}):
+            # "…Cloudflare Free…, each droplet is $10": the item named since owns it
+            return _owner(index, text[start:], at - start)
         # named only after a total ("All in, phase 1 costs $340: the Railway plan plus
         # …"): a breakdown of the total, not the line's price
         after = [] if _WHOLE.search(text) else [f for f in found if f[0] >= at]
@@ -218,12 +236,15 @@ def _owner(index: FactIndex, text: str, at: int | None = None) -> _Owner | None:
             break
     if not picked and at is not None:
         # named by its item alone, the item comes before the amount, as its subject:
-        # "each domain renews for $12", not "$100 a month before domain renewals"
-        words = {
+        # "each domain renews for $12", not "$100 a month before domain renewals";
+        # the nearest item word before it is the one
+        item_words = set().union(*_all_item_words(index).values())
+        named_items = [
             _singular(m.group(0))
             for m in _WORD.finditer(text, 0, at)
             if not _ASIDE.search(text, 0, m.start())
-        }
+        ]
+        words = {next((w for w in reversed(named_items) if w in item_words), "")}
     pool = picked or list(range(len(lines)))
     by_item = [i for i in pool if _item_words(index, lines[i]) & words]
     if by_item:
@@ -344,7 +365,11 @@ def _context(unit: Unit) -> list[str]:
 
 
 def find_line_costs(index: FactIndex, unit: Unit) -> tuple[bool, list[Contradiction]]:
-    """Whether ``unit`` speaks of some cost line, and the amounts in it that disagree."""
+    """Whether ``unit`` speaks of some cost line, and the amounts in it that disagree.
+
+    Each amount belongs to the line its own words name (the nearest provider before
+    it, then after it), else to what the row, lead-in or headings name.
+    """
     text = unit.text
     if not index.cost_lines or unit.kind == "code":
         return False, []
@@ -352,15 +377,14 @@ def find_line_costs(index: FactIndex, unit: Unit) -> tuple[bool, list[Contradict
     if not amounts and not _COST_CUE.search(text):
         return False, []
     amounts = [a for a in amounts if _a_price(text, a)]
-    owner = None
-    for k, where in enumerate(_context(unit)):
-        owner = _owner(index, where, amounts[0].start if k == 0 and amounts else None)
-        if owner is not None:
-            break
-    if owner is None:
+    around = _context(unit)
+    outer = next((o for w in around[1:] if (o := _owner(index, w)) is not None), None)
+    owners = [_owner(index, text, a.start) or outer for a in amounts]
+    first = _owner(index, text, amounts[0].start if amounts else None) or outer
+    if first is None and not any(owners):
         return False, []
     phases: set[int] = set()
-    for where in _context(unit):
+    for where in around:
         phases = _phases(index, where)
         if phases:
             break
@@ -370,16 +394,18 @@ def find_line_costs(index: FactIndex, unit: Unit) -> tuple[bool, list[Contradict
         return True, []  # "Cloudflare Pro will add $25": in which phase?
     phase = next(iter(phases)) if phases else index.current_phase
     assert phase is not None
-    everywhere = [index.cost_lines[i] for i in owner.lines]
-    lines = [c for c in everywhere if c.applies_to(phase)]
-    if not lines and not phases and owner.by_item:
-        lines = everywhere  # "each droplet is budgeted at $20": the item says which line
-    if not lines:
-        return True, []
-    found = list(_quantities(index, unit, lines, owner))
-    for amount in amounts:
-        same = [c for c in lines if c.currency == amount.currency]
-        if not same:
+
+    def lines_of(owner: _Owner) -> list[CostLine]:
+        everywhere = [index.cost_lines[i] for i in owner.lines]
+        lines = [c for c in everywhere if c.applies_to(phase)]
+        if not lines and not phases and owner.by_item:
+            return everywhere  # "each droplet is budgeted at $20": the item says which line
+        return lines
+
+    found = list(_quantities(index, unit, lines_of(first), first)) if first else []
+    for amount, owner in zip(amounts, owners, strict=True):
+        same = [c for c in lines_of(owner) if c.currency == amount.currency] if owner else []
+        if owner is None or not same:
             continue
         each = bool(_EACH_AFTER.match(text, amount.end) or _EACH_BEFORE.match(text))
         whole = bool(_ALL.search(text))

@@ -680,8 +680,9 @@ class EnvVar(_Model):
                 ),
                 (r"(?:is |are )?not optional", "required|important"),
                 (
-                    r"required|mandatory|must be set|(?:will not|won't|cannot|can't|does not"
-                    r"|doesn't) (?:start|boot|run) without",
+                    r"required|mandatory|must be set|must set|(?:will not|won't|cannot|can't"
+                    r"|does not|doesn't) (?:start|boot|run) without"
+                    r"|(?:refuses|fails) to (?:start|boot|run)",
                     "required",
                 ),
                 (
@@ -716,7 +717,12 @@ class EnvVar(_Model):
     default: Annotated[
         str | None,
         Words(
-            (r"defaults?(?: value)?(?: to| is)?", r"by default"),
+            (
+                r"defaults?(?: value)?(?: to| is)?",
+                r"by default",
+                r"out of the box",
+                r"(?:when|if) (?:it is )?(?:unset|not set)",
+            ),
             parse="word",
             also=(DURATION_DEFAULT,),
         ),

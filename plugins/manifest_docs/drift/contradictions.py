@@ -1269,8 +1269,9 @@ def _unknown_workflows(index: FactIndex, unit: Unit, context: str) -> Iterator[C
             full = path.startswith(".github/")
             if base.lower() in known or not (full or about_workflows):
                 continue
-            if not full and _NOT_WORKFLOWS.match(base):
-                continue
+            said_workflow = re.match(r"[`'\"]?\s+workflow\b", text[m.end() :], re.IGNORECASE)
+            if not full and _NOT_WORKFLOWS.match(base) and not said_workflow:
+                continue  # docker-compose.yml, unless called a workflow ("railway.yml workflow")
             cited = max(files, key=lambda e: _likeness(base, e.shown.rsplit("/", 1)[-1]))
             line = unit.line_at(m.start()) if at_line is None else at_line
             yield Contradiction(line, "workflow-file", "the workflow", path, cited)

@@ -27,6 +27,7 @@ from manifest_docs.drift.committed import (
     check_committed,
     readme_table,
 )
+from manifest_docs.load import LoadedManifest, load_text
 
 
 def test_fixture_manifest_is_valid(tmp_path: Path) -> None:
@@ -769,3 +770,43 @@ def test_live_and_not_live_claims_against_the_status(markdown: str, said: str) -
 )
 def test_agreeing_status_claims_stay_silent(markdown: str) -> None:
     none(markdown)
+
+
+# --------------------------------------------------------------------------- dependencies
+
+
+def _with_depends() -> LoadedManifest:
+    text = fixture_text(
+        (
+            "    provider: railway\n    deploy:\n",
+            "    provider: railway\n    depends_on: [postgres]\n    deploy:\n",
+        )
+    )
+    return load_text(text, shown="manifest.yml")
+
+
+@pytest.mark.parametrize(
+    ("markdown", "line"),
+    [
+        ("The Acme API reads sessions from Redis.\n", 1),
+        ("# Acme API\n\n- Writes results to Postgres\n- Sends reports to the console\n", 4),
+        ("| Service | Depends on |\n| --- | --- |\n| api | postgres, redis |\n", 3),
+    ],
+)
+def test_a_dependency_the_manifest_does_not_list_is_reported(markdown: str, line: int) -> None:
+    [found] = findings(markdown, manifest=_with_depends())
+    assert (found.line, found.rule) == (line, "fact/depends-on")
+    assert "says 'postgres' (services.api.depends_on)" in found.message
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "The Acme API reads everything from Postgres.\n",
+        "Redis is read by the Acme API.\n",
+        "The Acme API never calls the console.\n",
+        "The console calls Redis.\n",  # the console writes no depends_on: nothing to compare
+    ],
+)
+def test_agreeing_or_unstated_dependencies_stay_silent(markdown: str) -> None:
+    assert findings(markdown, manifest=_with_depends()) == []

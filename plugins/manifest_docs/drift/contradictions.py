@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from .expect import Expectation, FactIndex, Subject
     from .markdown import Unit
 
-__all__ = ["Contradiction", "find_contradictions"]
+__all__ = ["Contradiction", "Named", "find_contradictions", "heading_groups", "mentions_in"]
 
 _UNITS = {
     "ms": 0.001,
@@ -645,6 +645,10 @@ def _mentions(index: FactIndex, text: str) -> list[tuple[int, str, list[Subject]
     return out
 
 
+mentions_in = _mentions
+"""Every subject name in a text (for the other rules of the gate)."""
+
+
 def _short_mentions(index: FactIndex, text: str) -> list[tuple[int, str, list[Subject]]]:
     """:func:`_mentions` of a heading or a first cell, cached (they recur unit after unit)."""
     found = index.cache.get(text)
@@ -665,6 +669,10 @@ def _heading_groups(index: FactIndex, context: tuple[str, ...]) -> list[list[Nam
         if named:
             groups.append(sorted(named, key=lambda n: not any(s.is_service for s in n[1])))
     return groups
+
+
+heading_groups = _heading_groups
+"""The names in each heading and lead-in, innermost first (for the other rules)."""
 
 
 def _facts(subject: Subject, kind: Kind, skip_inherited: bool) -> list[Expectation]:

@@ -124,6 +124,8 @@ class FactIndex:
     """Phase name → id."""
     current_phase: int | None = None
     """The phase whose total a cost statement naming no phase is cited against."""
+    depends: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each service that writes ``depends_on``: the services it needs (subject keys)."""
     cost_lines: list[CostLine] = field(default_factory=list)
     """Every cost line (domain registrations included), for what one line costs."""
     cache: dict[str, list[Any]] = field(default_factory=dict)
@@ -404,6 +406,11 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         phase_ids={p.name: p.id for p in manifest.phases},
         current_phase=current,
         cost_lines=cost_lines(manifest),
+        depends={
+            f"service:{n}": tuple(f"service:{d}" for d in svc.depends_on)
+            for n, svc in manifest.services.items()
+            if "depends_on" in svc.model_fields_set
+        },
     )
 
 

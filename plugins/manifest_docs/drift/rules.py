@@ -16,6 +16,7 @@ from .contradictions import find_contradictions
 from .expect import build_index
 from .findings import Finding
 from .markdown import Suppression, Unit, parse_markdown
+from .relations import find_dependencies
 from .totals import find_totals
 
 if TYPE_CHECKING:
@@ -268,7 +269,8 @@ def _host_findings(zones: set[str], hosts: set[str], unit: Unit) -> Iterator[Fin
 
 
 def _fact_findings(index: FactIndex, shown: str, unit: Unit) -> Iterator[Finding]:
-    for c in (*find_contradictions(index, unit), *find_totals(index, unit)):
+    found = (*find_contradictions(index, unit), *find_totals(index, unit))
+    for c in (*found, *find_dependencies(index, unit)):
         line, _ = index.source.locate(c.expected.loc)
         yield Finding(
             "",

@@ -52,3 +52,14 @@ def test_what_introduces_an_example(intro: str) -> None:
 )
 def test_a_question_states_nothing(text: str, expected: bool) -> None:
     assert question(text) is expected
+
+
+def test_a_code_span_is_found_where_it_stands_not_where_its_word_first_appears() -> None:
+    from manifest_docs.drift.markdown import parse_markdown
+
+    [unit], _ = parse_markdown("The docs workflow publishes from the `docs` branch, **`a  b`**.\n")
+    assert [(s, unit.text[s.start : s.start + len(s)]) for s in unit.code_spans] == [
+        ("docs", "docs"),
+        ("a b", "a b"),
+    ]
+    assert unit.text.index("docs", 20) == unit.code_spans[0].start

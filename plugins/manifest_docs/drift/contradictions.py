@@ -366,13 +366,20 @@ _WORD_STOP = frozenset({"The", "A", "An", "It", "We", "Our", "This", "That", "It
 
 
 def _spans(text: str, spans: Sequence[str]) -> Iterator[Found]:
+    """The code spans of ``text`` where they stand.
+
+    A :class:`~manifest_docs.drift.markdown.Span` knows its offset; a bare string is
+    looked for after the one before it.
+    """
     pos = 0
     for span in spans:
-        start = text.find(span, pos)
+        start = getattr(span, "start", None)
+        if start is None or text[start : start + len(span)] != span:
+            start = text.find(span, pos)
         if start < 0:
             continue
         pos = start + len(span)
-        yield Found(start, pos, span, span.strip().lower())
+        yield Found(start, pos, str(span), span.strip().lower())
 
 
 def _word_values(text: str, spans: Sequence[str]) -> Iterator[Found]:

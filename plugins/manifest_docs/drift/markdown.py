@@ -15,7 +15,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Suppression", "Unit", "parse_markdown"]
+__all__ = ["Span", "Suppression", "Unit", "parse_markdown"]
 
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)")
 _ADMONITION = re.compile(r"^(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+[\w-]+)*(?:\s+\"([^\"]*)\")?\s*$")
@@ -159,13 +159,44 @@ def _without_macros(source: str) -> str:
     return "".join(out)
 
 
+class Span(str):
+    """A code span's text, knowing where it starts in its unit's plain text."""
+
+    start: int
+    """Offset in :attr:`Unit.text`."""
+
+    def __new__(cls, text: str, start: int) -> Span:
+        """The span ``text``, found at ``start``."""
+        span = super().__new__(cls, text)
+        span.start = start
+        return span
+
+
+_OPEN, _CLOSE = "\x01", "\x02"
+"""Marks around code spans while the rest of the markup is taken out."""
+
+
 def _plain(text: str) -> tuple[str, list[str]]:
-    spans = [m.group(2).strip() for m in _CODE_SPAN.finditer(text)]
-    text = _CODE_SPAN.sub(lambda m: m.group(2), text)
+    text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    text = _CODE_SPAN.sub(lambda m: _OPEN + m.group(2) + _CLOSE, text)
     text = re.sub(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)", "", text)
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = _COMMENT.sub(" ", text)
-    return " ".join(text.split()), spans
+    marked = " ".join(text.split())
+    out: list[str] = []
+    spans: list[str] = []
+    start = -1
+    for ch in marked:
+        if ch == _OPEN:
+            start = len(out)
+        elif ch == _CLOSE and start >= 0:
+            body = "".join(out[start:])
+            lead = len(body) - len(body.lstrip())
+            spans.append(Span(body.strip(), start + lead))
+            start = -1
+        else:
+            out.append(ch)
+    return "".join(out).replace(_OPEN, "").replace(_CLOSE, ""), spans
 
 
 def _cells(line: str) -> list[str]:

@@ -810,3 +810,11 @@ def test_a_dependency_the_manifest_does_not_list_is_reported(markdown: str, line
 )
 def test_agreeing_or_unstated_dependencies_stay_silent(markdown: str) -> None:
     assert findings(markdown, manifest=_with_depends()) == []
+
+
+def test_a_platform_the_manifest_does_not_know_is_not_the_provider() -> None:
+    found = only("# Acme API\n\n- Hosted on Netlify\n", "fact/provider")
+    assert "'Netlify' here" in found.message
+    assert "says 'railway'" in found.message
+    none("# Acme API\n\nThe Acme API is deployed to Production on every merge.\n")
+    none("# Acme API\n\nIt is not hosted on Netlify.\n")

@@ -38,13 +38,13 @@ from .claims import (
     not_about_today,
     question,
 )
-from .expect import Bound
+from .expect import Bound, Subject
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
     from ..factwalk import FieldSpec
-    from .expect import Expectation, FactIndex, Subject
+    from .expect import Expectation, FactIndex
     from .markdown import Unit
 
 __all__ = ["Contradiction", "Named", "find_contradictions", "heading_groups", "mentions_in"]
@@ -1394,6 +1394,21 @@ _HOSTED_ON = re.compile(
 before a provider's name."""
 
 
+_HOSTED_BY = re.compile(
+    r"\b(?:hosted|deployed|served|published)\s+(?:on|to|from|by|at)\s+(?:the\s+)?", re.I
+)
+_PRODUCT = re.compile(r"[A-Z][\w.-]*[\w](?:\s+[A-Z][\w.-]*[\w])?(?![\w.-])")
+_PLAIN_HOSTS = frozenset(
+    {"production", "staging", "prod", "dev", "main", "the", "our", "every", "each", "push",
+     "merge", "release", "demand", "request", "startup", "boot", "port", "monday", "friday"}
+)  # fmt: skip
+"""Capitalised words after a hosting verb that name no platform ("deployed to Production")."""
+
+
+_UNKNOWN_HOST = Subject("provider:", [])
+"""Stands for a platform the manifest does not know (no provider id agrees with it)."""
+
+
 def _check_hosting(
     unit: Unit, groups: list[list[Named]], mentions: list[tuple[int, str, list[Subject]]]
 ) -> Iterator[Contradiction]:
@@ -1403,7 +1418,17 @@ def _check_hosting(
     it in the unit, else the heading's (or the narrative page's).
     """
     text = unit.text
-    for start, shown, subjects in mentions:
+    named = list(mentions)
+    for m in _HOSTED_BY.finditer(text):
+        product = _PRODUCT.match(text, m.end())
+        if product is None or any(s == m.end() for s, _, _ in mentions):
+            continue
+        word = product.group(0)
+        if word.lower() in _PLAIN_HOSTS or word.split()[0].lower() in _PLAIN_HOSTS:
+            continue
+        # "Hosted on Netlify": a platform the manifest does not know is not its provider
+        named.append((m.end(), word, [_UNKNOWN_HOST]))
+    for start, shown, subjects in sorted(named, key=lambda n: n[0]):
         providers = [s for s in subjects if s.key.startswith("provider:")]
         verb = _HOSTED_ON.search(text, max(0, start - 40), start)
         if not providers or verb is None or verb.end() != start:

@@ -657,11 +657,8 @@ mentions_in = _mentions
 
 
 def _short_mentions(index: FactIndex, text: str) -> list[tuple[int, str, list[Subject]]]:
-    """:func:`_mentions` of a heading or a first cell, cached (they recur unit after unit)."""
-    found = index.cache.get(text)
-    if found is None:
-        found = index.cache[text] = _mentions(index, text)
-    return found
+    """:func:`_mentions` of a heading or a first cell, once per text."""
+    return index.once("mentions", text, lambda: _mentions(index, text))
 
 
 def _heading_groups(index: FactIndex, context: tuple[str, ...]) -> list[list[Named]]:
@@ -860,16 +857,14 @@ def _foreign(index: FactIndex, text: str, start: int, kind: Kind) -> bool:
     )
 
 
-def _in_context(index: FactIndex, context: str) -> list[bool]:
-    """Which kinds the headings name (cached: the same headings recur unit after unit)."""
-    key = "\0context\0" + context
-    found = index.cache.get(key)
-    if found is None:
-        possible = _possible_kinds(context.lower())
-        found = index.cache[key] = [
-            possible[k] and bool(kind.words.search(context)) for k, kind in enumerate(KINDS)
-        ]
-    return found
+def _kinds_named(index: FactIndex, text: str) -> list[bool]:
+    """Which kinds a heading or header cell names (once per text: they recur)."""
+
+    def work() -> list[bool]:
+        possible = _possible_kinds(text.lower())
+        return [possible[k] and bool(kind.words.search(text)) for k, kind in enumerate(KINDS)]
+
+    return index.once("kinds", text, work)
 
 
 def _trigger_table() -> tuple[re.Pattern[str], dict[str, frozenset[int]], list[bool]]:
@@ -1060,7 +1055,7 @@ def _check_text(
 ) -> Iterator[Contradiction]:
     text = unit.text
     hits = _attribute_hits(index, text)
-    in_context = _in_context(index, context_attr)
+    in_context = _kinds_named(index, context_attr)
     live = [  # only kinds named here (or in the headings) can state a value
         (hits[k] or in_context[k]) and _needs_met(kind, around) for k, kind in enumerate(KINDS)
     ]
@@ -1171,15 +1166,8 @@ def _foreign_key(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> boo
 
 
 def _header_kinds(index: FactIndex, header: str) -> list[Kind]:
-    """The kinds a column header names (cached: every row of a table repeats it)."""
-    key = "\0header\0" + header
-    found = index.cache.get(key)
-    if found is None:
-        possible = _possible_kinds(header.lower())
-        found = index.cache[key] = [
-            kind for k, kind in enumerate(KINDS) if possible[k] and kind.words.search(header)
-        ]
-    return found
+    """The kinds a column header names."""
+    return [kind for kind, named in zip(KINDS, _kinds_named(index, header), strict=True) if named]
 
 
 def _check_cells(
@@ -1223,14 +1211,8 @@ _TIMELESS = frozenset({"phase", "target-date"})
 def _other_phase(index: FactIndex, unit: Unit) -> bool:
     """Whether ``unit`` speaks of a phase other than the current one (``a phase 2 item``)."""
     current = index.current_phase
-    for m in index.phases.finditer(unit.text):
-        said = (
-            int(m.group(1))
-            if m.group(1)
-            else index.phase_ids.get(next(g for g in m.groups() if g), current)
-        )
-        if said != current:
-            return True
+    if index.phases_named(unit.text) - {current}:
+        return True
     for header, cell in unit.cells:
         if _PHASE_COLUMN.match(header) and cell.strip().isdigit() and int(cell) != current:
             return True
@@ -1252,15 +1234,16 @@ _NOT_WORKFLOWS = re.compile(
 
 
 def _workflow_files(index: FactIndex) -> list[Expectation]:
-    found = index.cache.get("\0workflow-files")
-    if found is None:
-        found = index.cache["\0workflow-files"] = [
+    return index.once(
+        "workflow-files",
+        "",
+        lambda: [
             e
             for subj in index.subjects
             if subj.key.startswith("workflow:")
             for e in subj.facts.get("workflow-file", [])
-        ]
-    return found
+        ],
+    )
 
 
 def _unknown_workflows(index: FactIndex, unit: Unit, context: str) -> Iterator[Contradiction]:
@@ -1318,7 +1301,7 @@ def _roadmap_phase(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     phase 2; the manifest may give it phase 1.
     """
     heading = unit.lead or (unit.headings[-1] if unit.headings else "")
-    said = {int(m.group(1)) for m in index.phases.finditer(heading) if m.group(1)}
+    said = index.phases_named(heading)
     if len(said) != 1 or re.search(r"phases?\s*\d+\s*[-–/&,]|and\s+phase", heading, re.I):
         return
     verb = _DELIVERABLE.match(unit.text)

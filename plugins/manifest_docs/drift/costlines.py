@@ -150,12 +150,8 @@ def _words_of(index: FactIndex, line: CostLine) -> frozenset[str]:
 
 
 def _all_item_words(index: FactIndex) -> dict[CostLine, frozenset[str]]:
-    """Each line's item words, worked out once per index."""
-    found = index.cache.get("\0cost-words")
-    if found is None:
-        found = index.cache["\0cost-words"] = [{c: _words_of(index, c) for c in index.cost_lines}]
-    table: dict[CostLine, frozenset[str]] = found[0]
-    return table
+    """Each line's item words, worked out once per check."""
+    return index.once("cost-words", "", lambda: {c: _words_of(index, c) for c in index.cost_lines})
 
 
 def _item_words(index: FactIndex, line: CostLine) -> frozenset[str]:
@@ -282,18 +278,6 @@ def _foreign(index: FactIndex, text: str) -> bool:
     return False
 
 
-def _phases(index: FactIndex, text: str) -> set[int]:
-    out = set()
-    for m in index.phases.finditer(text):
-        if m.group(1):
-            out.add(int(m.group(1)))
-        else:
-            name = next((g for g in m.groups() if g), "")
-            if name in index.phase_ids:
-                out.add(index.phase_ids[name])
-    return out
-
-
 def _convert(amount: Decimal, period: Period, to: str) -> Decimal:
     if not to or to == period.value:
         return amount
@@ -385,7 +369,7 @@ def find_line_costs(index: FactIndex, unit: Unit) -> tuple[bool, list[Contradict
         return False, []
     phases: set[int] = set()
     for where in around:
-        phases = _phases(index, where)
+        phases = index.phases_named(where)
         if phases:
             break
     if len(phases) > 1:

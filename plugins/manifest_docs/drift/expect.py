@@ -14,7 +14,7 @@ import operator
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..costs import CostLine, Totals, cost_lines, money, phase_costs
 from ..errors import Loc, format_loc
@@ -39,6 +39,7 @@ __all__ = [
     "trie_alternation",
 ]
 
+T = TypeVar("T")
 CostClaim = tuple[tuple[Decimal, str, bool, int], ...]
 """Amounts stated as a cost total: (amount, ``month``/``year``, approximate?, decimals)."""
 _ORG_SUFFIX = re.compile(r",?\s*\b(?:inc|llc|ltd|gmbh|corp|co|plc)\.?$", re.IGNORECASE)
@@ -128,8 +129,32 @@ class FactIndex:
     """Each service that writes ``depends_on``: the services it needs (subject keys)."""
     cost_lines: list[CostLine] = field(default_factory=list)
     """Every cost line (domain registrations included), for what one line costs."""
-    cache: dict[str, list[Any]] = field(default_factory=dict)
-    """Names found in short texts that recur (headings, first cells), by text."""
+    cache: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """What :meth:`once` worked out, by (what, for which text)."""
+
+    def once(self, what: str, text: str, work: Callable[[], T]) -> T:
+        """``work()``, worked out once per check for ``text``.
+
+        Headings, header cells and the tables built from the manifest recur unit
+        after unit.
+        """
+        key = (what, text)
+        if key not in self.cache:
+            self.cache[key] = work()
+        found: T = self.cache[key]
+        return found
+
+    def phases_named(self, text: str) -> set[int]:
+        """The phases ``text`` names, by number (``phase 2``) or name (``Strategic Split``)."""
+        out = set()
+        for m in self.phases.finditer(text):
+            if m.group(1):
+                out.add(int(m.group(1)))
+            else:
+                name = next((g for g in m.groups() if g), "")
+                if name in self.phase_ids:
+                    out.add(self.phase_ids[name])
+        return out
 
 
 def _explicit(model: Any, name: str) -> bool:

@@ -135,16 +135,6 @@ def find_totals(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
         yield from _part_counts(index, unit)
 
 
-def _phase_refs(index: FactIndex, text: str) -> set[int]:
-    refs = set()
-    for m in index.phases.finditer(text):
-        if m.group(1):
-            refs.add(int(m.group(1)))
-        else:
-            refs.add(index.phase_ids[m.group(0)])
-    return refs
-
-
 def _foreign_capitals(index: FactIndex, text: str) -> bool:
     """Whether a capitalised word other than the opening one names another owner."""
     first = _FIRST_WORD.match(text)
@@ -182,10 +172,10 @@ def _cost_total(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     text = unit.text
     if not _TOTAL.search(text) or _names_subject(index, text):
         return  # no total, or a service's / provider's line or subtotal
-    phases = _phase_refs(index, text)
+    phases = index.phases_named(text)
     if not phases:
         for heading in reversed((*unit.headings, unit.lead)):
-            phases = _phase_refs(index, heading)
+            phases = index.phases_named(heading)
             if phases:
                 break
     if len(phases) > 1:

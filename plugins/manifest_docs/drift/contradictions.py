@@ -38,13 +38,13 @@ from .claims import (
     not_about_today,
     question,
 )
-from .expect import Bound, Subject
+from .expect import Bound
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
     from ..factwalk import FieldSpec
-    from .expect import Expectation, FactIndex
+    from .expect import Expectation, FactIndex, Subject
     from .markdown import Unit
 
 __all__ = ["Contradiction", "Named", "find_contradictions", "heading_groups", "mentions_in"]
@@ -1124,10 +1124,11 @@ def _check_text(
             )
             if picked is None:
                 continue
-            # "from version 14 to version 15" is a change; a value after ";" is another claim
-            # (a variable's, as each clause may name its own: "A is optional; only B is
-            # required")
-            part = text.count(";", 0, found.start) if picked[1][0].loc[2:3] == ("env",) else 0
+            # "from version 14 to version 15" is a change. After a variable's name, a value
+            # after ";" is another claim: each clause may name its own ("A is optional;
+            # only B is required").
+            by_name = bool(before) and any(x.exact for x in before[0][1])
+            part = text.count(";", 0, found.start) if by_name else 0
             key = (str(part), *(e.path for e in picked[1]))
             result = _compare(unit.line_at(found.start), kind, picked[0], picked[1], found, text)
             if result is not None:
@@ -1371,16 +1372,14 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
 
 _HOSTING = next(s for s in field_specs() if s.parser == "subject" and s.rule == "provider")
 _HOSTED_ON = re.compile(
-    r"\b(?:" + "|".join(_HOSTING.words.phrases) + r")\s+(?:the\s+|a\s+)?$", re.IGNORECASE
+    r"\b(?:" + "|".join(_HOSTING.words.phrases) + r")\s+(?:the\s+|a\s+)?", re.IGNORECASE
 )
-"""``hosted on``, ``runs on``, ``deployed to`` (the words of ``Service.provider``) right
-before a provider's name."""
-
-
-_HOSTED_BY = re.compile(
-    r"\b(?:hosted|deployed|served|published)\s+(?:on|to|from|by|at)\s+(?:the\s+)?", re.I
-)
+"""``hosted on``, ``runs on``, ``deployed to`` (the words of ``Service.provider``) before a
+platform's name."""
 _PRODUCT = re.compile(r"[A-Z][\w.-]*[\w](?:\s+[A-Z][\w.-]*[\w])?(?![\w.-])")
+_PLACE_VERB = re.compile(r"^(?:hosted|deployed|served)\b", re.IGNORECASE)
+"""The verbs after which a name the manifest does not know is still a platform ("runs on
+Python 3.11" is not)."""
 _PLAIN_HOSTS = frozenset(
     {"production", "staging", "prod", "dev", "main", "the", "our", "every", "each", "push",
      "merge", "release", "demand", "request", "startup", "boot", "port", "monday", "friday"}
@@ -1388,8 +1387,26 @@ _PLAIN_HOSTS = frozenset(
 """Capitalised words after a hosting verb that name no platform ("deployed to Production")."""
 
 
-_UNKNOWN_HOST = Subject("provider:", [])
-"""Stands for a platform the manifest does not know (no provider id agrees with it)."""
+def _platforms(
+    text: str, mentions: list[tuple[int, str, list[Subject]]]
+) -> Iterator[tuple[re.Match[str], str, str]]:
+    """Each platform named right after a hosting verb, with the verb and its provider id.
+
+    The id is ``""`` for a platform the manifest does not know ("hosted on Netlify").
+    """
+    at = {s: (w, subs) for s, w, subs in mentions}
+    for verb in _HOSTED_ON.finditer(text):
+        if verb.end() in at:
+            shown, subjects = at[verb.end()]
+            pid = next((x.key[9:] for x in subjects if x.key.startswith("provider:")), None)
+            if pid is not None:
+                yield verb, shown, pid
+            continue
+        product = _PRODUCT.match(text, verb.end())
+        if product is None or not _PLACE_VERB.match(verb.group(0)):
+            continue
+        if product.group(0).split()[0].lower() not in _PLAIN_HOSTS:
+            yield verb, product.group(0), ""
 
 
 def _check_hosting(
@@ -1398,24 +1415,11 @@ def _check_hosting(
     """``The docs site is hosted on Railway`` when the manifest says GitHub Pages.
 
     The provider follows a hosting verb; the service is the nearest one named before
-    it in the unit, else the heading's (or the narrative page's).
+    it in the unit, else the heading's (or the narrative page's). A platform the
+    manifest does not know ("hosted on Netlify") is no service's provider.
     """
     text = unit.text
-    named = list(mentions)
-    for m in _HOSTED_BY.finditer(text):
-        product = _PRODUCT.match(text, m.end())
-        if product is None or any(s == m.end() for s, _, _ in mentions):
-            continue
-        word = product.group(0)
-        if word.lower() in _PLAIN_HOSTS or word.split()[0].lower() in _PLAIN_HOSTS:
-            continue
-        # "Hosted on Netlify": a platform the manifest does not know is not its provider
-        named.append((m.end(), word, [_UNKNOWN_HOST]))
-    for start, shown, subjects in sorted(named, key=lambda n: n[0]):
-        providers = [s for s in subjects if s.key.startswith("provider:")]
-        verb = _HOSTED_ON.search(text, max(0, start - 40), start)
-        if not providers or verb is None or verb.end() != start:
-            continue
+    for verb, shown, pid in _platforms(text, mentions):
         if hedged(text[max(0, verb.start() - 30) : verb.start()]):
             continue
         before = [  # not a name inside a hostname ("lucidia.studio is served from …")
@@ -1431,9 +1435,8 @@ def _check_hosting(
         name, subs = services[0]
         service = next(x for x in subs if x.is_service)
         expected = service.facts.get("provider", [])
-        pid = providers[0].key.split(":", 1)[1]
         if expected and not any(e.accepts(pid) for e in expected):
-            yield Contradiction(unit.line_at(start), "provider", name, shown, expected[0])
+            yield Contradiction(unit.line_at(verb.end()), "provider", name, shown, expected[0])
             return
 
 

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..costs import MONTHS, CostLine, money
 from ..values import SPELLED_NUMBER, number
 from .claims import modal
 from .contradictions import Contradiction
-from .expect import Expectation
+from .expect import Expectation, same_amount
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -284,13 +284,6 @@ def _convert(amount: Decimal, period: Period, to: str) -> Decimal:
     return amount * MONTHS if to == "year" else amount / MONTHS
 
 
-def _same(stated: Amount, actual: Decimal) -> bool:
-    if stated.approx:
-        return abs(actual - stated.value) <= max(Decimal(1), abs(actual) / 10)
-    places = Decimal(1).scaleb(-max(stated.places, 0))
-    return actual.quantize(places, rounding=ROUND_HALF_UP) == stated.value
-
-
 def _agrees(stated: Amount, lines: list[CostLine], each: bool, whole: bool) -> bool:
     """Whether ``stated`` is a line's price or total, or the lines' sum, in its period."""
     periods = [stated.period] if stated.period else ["month", "year"]
@@ -304,7 +297,9 @@ def _agrees(stated: Amount, lines: list[CostLine], each: bool, whole: bool) -> b
             candidates.append(
                 sum((_convert(c.amount, c.period, period) for c in lines), Decimal(0))
             )
-        if any(_same(stated, value) for value in candidates):
+        if any(
+            same_amount(stated.value, value, stated.approx, stated.places) for value in candidates
+        ):
             return True
     return False
 

@@ -36,6 +36,7 @@ __all__ = [
     "accepts_for",
     "build_index",
     "quarter_of",
+    "same_amount",
     "trie_alternation",
 ]
 
@@ -545,7 +546,8 @@ def _total_count_ok(found: tuple[int, bool], want: tuple[frozenset[int], int]) -
     return n in every or (running and n == live)
 
 
-def _same_amount(stated: Decimal, actual: Decimal, approx: bool, places: int) -> bool:
+def same_amount(stated: Decimal, actual: Decimal, approx: bool, places: int) -> bool:
+    """Whether an amount stated with ``places`` decimals (hedged: ``approx``) is ``actual``."""
     if approx:  # "~$20/mo": within 10 % (or a dollar)
         return abs(actual - stated) <= max(Decimal(1), abs(actual) / 10)
     return actual.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == stated
@@ -561,14 +563,14 @@ def _cost_ok(claim: CostClaim, t: Totals) -> bool:
     month = [(a, x, p) for a, period, x, p in claim if period == "month"]
     year = [(a, x, p) for a, period, x, p in claim if period == "year"]
     if month and year:
-        return _same_amount(month[0][0], t.monthly, *month[0][1:]) and _same_amount(
+        return same_amount(month[0][0], t.monthly, *month[0][1:]) and same_amount(
             year[0][0], t.yearly, *year[0][1:]
         )
     if month:
         return any(
-            _same_amount(month[0][0], v, *month[0][1:]) for v in (t.monthly, t.amortised_monthly)
+            same_amount(month[0][0], v, *month[0][1:]) for v in (t.monthly, t.amortised_monthly)
         )
-    return any(_same_amount(year[0][0], v, *year[0][1:]) for v in (t.yearly, t.annual))
+    return any(same_amount(year[0][0], v, *year[0][1:]) for v in (t.yearly, t.annual))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from ..errors import did_you_mean
 from .claims import conditional, hedged, introduced_as_example, not_about_today, question
-from .contradictions import find_contradictions
+from .contradictions import find_contradictions, mentions_in
 from .expect import build_index
 from .findings import Finding
 from .markdown import Suppression, Unit, parse_markdown
@@ -183,8 +183,8 @@ def _nearby_env(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> set[str
     text = " / ".join((*unit.headings, unit.lead, unit.intro, unit.text))
     services = {
         s.key.split(":", 1)[1]
-        for m in index.pattern.finditer(text)
-        for s in index.by_name.get(m.group(1).lower(), [])
+        for _, _, subs in mentions_in(index, text)
+        for s in subs
         if s.is_service
     }
     svcs = loaded.manifest.services

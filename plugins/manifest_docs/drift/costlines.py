@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from ..costs import MONTHS, CostLine, money
 from ..values import SPELLED_NUMBER, number
 from .claims import modal
-from .contradictions import Contradiction
+from .contradictions import Contradiction, mentions_in
 from .expect import Expectation, same_amount
 
 if TYPE_CHECKING:
@@ -177,79 +177,73 @@ _ASIDE = re.compile(
 """Right before a word: it is set aside (``before domain renewals``), not the subject."""
 
 
-def _names_lines_of(index: FactIndex, keys: set[str], words: set[str]) -> bool:
-    """Whether ``words`` name an item of the provider or service ``keys`` names."""
-    return any(
-        _item_words(index, c) & words
-        for c in index.cost_lines
+def _lines_named(index: FactIndex, keys: set[str]) -> list[int]:
+    """The cost lines of the providers or services ``keys`` name."""
+    return [
+        i
+        for i, c in enumerate(index.cost_lines)
         if f"provider:{c.provider}" in keys or (c.service and f"service:{c.service}" in keys)
-    )
+    ]
+
+
+def _narrowed(
+    index: FactIndex, text: str, lines: list[int], words: set[str], named: str
+) -> _Owner | None:
+    """``lines``, kept to those whose item ``words`` name, if any do (``Railway Hobby``)."""
+    by_item = [i for i in lines if _item_words(index, index.cost_lines[i]) & words]
+    if by_item:
+        hit = sorted(_item_words(index, index.cost_lines[by_item[0]]) & words)[0]
+        written = re.search(rf"\b{re.escape(hit)}s?\b", text, re.IGNORECASE)
+        item = written.group(0) if written else hit
+        return _Owner(tuple(by_item), f"{named} {item}".strip(), True)
+    return _Owner(tuple(lines), named, False) if lines and named else None
 
 
 def _owner(index: FactIndex, text: str, at: int | None = None) -> _Owner | None:
     """The cost lines ``text`` names: by provider or service, narrowed by item words.
 
-    With ``at`` (an amount's offset) the nearest name before it comes first, then the
-    names after it — unless another product is named before it (``Vercel's Pro plan is
-    $150 …, so we stay on Railway``).
+    With ``at`` (an amount's offset), the nearest cue before it decides: a provider or
+    service ("Railway's Hobby plan costs $5"), or an item word ("each droplet is $10"),
+    kept to the lines of a provider named earlier that has that item. With no cue before
+    it, a name after it does (not after a total: "All in, phase 1 costs $340: the Railway
+    plan plus …" is a breakdown). Another product named in between owns the amount
+    (``Vercel's Pro plan is $150``).
     """
-    lines = index.cost_lines
-    found: list[tuple[int, str, set[str]]] = []
-    for m in index.pattern.finditer(text):
-        keys = {s.key for s in index.by_name.get(m.group(1).lower(), [])}
-        if any(k.startswith(("provider:", "service:")) for k in keys):
-            found.append((m.start(), m.group(1), keys))
-    if at is not None:
-        before = [f for f in found if f[0] < at]
-        start = before[-1][0] + len(before[-1][1]) if before else 0
-        if _foreign(index, text[start:at]):
-            return None
-        item_words = set().union(*_all_item_words(index).values())
-        last = next(
-            (w for w in reversed([_singular(w) for w in _WORD.findall(text[start:at])])
-             if w in item_words),
-            None,
-        )  # fmt: skip
-        if before and last and not _names_lines_of(index, before[-1][2], {last}):
-            # "…Cloudflare Free…, each droplet is $10": the item named since owns it
-            return _owner(index, text[start:], at - start)
-        # named only after a total ("All in, phase 1 costs $340: the Railway plan plus
-        # …"): a breakdown of the total, not the line's price
-        after = [] if _WHOLE.search(text) else [f for f in found if f[0] >= at]
-        found = [*reversed(before), *after]
-    owners = [(said, keys) for _, said, keys in found]
+    names = [
+        (s, w, {x.key for x in subs})
+        for s, w, subs in mentions_in(index, text)
+        if any(x.key.startswith(("provider:", "service:")) for x in subs)
+    ]
+    known = set().union(*_all_item_words(index).values())
     words = {_singular(w) for w in _WORD.findall(text)}
-    picked: list[int] = []
-    named = ""
-    for said, keys in owners:
-        picked = [
-            i
-            for i, c in enumerate(lines)
-            if f"provider:{c.provider}" in keys or (c.service and f"service:{c.service}" in keys)
-        ]
-        if picked:
-            named = said
-            break
-    if not picked and at is not None:
-        # named by its item alone, the item comes before the amount, as its subject:
-        # "each domain renews for $12", not "$100 a month before domain renewals";
-        # the nearest item word before it is the one
-        item_words = set().union(*_all_item_words(index).values())
-        named_items = [
-            _singular(m.group(0))
-            for m in _WORD.finditer(text, 0, at)
-            if not _ASIDE.search(text, 0, m.start())
-        ]
-        words = {next((w for w in reversed(named_items) if w in item_words), "")}
-    pool = picked or list(range(len(lines)))
-    by_item = [i for i in pool if _item_words(index, lines[i]) & words]
-    if by_item:
-        hit = sorted(_item_words(index, lines[by_item[0]]) & words)[0]
-        written = re.search(rf"\b{re.escape(hit)}s?\b", text, re.IGNORECASE)
-        item = written.group(0) if written else hit
-        return _Owner(tuple(by_item), f"{named} {item}".strip(), True)
-    if picked:
-        return _Owner(tuple(picked), named, False)
+    everything = list(range(len(index.cost_lines)))
+    if at is None:  # a heading, row or lead-in: its first name, else its items
+        for _, said, keys in names:
+            if lines := _lines_named(index, keys):
+                return _narrowed(index, text, lines, words, said)
+        return _narrowed(index, text, everything, words, "")
+    items = [
+        (m.start(), _singular(m.group(0)))
+        for m in _WORD.finditer(text, 0, at)
+        if _singular(m.group(0)) in known and not _ASIDE.search(text, 0, m.start())
+    ]
+    before = [(s, w, keys) for s, w, keys in names if s < at and _lines_named(index, keys)]
+    name_at = before[-1][0] + len(before[-1][1]) if before else -1
+    item_at, item = items[-1] if items else (-1, "")
+    if _foreign(index, text[max(name_at, 0) : at]):  # "Vercel's Pro plan": not a line's
+        return None
+    if item_at > name_at:  # "… Cloudflare Free …, each droplet is $10": the item named last
+        lines = _lines_named(index, before[-1][2]) if before else []
+        mine = [i for i in lines if item in _item_words(index, index.cost_lines[i])]
+        said = before[-1][1] if mine else ""
+        return _narrowed(index, text, mine or everything, {item}, said)
+    if before:
+        return _narrowed(index, text, _lines_named(index, before[-1][2]), words, before[-1][1])
+    if _WHOLE.search(text):
+        return None
+    for s, said, keys in names:
+        if s >= at and (lines := _lines_named(index, keys)):
+            return _narrowed(index, text, lines, words, said)
     return None
 
 

@@ -174,6 +174,7 @@ class Span(str):
 
 _OPEN, _CLOSE = "\x01", "\x02"
 """Marks around code spans while the rest of the markup is taken out."""
+_MARKED = re.compile(f"{_OPEN}([^{_OPEN}{_CLOSE}]*){_CLOSE}")
 
 
 def _plain(text: str) -> tuple[str, list[str]]:
@@ -183,20 +184,12 @@ def _plain(text: str) -> tuple[str, list[str]]:
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = _COMMENT.sub(" ", text)
     marked = " ".join(text.split())
-    out: list[str] = []
     spans: list[str] = []
-    start = -1
-    for ch in marked:
-        if ch == _OPEN:
-            start = len(out)
-        elif ch == _CLOSE and start >= 0:
-            body = "".join(out[start:])
-            lead = len(body) - len(body.lstrip())
-            spans.append(Span(body.strip(), start + lead))
-            start = -1
-        else:
-            out.append(ch)
-    return "".join(out).replace(_OPEN, "").replace(_CLOSE, ""), spans
+    for n, m in enumerate(_MARKED.finditer(marked)):
+        body = m.group(1)
+        lead = len(body) - len(body.lstrip())
+        spans.append(Span(body.strip(), m.start(1) - 2 * n - 1 + lead))  # less the marks
+    return marked.replace(_OPEN, "").replace(_CLOSE, ""), spans
 
 
 def _cells(line: str) -> list[str]:

@@ -551,6 +551,99 @@ def test_unsupported_schema_version(minimal_manifest: str, value: str, message: 
     ]
 
 
+# --------------------------------------------------------------------------- currencies
+
+EUR_COST = """\
+  - item: Hetzner box
+    provider: railway
+    amount: "45.00"
+    currency: EUR
+    period: month
+    phase: 1
+"""
+RATE = """\
+exchange_rates:
+  - currency: EUR
+    rate: "1.08"
+    date: 2026-01-10
+"""
+
+
+def with_currencies(minimal_manifest: str, tail: str) -> str:
+    return replace_once(minimal_manifest, "ci_cd:\n", EUR_COST + tail + "ci_cd:\n")
+
+
+def test_reporting_currency_and_rates_load(minimal_manifest: str) -> None:
+    m = load_text(with_currencies(minimal_manifest, "reporting_currency: USD\n" + RATE)).manifest
+    assert m.reporting_currency == "USD"
+    [rate] = m.exchange_rates
+    assert (rate.currency, str(rate.rate), rate.date.isoformat()) == ("EUR", "1.08", "2026-01-10")
+
+
+def test_a_line_without_a_rate_into_the_reporting_currency_is_located(
+    minimal_manifest: str,
+) -> None:
+    text = with_currencies(minimal_manifest, "reporting_currency: USD\n")
+    assert problems_in(text) == [
+        f"{at(text, 'EUR')}: costs[2].currency: no exchange rate for EUR into the reporting "
+        "currency USD; add one under exchange_rates: {currency: EUR, rate: <USD per 1 EUR>, "
+        "date: <when it was taken>}"
+    ]
+
+
+def test_a_line_in_the_default_currency_needs_a_rate_too(minimal_manifest: str) -> None:
+    text = with_currencies(minimal_manifest, "reporting_currency: EUR\n")
+    problems = problems_in(text)
+    # example.com's registration and both USD cost lines, each at its own entry.
+    assert [p.split(": ", 2)[1] for p in problems] == [
+        "domains[0].currency",
+        "costs[0].currency",
+        "costs[1].currency",
+    ]
+    line, _ = position(text, "- item: Railway Hobby plan")
+    assert problems[1].startswith(f"manifest.yml:{line}:5: ")  # the entry: no currency written
+    assert "no exchange rate for USD into the reporting currency EUR" in problems[1]
+
+
+@pytest.mark.parametrize(
+    ("tail", "needle", "message"),
+    [
+        pytest.param(
+            RATE,
+            "currency: EUR\n    rate",
+            "exchange_rates[0]: an exchange rate needs a reporting_currency to convert into; "
+            "add reporting_currency (e.g. 'USD') or remove exchange_rates",
+            id="rates-without-reporting-currency",
+        ),
+        pytest.param(
+            "reporting_currency: USD\n" + RATE + RATE.removeprefix("exchange_rates:\n"),
+            "EUR\n    rate",
+            "exchange_rates[1].currency: a second rate for EUR (also exchange_rates[0])",
+            id="two-rates",
+        ),
+        pytest.param(
+            "reporting_currency: USD\n" + RATE.replace('"1.08"', "0"),
+            "0\n    date",
+            "exchange_rates[0].rate: expected a positive exchange rate with at most 6 decimal "
+            "places like '1.08' (units of the reporting currency per unit of this one), got 0",
+            id="zero-rate",
+        ),
+        pytest.param(
+            "reporting_currency: euro\n",
+            "euro",
+            "reporting_currency: expected a 3-letter currency code like 'USD', got 'euro'",
+            id="not-a-code",
+        ),
+    ],
+)
+def test_currency_mistakes_are_located(
+    minimal_manifest: str, tail: str, needle: str, message: str
+) -> None:
+    text = with_currencies(minimal_manifest, tail)
+    nth = text.count(needle)
+    assert f"{at(text, needle, nth)}: {message}" in problems_in(text)
+
+
 # --------------------------------------------------------------------------- tags and bombs
 
 

@@ -477,7 +477,9 @@ def test_status_json_shape(manifest_file: Path) -> None:
         "next_phase",
         "phases",
         "costs",
-        "currency",
+        "currencies",
+        "reporting_currency",
+        "exchange_rates",
         "domains",
         "health",
     }
@@ -496,15 +498,71 @@ def test_status_json_shape(manifest_file: Path) -> None:
         "name": "Launch",
         "current": True,
         "estimate": False,
-        "monthly": "20.00",
-        "yearly": "12.00",
-        "amortised_monthly": "21.00",
-        "annual": "252.00",
+        "totals": {
+            "USD": {
+                "monthly": "20.00",
+                "yearly": "12.00",
+                "amortised_monthly": "21.00",
+                "annual": "252.00",
+            }
+        },
         "change": None,
+        "converted": None,
     }
-    assert data["costs"][1]["change"] == "30.00"
+    assert data["costs"][1]["change"] == {"USD": "30.00"}
     assert data["costs"][1]["estimate"] is True
+    assert data["currencies"] == ["USD"]
+    assert data["reporting_currency"] is None
+    assert data["exchange_rates"] == []
     assert data["health"] is None
+
+
+EUR_LINES = """\
+  - item: EU mirror
+    provider: railway
+    amount: "45.00"
+    currency: EUR
+    period: month
+    phase: 1
+"""
+
+
+def test_status_never_adds_amounts_in_different_currencies(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.yml"
+    path.write_text(OPS_MANIFEST + EUR_LINES, encoding="utf-8")
+    code, out, _ = cli(path, "status")
+    assert code == 0
+    assert "  1 Launch  45.00 EUR/month" in out
+    assert "$21.00/month" in out  # the USD lines alone
+    assert "66.00" not in out  # 45.00 + 21.00: no sum across currencies
+    assert "never added" in out
+    _, out, _ = cli(path, "status", "--json")
+    data = json.loads(out)
+    assert data["currencies"] == ["EUR", "USD"]
+    assert data["costs"][0]["totals"]["EUR"]["amortised_monthly"] == "45.00"
+    assert data["costs"][0]["totals"]["USD"]["amortised_monthly"] == "21.00"
+    assert data["costs"][0]["converted"] is None
+    assert data["costs"][1]["change"] == {"EUR": "0.00", "USD": "30.00"}
+
+
+def test_status_converts_into_the_reporting_currency(tmp_path: Path) -> None:
+    rates = (
+        "reporting_currency: USD\nexchange_rates:\n"
+        '  - currency: EUR\n    rate: "1.10"\n    date: 2026-01-02\n'
+    )
+    path = tmp_path / "manifest.yml"
+    path.write_text(OPS_MANIFEST + EUR_LINES + rates, encoding="utf-8")
+    _, out, _ = cli(path, "status")
+    assert "= $70.50/month" in out  # 21.00 + 45.00 x 1.10
+    assert "converted at 1 EUR = 1.10 USD (rate of 2026-01-02)" in out
+    _, out, _ = cli(path, "status", "--json")
+    data = json.loads(out)
+    assert data["reporting_currency"] == "USD"
+    assert data["costs"][0]["converted"]["amortised_monthly"] == "70.50"
+    assert data["costs"][1]["converted"]["change"] == "30.00"
+    assert data["exchange_rates"] == [
+        {"currency": "EUR", "rate": "1.10", "date": "2026-01-02", "source": None}
+    ]
 
 
 def test_status_counts_follow_the_services(tmp_path: Path) -> None:

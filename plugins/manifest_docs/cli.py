@@ -380,7 +380,9 @@ def status(manifest: str | None, live: bool, timeout: float, as_json: bool) -> N
     """Summarise the manifest: service counts, current phase, costs per phase.
 
     Counts are computed from the services; costs come from the cost roll-up (yearly
-    lines spread over twelve months). With --live, exit 1 when an endpoint fails.
+    lines spread over twelve months), one total per currency, plus the total in the
+    reporting currency when the manifest declares one. With --live, exit 1 when an
+    endpoint fails.
 
     \b
     Examples:
@@ -390,12 +392,17 @@ def status(manifest: str | None, live: bool, timeout: float, as_json: bool) -> N
     JSON: {"organization", "last_updated", "services": {"total", "by_status",
            "by_kind", "by_phase"}, "phase": PHASE, "next_phase": PHASE,
            "phases": [PHASE + "services"], "costs": [{"phase", "name", "current",
-           "estimate", "monthly", "yearly", "amortised_monthly", "annual", "change"}],
-           "currency", "domains": {"total", "by_status"},
+           "estimate", "totals": {CUR: TOTALS}, "change": null | {CUR: "30.00"},
+           "converted": null | {"currency", TOTALS..., "change"}}],
+           "currencies": [CUR], "reporting_currency": null | CUR,
+           "exchange_rates": [{"currency", "rate", "date", "source"}],
+           "domains": {"total", "by_status"},
            "health": null | {"endpoints", "ok", "failed", "skipped",
                              "failures": [{"service", "url", "error"}]}}
-           PHASE = {"id", "name", "status", "target"} or null; money is a string
-           in cents precision ("28.33")
+           PHASE = {"id", "name", "status", "target"} or null;
+           TOTALS = {"monthly", "yearly", "amortised_monthly", "annual"} of one
+           currency (never added across currencies; "converted" only with a
+           reporting_currency); money is a string in cents precision ("28.33")
     """
     m = load_or_exit(manifest).manifest
     data = ops.status_data(m)

@@ -1,8 +1,13 @@
-"""Cost roll-ups in exact ``Decimal``: by phase, provider and service.
+"""Cost roll-ups in exact ``Decimal``: by phase, provider and service, per currency.
 
 A cost line applies from its ``phase`` to its ``until_phase`` (or every later phase).
 Domain registrations are cost lines too, derived from ``domains[].yearly_cost`` so the
 manifest never states the same money twice. Totals are computed, never typed.
+
+Amounts in different currencies are never added together: every total is a mapping
+currency → :class:`Totals` (the reporting currency first, then alphabetical). When the
+manifest declares a ``reporting_currency``, a :class:`Conversion` also gives each total
+converted into it with the declared ``exchange_rates`` (exact; rounded only for display).
 """
 
 from __future__ import annotations
@@ -14,27 +19,44 @@ from typing import TYPE_CHECKING
 from .model import DomainStatus, Period
 
 if TYPE_CHECKING:
-    from .model import Manifest
+    from collections.abc import Iterable, Mapping
+
+    from .model import ExchangeRate, Manifest
 
 __all__ = [
+    "DEFAULT_CURRENCY",
+    "Conversion",
     "CostLine",
     "PhaseCosts",
     "ServiceCosts",
     "Totals",
+    "by_currency",
+    "conversion",
     "cost_lines",
+    "currency_order",
     "money",
+    "money_each",
     "phase_costs",
     "service_costs",
+    "signed",
 ]
+
+DEFAULT_CURRENCY = "USD"
+"""The currency of an amount that names none (the model's default)."""
 
 CENT = Decimal("0.01")
 MONTHS = Decimal(12)
 
 
-def money(amount: Decimal, currency: str = "USD") -> str:
+def money(amount: Decimal, currency: str = DEFAULT_CURRENCY) -> str:
     """Format an amount for people: ``$28.33`` (USD) or ``28.33 EUR``."""
     text = f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,}"
     return f"${text}" if currency == "USD" else f"{text} {currency}"
+
+
+def currency_order(currencies: Iterable[str], reporting: str | None = None) -> list[str]:
+    """``currencies`` once each: the reporting currency first, then alphabetical."""
+    return sorted(set(currencies), key=lambda c: (c != reporting, c))
 
 
 @dataclass(frozen=True)
@@ -81,8 +103,10 @@ class CostLine:
 
 @dataclass(frozen=True)
 class Totals:
-    """Sums of a set of cost lines, kept apart by period and combined."""
+    """Sums of the cost lines of one currency, kept apart by period and combined."""
 
+    currency: str
+    """ISO 4217 code every amount here is in."""
     monthly: Decimal
     """Sum of the monthly lines."""
     yearly: Decimal
@@ -99,16 +123,87 @@ class Totals:
         return self.monthly * MONTHS + self.yearly
 
     @classmethod
-    def of(cls, lines: list[CostLine]) -> Totals:
-        """Add up ``lines``."""
-        month = sum((c.amount for c in lines if c.period is Period.MONTH), Decimal(0))
-        year = sum((c.amount for c in lines if c.period is Period.YEAR), Decimal(0))
-        return cls(month, year)
+    def of(cls, currency: str, lines: Iterable[CostLine]) -> Totals:
+        """Add up the lines of ``lines`` that are in ``currency`` (the others are not)."""
+        mine = [c for c in lines if c.currency == currency]
+        month = sum((c.amount for c in mine if c.period is Period.MONTH), Decimal(0))
+        year = sum((c.amount for c in mine if c.period is Period.YEAR), Decimal(0))
+        return cls(currency, month, year)
+
+
+def by_currency(lines: list[CostLine], reporting: str | None = None) -> dict[str, Totals]:
+    """The totals of ``lines``, one per currency they use (reporting currency first)."""
+    return {
+        cur: Totals.of(cur, lines) for cur in currency_order((c.currency for c in lines), reporting)
+    }
+
+
+def money_each(
+    sums: Mapping[str, Totals],
+    field: str = "amortised_monthly",
+    per: str = "",
+    empty: str = DEFAULT_CURRENCY,
+) -> str:
+    """``$120.00/month + 45.00 EUR/month``: one amount per currency, never added up.
+
+    ``field`` is a :class:`Totals` attribute; ``per`` follows each amount; a set of no
+    lines shows zero in ``empty``.
+    """
+    if not sums:
+        return money(Decimal(0), empty) + per
+    return " + ".join(money(getattr(t, field), cur) + per for cur, t in sums.items())
+
+
+def signed(amount: Decimal, currency: str, minus: str = "−") -> str:
+    """``+$50.00`` or ``−10.00 EUR``."""
+    return ("+" if amount >= 0 else minus) + money(abs(amount), currency)
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """Totals converted into the reporting currency with the manifest's exchange rates."""
+
+    currency: str
+    """The reporting currency (ISO 4217)."""
+    rates: dict[str, ExchangeRate]
+    """The declared rate of every other currency, by its code."""
+
+    def rate(self, currency: str) -> Decimal:
+        """Units of the reporting currency per unit of ``currency``.
+
+        Raises ``ValueError`` when no rate is declared (a loaded manifest always has one:
+        the loader reports the line that lacks it).
+        """
+        if currency == self.currency:
+            return Decimal(1)
+        if currency not in self.rates:
+            raise ValueError(f"no exchange rate from {currency} to {self.currency}")
+        return self.rates[currency].rate
+
+    def convert(self, sums: Mapping[str, Totals]) -> Totals:
+        """The sum of ``sums`` in the reporting currency, exact."""
+        month = sum((t.monthly * self.rate(c) for c, t in sums.items()), Decimal(0))
+        year = sum((t.yearly * self.rate(c) for c, t in sums.items()), Decimal(0))
+        return Totals(self.currency, month, year)
+
+    def used(self, currencies: Iterable[str]) -> list[ExchangeRate]:
+        """The rates a conversion of ``currencies`` applies (in currency order)."""
+        return [self.rates[c] for c in currency_order(currencies) if c in self.rates]
+
+
+def conversion(manifest: Manifest) -> Conversion | None:
+    """The manifest's conversion into its ``reporting_currency``, or ``None`` without one."""
+    if manifest.reporting_currency is None:
+        return None
+    rates = {
+        r.currency: r for r in manifest.exchange_rates if r.currency != manifest.reporting_currency
+    }
+    return Conversion(manifest.reporting_currency, rates)
 
 
 @dataclass(frozen=True)
 class PhaseCosts:
-    """What one phase costs, and how it breaks down."""
+    """What one phase costs, and how it breaks down, per currency."""
 
     phase: int
     """Phase id."""
@@ -116,14 +211,23 @@ class PhaseCosts:
     """Phase name."""
     lines: list[CostLine]
     """The lines that apply in this phase."""
-    total: Totals
-    """Their totals."""
-    by_provider: dict[str, Totals]
-    """Totals per provider id (sorted by id)."""
-    by_service: dict[str, Totals]
-    """Totals per owning service (lines without one under ``""``), sorted."""
-    change: Decimal | None
-    """Change in amortised monthly cost from the previous phase (``None`` for the first)."""
+    total: dict[str, Totals]
+    """Their totals per currency (reporting currency first, then alphabetical; empty
+    when no line applies)."""
+    by_provider: dict[str, dict[str, Totals]]
+    """Totals per provider id (sorted by id), per currency."""
+    by_service: dict[str, dict[str, Totals]]
+    """Totals per owning service (lines without one under ``""``, sorted), per currency."""
+    change: dict[str, Decimal] | None
+    """Change in amortised monthly cost from the previous phase, per currency of either
+    phase (``None`` for the first)."""
+    converted: Totals | None = None
+    """The total in the reporting currency (``None`` when the manifest declares none)."""
+    converted_change: Decimal | None = None
+    """Change of :attr:`converted` from the previous phase (``None`` for the first)."""
+    rates: tuple[ExchangeRate, ...] = ()
+    """The exchange rates :attr:`converted` applies (none when every line is already in
+    the reporting currency)."""
 
 
 def cost_lines(manifest: Manifest) -> list[CostLine]:
@@ -169,27 +273,50 @@ def cost_lines(manifest: Manifest) -> list[CostLine]:
 def phase_costs(manifest: Manifest) -> list[PhaseCosts]:
     """The cost of every phase, in phase order, with the change from the one before."""
     lines = cost_lines(manifest)
+    reporting = manifest.reporting_currency
+    convert = conversion(manifest)
     out: list[PhaseCosts] = []
-    previous: Decimal | None = None
+    previous: dict[str, Decimal] | None = None
+    previous_converted: Decimal | None = None
     for phase in sorted(manifest.phases, key=lambda p: p.id):
         here = [c for c in lines if c.applies_to(phase.id)]
         providers = sorted({c.provider for c in here})
         services = sorted({c.service or "" for c in here})
-        total = Totals.of(here)
+        total = by_currency(here, reporting)
+        monthly = {cur: t.amortised_monthly for cur, t in total.items()}
+        change = None
+        if previous is not None:
+            change = {
+                cur: monthly.get(cur, Decimal(0)) - previous.get(cur, Decimal(0))
+                for cur in currency_order([*monthly, *previous], reporting)
+            }
+        converted = convert.convert(total) if convert else None
         out.append(
             PhaseCosts(
                 phase=phase.id,
                 name=phase.name,
                 lines=here,
                 total=total,
-                by_provider={p: Totals.of([c for c in here if c.provider == p]) for p in providers},
-                by_service={
-                    s: Totals.of([c for c in here if (c.service or "") == s]) for s in services
+                by_provider={
+                    p: by_currency([c for c in here if c.provider == p], reporting)
+                    for p in providers
                 },
-                change=None if previous is None else total.amortised_monthly - previous,
+                by_service={
+                    s: by_currency([c for c in here if (c.service or "") == s], reporting)
+                    for s in services
+                },
+                change=change,
+                converted=converted,
+                converted_change=(
+                    None
+                    if converted is None or previous_converted is None
+                    else converted.amortised_monthly - previous_converted
+                ),
+                rates=tuple(convert.used(total)) if convert else (),
             )
         )
-        previous = total.amortised_monthly
+        previous = monthly
+        previous_converted = converted.amortised_monthly if converted else None
     return out
 
 
@@ -203,8 +330,9 @@ class ServiceCosts:
 
     lines: list[CostLine]
     """The service's cost lines, in roll-up order (manifest lines, then domains)."""
-    by_phase: list[tuple[int, str, Totals]]
-    """(phase id, phase name, totals) for every phase in which a line applies."""
+    by_phase: list[tuple[int, str, dict[str, Totals]]]
+    """(phase id, phase name, totals per currency) for every phase in which a line
+    applies."""
 
 
 def service_costs(

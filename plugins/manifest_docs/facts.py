@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from pydantic import BaseModel
 
-from .costs import money, phase_costs
+from .costs import (
+    DEFAULT_CURRENCY,
+    Totals,
+    cost_lines,
+    currency_order,
+    money,
+    money_each,
+    phase_costs,
+)
 from .errors import did_you_mean
 from .model import Manifest, Status
 from .render import escape
@@ -339,12 +347,17 @@ class Facts:
             and (phase is None or s.phase == phase)
         )
 
-    def cost_total(self, phase: int | None = None, period: str = "amortised") -> str:
-        """A phase's total cost (default: the current phase).
+    def cost_total(
+        self, phase: int | None = None, period: str = "amortised", currency: str | None = None
+    ) -> str:
+        """A phase's total cost (default: the current phase), never summed across currencies.
 
         ``period``: ``amortised`` (default; monthly lines plus yearly lines ÷ 12),
         ``month`` (monthly lines only), ``year`` (yearly lines only) or ``annual``
-        (what a whole year costs: 12 × monthly + yearly).
+        (what a whole year costs: 12 × monthly + yearly). ``currency``: the total of
+        the lines in that currency only. Without it: every line converted into the
+        ``reporting_currency`` when the manifest declares one, else one amount per
+        currency (``45.00 EUR + $120.00``), never a sum across currencies.
         """
         rollups = {p.phase: p for p in phase_costs(self.m)}
         if phase is None:
@@ -353,17 +366,27 @@ class Facts:
         if phase not in rollups:
             self._fail(f"unknown phase {phase}; phases: {sorted(rollups)}")
             return "—"
-        totals = rollups[phase].total
-        amounts = {
-            "annual": totals.annual,
-            "month": totals.monthly,
-            "year": totals.yearly,
-            "amortised": totals.amortised_monthly,
+        fields = {
+            "annual": "annual",
+            "month": "monthly",
+            "year": "yearly",
+            "amortised": "amortised_monthly",
         }
-        if period not in amounts:
+        if period not in fields:
             self._fail(f"unknown period {period!r}; use month, year or amortised")
             return "—"
-        return money(amounts[period])
+        pc = rollups[phase]
+        reporting = self.m.reporting_currency
+        if currency is None and pc.converted is not None:
+            return money(getattr(pc.converted, fields[period]), pc.converted.currency)
+        if currency is None:
+            return money_each(pc.total, fields[period], empty=DEFAULT_CURRENCY)
+        used = {c.currency for c in cost_lines(self.m)} | {reporting or DEFAULT_CURRENCY}
+        if currency not in used:
+            self._fail(f"no cost is in {currency!r}; currencies: {', '.join(currency_order(used))}")
+            return "—"
+        totals = pc.total.get(currency, Totals(currency, Decimal(0), Decimal(0)))
+        return money(getattr(totals, fields[period]), currency)
 
     def env_table(self, name: str, tier: str | None = None) -> str:
         """A Markdown table of a service's env vars (secrets marked, never valued)."""

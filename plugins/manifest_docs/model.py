@@ -35,6 +35,7 @@ __all__ = [
     "EnvTier",
     "EnvVar",
     "Environments",
+    "ExchangeRate",
     "ExportedVar",
     "HealthCheck",
     "HealthEndpoint",
@@ -378,6 +379,46 @@ class Cost(_Model):
     """True when the amount is a projection rather than a bill."""
     note: str | None = None
     """Anything a reader should know."""
+
+
+CURRENCY = r"^[A-Z]{3}$"
+"""An ISO 4217 currency code (``USD``, ``EUR``)."""
+
+
+def _parse_rate(value: object) -> Decimal:
+    """An exchange rate: an exact, positive ``Decimal`` (as for amounts of money)."""
+    try:
+        rate = parse_money(value)
+    except ValueError:
+        rate = Decimal(0)
+    if rate == 0:
+        raise ValueError(
+            "expected a positive exchange rate with at most 6 decimal places like '1.08' "
+            f"(units of the reporting currency per unit of this one), got {value!r}"
+        )
+    return rate
+
+
+Rate = Annotated[
+    Decimal,
+    BeforeValidator(_parse_rate),
+    PlainSerializer(str, return_type=str, when_used="json"),
+    Field(json_schema_extra={"examples": ["1.08"]}),
+]
+"""An exact exchange rate (``Decimal``), written as a number or a quoted string."""
+
+
+class ExchangeRate(_Model):
+    """How much one unit of a currency is worth in the reporting currency, and when."""
+
+    currency: str = Field(pattern=CURRENCY)
+    """ISO 4217 code of the currency converted from, e.g. ``EUR``."""
+    rate: Rate
+    """Units of ``reporting_currency`` per one unit of ``currency``, exact (``"1.08"``)."""
+    date: dt.date
+    """The date the rate was taken; it is shown beside every converted total."""
+    source: str | None = None
+    """Where the rate comes from, e.g. ``ECB reference rate``."""
 
 
 class Workflow(_Model):
@@ -1127,6 +1168,11 @@ class Manifest(_Model):
     """Domains held by the organisation."""
     costs: list[Cost] = []
     """Recurring costs (domain registrations come from ``domains``)."""
+    reporting_currency: str | None = Field(default=None, pattern=CURRENCY)
+    """ISO 4217 currency that totals are also given in, converted with ``exchange_rates``
+    (without one, totals are listed per currency and never added across currencies)."""
+    exchange_rates: list[ExchangeRate] = []
+    """One rate into ``reporting_currency`` for every other currency the costs use."""
     ci_cd: CiCd | None = None
     """CI/CD workflows and secrets."""
     disaster_recovery: DisasterRecovery | None = None

@@ -13,11 +13,20 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from .costs import CENT, money, phase_costs
+from .costs import (
+    CENT,
+    DEFAULT_CURRENCY,
+    conversion,
+    currency_order,
+    money,
+    phase_costs,
+    signed,
+)
 from .errors import did_you_mean
 from .model import EnvTier, Kind, PhaseStatus, Status
 
 if TYPE_CHECKING:
+    from .costs import PhaseCosts, Totals
     from .model import Manifest, Phase, Service
 
 __all__ = [
@@ -434,10 +443,13 @@ def _cents(amount: Decimal) -> str:
     return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
-def _currency(currencies: set[str]) -> str:
-    if len(currencies) > 1:
-        return "mixed"
-    return next(iter(currencies), "USD")
+def _totals(t: Totals) -> dict[str, str]:
+    return {
+        "monthly": _cents(t.monthly),
+        "yearly": _cents(t.yearly),
+        "amortised_monthly": _cents(t.amortised_monthly),
+        "annual": _cents(t.annual),
+    }
 
 
 def _phase(p: Phase | None) -> dict[str, Any] | None:
@@ -446,16 +458,43 @@ def _phase(p: Phase | None) -> dict[str, Any] | None:
     return {"id": p.id, "name": p.name, "status": p.status.value, "target": p.target}
 
 
+def _phase_cost(pc: PhaseCosts, current: Phase | None) -> dict[str, Any]:
+    converted = None
+    if pc.converted is not None:
+        change = pc.converted_change
+        converted = {
+            "currency": pc.converted.currency,
+            **_totals(pc.converted),
+            "change": None if change is None else _cents(change),
+        }
+    return {
+        "phase": pc.phase,
+        "name": pc.name,
+        "current": current is not None and pc.phase == current.id,
+        "estimate": any(c.estimate for c in pc.lines),
+        "totals": {cur: _totals(t) for cur, t in pc.total.items()},
+        "change": None if pc.change is None else {k: _cents(v) for k, v in pc.change.items()},
+        "converted": converted,
+    }
+
+
 def status_data(manifest: Manifest) -> dict[str, Any]:
     """Counts, phase and costs; the ``br-ops status --json`` shape (without ``--live``).
 
     ``{"organization", "last_updated", "services": {"total", "by_status", "by_kind",
     "by_phase"}, "phase": PHASE, "next_phase": PHASE, "phases": [PHASE + "services"],
-    "costs": [{"phase", "name", "current", "estimate", "monthly", "yearly",
-    "amortised_monthly", "annual", "change"}], "currency", "domains": {"total",
-    "by_status"}, "health": null}``. Counts are computed from the services; money is
-    a string rounded to cents (``"28.33"``); ``currency`` is ``"mixed"`` when the cost
-    lines use more than one. ``health`` is filled in by ``--live``.
+    "costs": [{"phase", "name", "current", "estimate", "totals": {CURRENCY: TOTALS},
+    "change": null | {CURRENCY: "30.00"}, "converted": null | {"currency", TOTALS...,
+    "change"}}], "currencies": [CURRENCY], "reporting_currency": null | CURRENCY,
+    "exchange_rates": [{"currency", "rate", "date", "source"}], "domains": {"total",
+    "by_status"}, "health": null}`` with ``TOTALS = {"monthly", "yearly",
+    "amortised_monthly", "annual"}``. Amounts in different currencies are never added:
+    ``totals`` holds one entry per currency of the phase's lines (the reporting currency
+    first, then alphabetical), ``change`` the change of each currency's amortised month
+    from the previous phase, and ``converted`` (only with a ``reporting_currency``) every
+    line converted at ``exchange_rates``. Counts are computed from the services; money
+    is a string rounded to cents (``"28.33"``), a rate exact (``"1.08"``). ``health`` is
+    filled in by ``--live``.
     """
     services = manifest.services.values()
     by_status = Counter(s.status.value for s in services)
@@ -465,23 +504,9 @@ def status_data(manifest: Manifest) -> dict[str, Any]:
     ordered = sorted(manifest.phases, key=lambda p: p.id)
     upcoming = [p for p in ordered if p.status is PhaseStatus.PLANNED]
     next_phase = next((p for p in upcoming if current is None or p.id > current.id), None)
-    costs = []
-    currencies: set[str] = set()
-    for pc in phase_costs(manifest):
-        currencies.update(c.currency for c in pc.lines)
-        costs.append(
-            {
-                "phase": pc.phase,
-                "name": pc.name,
-                "current": current is not None and pc.phase == current.id,
-                "estimate": any(c.estimate for c in pc.lines),
-                "monthly": _cents(pc.total.monthly),
-                "yearly": _cents(pc.total.yearly),
-                "amortised_monthly": _cents(pc.total.amortised_monthly),
-                "annual": _cents(pc.total.annual),
-                "change": None if pc.change is None else _cents(pc.change),
-            }
-        )
+    rollup = phase_costs(manifest)
+    currencies = currency_order((c for pc in rollup for c in pc.total), manifest.reporting_currency)
+    convert = conversion(manifest)
     domain_status = Counter(d.status.value for d in manifest.domains)
     return {
         "organization": manifest.organization.name,
@@ -495,8 +520,18 @@ def status_data(manifest: Manifest) -> dict[str, Any]:
         "phase": _phase(current),
         "next_phase": _phase(next_phase),
         "phases": [{**(_phase(p) or {}), "services": by_phase.get(p.id, 0)} for p in ordered],
-        "costs": costs,
-        "currency": _currency(currencies),
+        "costs": [_phase_cost(pc, current) for pc in rollup],
+        "currencies": currencies,
+        "reporting_currency": manifest.reporting_currency,
+        "exchange_rates": [
+            {
+                "currency": r.currency,
+                "rate": str(r.rate),
+                "date": r.date.isoformat(),
+                "source": r.source,
+            }
+            for r in (convert.used(currencies) if convert else [])
+        ],
         "domains": {
             "total": len(manifest.domains),
             "by_status": dict(sorted(domain_status.items())),
@@ -506,7 +541,47 @@ def status_data(manifest: Manifest) -> dict[str, Any]:
 
 
 def _money(text: str, currency: str) -> str:
-    return money(Decimal(text), currency if currency != "mixed" else "USD")
+    return money(Decimal(text), currency)
+
+
+def _signed(text: str, currency: str) -> str:
+    return signed(Decimal(text), currency, minus="-")
+
+
+def _cost_rows(c: dict[str, Any], reporting: str | None) -> list[list[str]]:
+    """One row per currency of a phase (and one for the converted total)."""
+    zero = {"monthly": "0", "yearly": "0", "amortised_monthly": "0"}
+    totals = c["totals"] or {reporting or DEFAULT_CURRENCY: zero}
+    change = c["change"]
+    rows: list[list[str]] = []
+    for cur in currency_order([*totals, *(change or {})], reporting):
+        notes = []
+        if not rows:
+            notes += ["current"] * c["current"] + ["estimate"] * c["estimate"]
+        if change is not None:
+            notes.append(f"{_signed(change.get(cur, '0'), cur)} vs previous")
+        t = totals.get(cur, zero)
+        rows.append(
+            [
+                "" if rows else f"{c['phase']} {c['name']}",
+                f"{_money(t['amortised_monthly'], cur)}/month",
+                f"({_money(t['monthly'], cur)}/month + {_money(t['yearly'], cur)}/year)",
+                ", ".join(notes),
+            ]
+        )
+    conv = c["converted"]
+    if conv is not None and set(totals) != {conv["currency"]}:
+        cur = conv["currency"]
+        note = "" if conv["change"] is None else f"{_signed(conv['change'], cur)} vs previous"
+        rows.append(
+            [
+                "",
+                f"= {_money(conv['amortised_monthly'], cur)}/month",
+                f"(every line converted into {cur})",
+                note,
+            ]
+        )
+    return rows
 
 
 def format_status(data: dict[str, Any], style: Style = plain) -> str:
@@ -533,31 +608,25 @@ def format_status(data: dict[str, Any], style: Style = plain) -> str:
     if domains["total"]:
         parts = ", ".join(f"{n} {s}" for s, n in domains["by_status"].items())
         lines.append(f"domains   {domains['total']} ({parts})")
-    currency = data["currency"]
     if data["costs"]:
         lines += ["", style("heading", "costs per phase (yearly lines spread over 12 months)")]
-        rows = []
-        for c in data["costs"]:
-            notes = []
-            if c["current"]:
-                notes.append("current")
-            if c["estimate"]:
-                notes.append("estimate")
-            if c["change"] is not None:
-                sign = "+" if Decimal(c["change"]) >= 0 else "-"
-                notes.append(f"{sign}{_money(c['change'].lstrip('-'), currency)} vs previous")
-            rows.append(
-                [
-                    f"{c['phase']} {c['name']}",
-                    f"{_money(c['amortised_monthly'], currency)}/month",
-                    f"({_money(c['monthly'], currency)}/month + "
-                    f"{_money(c['yearly'], currency)}/year)",
-                    ", ".join(notes),
-                ]
+        reporting = data["reporting_currency"]
+        lines += _table([row for c in data["costs"] for row in _cost_rows(c, reporting)])
+        if data["exchange_rates"]:
+            rates = "; ".join(
+                f"1 {r['currency']} = {r['rate']} {data['reporting_currency']} "
+                f"(rate of {r['date']}{', ' + r['source'] if r['source'] else ''})"
+                for r in data["exchange_rates"]
             )
-        lines += _table(rows)
-        if currency == "mixed":
-            lines.append(style("warn", "  note: cost lines use more than one currency"))
+            lines.append(style("dim", f"  converted at {rates}"))
+        elif len(data["currencies"]) > 1:
+            lines.append(
+                style(
+                    "warn",
+                    "  note: amounts in different currencies are listed apart, never added; "
+                    "declare reporting_currency and exchange_rates for one total",
+                )
+            )
     health = data.get("health")
     if health is not None:
         lines += ["", style("heading", "health (live)")]

@@ -19,7 +19,7 @@ from .credentials import (
     scan_text,
 )
 from .errors import MAX_PROBLEMS, Loc, Problem, did_you_mean
-from .model import SERVICE_NAME, Manifest, PhaseStatus, Status
+from .model import SERVICE_NAME, DomainStatus, Manifest, PhaseStatus, Status
 from .yamlsafe import line_col
 
 if TYPE_CHECKING:
@@ -225,6 +225,7 @@ class _Checker:
         self.aliases()
         self.domains()
         self.costs()
+        self.currencies()
         self.ci_cd()
         return self.problems
 
@@ -378,6 +379,44 @@ class _Checker:
                     self.err((*base, "until_phase"), "until_phase is before phase")
             if cost.service is not None:
                 self.service_ref((*base, "service"), cost.service, "owning service")
+
+    def currencies(self) -> None:
+        """Every currency the costs use converts into the reporting currency, once."""
+        reporting = self.m.reporting_currency
+        seen: dict[str, int] = {}
+        for j, rate in enumerate(self.m.exchange_rates):
+            loc: Loc = ("exchange_rates", j, "currency")
+            if reporting is None:
+                self.err(
+                    ("exchange_rates", j),
+                    "an exchange rate needs a reporting_currency to convert into; "
+                    "add reporting_currency (e.g. 'USD') or remove exchange_rates",
+                )
+                break
+            if rate.currency == reporting:
+                self.err(loc, f"{reporting} is the reporting currency; it needs no rate")
+            elif rate.currency in seen:
+                first = seen[rate.currency]
+                self.err(loc, f"a second rate for {rate.currency} (also exchange_rates[{first}])")
+            seen.setdefault(rate.currency, j)
+        if reporting is None:
+            return
+        priced: list[tuple[Loc, str]] = [
+            (("costs", i, "currency"), c.currency) for i, c in enumerate(self.m.costs)
+        ]
+        priced += [
+            (("domains", i, "currency"), d.currency)
+            for i, d in enumerate(self.m.domains)
+            if d.yearly_cost is not None and d.status is not DomainStatus.RETIRED
+        ]
+        for loc, cur in priced:
+            if cur != reporting and cur not in seen:
+                self.err(
+                    loc,
+                    f"no exchange rate for {cur} into the reporting currency {reporting}; "
+                    f"add one under exchange_rates: {{currency: {cur}, rate: <{reporting} per "
+                    f"1 {cur}>, date: <when it was taken>}}",
+                )
 
     def ci_cd(self) -> None:
         ci = self.m.ci_cd

@@ -136,6 +136,87 @@ def test_cost_total_controls(markdown: str) -> None:
     assert found("# Costs\n\n" + markdown) == []
 
 
+# --------------------------------------------------------------------------- currencies
+
+EUR_LINE = """\
+  - item: EU object storage
+    provider: cloudflare
+    amount: "30.00"
+    currency: EUR
+    period: month
+    phase: 1
+"""
+RATES = """\
+reporting_currency: EUR
+exchange_rates:
+  - currency: USD
+    rate: "0.92"
+    date: 2026-01-10
+"""
+
+
+@functools.cache
+def mixed(reporting: bool = False) -> LoadedManifest:
+    """Phase 1 in two currencies: $20.00/month + $12.00/year and 30.00 EUR/month."""
+    return load_text(costed_text() + EUR_LINE + (RATES if reporting else ""), shown="manifest.yml")
+
+
+def found_mixed(markdown: str, reporting: bool = False) -> list[Finding]:
+    return check_sources(mixed(reporting), {"page.md": "# Costs\n\n" + markdown})
+
+
+MIXED_1 = "phase 1: 30.00 EUR/month; $20.00/month + $12.00/year (≈ $21.00/month)"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "value"),
+    [
+        pytest.param("**Total (phase 1)**: €45/month\n", "€45/month", id="wrong-eur"),
+        pytest.param("**Total (phase 1)**: 51 EUR per month\n", "51 EUR per month", id="sum"),
+        pytest.param("**Total (phase 1)**: $95/month\n", "$95/month", id="wrong-usd"),
+        pytest.param(
+            "**Total (phase 1)**: $21/month + €40/month\n",
+            "$21/month + €40/month",
+            id="one-of-two-wrong",
+        ),
+    ],
+)
+def test_cost_total_per_currency_contradicted(markdown: str, value: str) -> None:
+    [finding] = found_mixed(markdown)
+    assert finding.rule == "fact/cost"
+    assert finding.message == (
+        f"phase 1 total cost is {value!r} here, manifest.yml:{costs_line()} says "
+        f"{MIXED_1!r} (costs)"
+    )
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        pytest.param("**Total (phase 1)**: €30/month\n", id="right-eur"),
+        pytest.param("**Total (phase 1)**: 30.00 EUR per month\n", id="right-eur-code"),
+        pytest.param("**Total (phase 1)**: $21/month\n", id="right-usd"),
+        pytest.param("**Total (phase 1)**: $21/month + €30/month\n", id="both-right"),
+        pytest.param("**Total (phase 1)**: £30/month\n", id="a-currency-with-no-lines"),
+    ],
+)
+def test_cost_total_per_currency_controls(markdown: str) -> None:
+    assert found_mixed(markdown) == []
+
+
+def test_cost_total_in_the_reporting_currency() -> None:
+    # 30.00 EUR + 0.92 x (20.00 + 12.00 / 12) USD = 49.32 EUR a month, amortised.
+    assert found_mixed("**Total (phase 1)**: €49.32/month\n", reporting=True) == []
+    assert found_mixed("**Total (phase 1)**: €30/month\n", reporting=True) == []
+    [finding] = found_mixed("**Total (phase 1)**: €60/month\n", reporting=True)
+    assert finding.message.endswith(
+        f"says '{MIXED_1}; 48.40 EUR/month + 11.04 EUR/year (≈ 49.32 EUR/month) converted' (costs)"
+    )
+    # The converted total is in euros: it is no dollar amount.
+    [finding] = found_mixed("**Total (phase 1)**: $49.32/month\n", reporting=True)
+    assert finding.rule == "fact/cost"
+
+
 # --------------------------------------------------------------------------- cost lines
 
 

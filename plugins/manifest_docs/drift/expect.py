@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..costs import CostLine, Totals, cost_lines, money, phase_costs
+from ..costs import DEFAULT_CURRENCY, CostLine, Totals, cost_lines, money, phase_costs
 from ..errors import Loc, format_loc
 from ..factwalk import UNIT_SUFFIXES, ManifestFact, norm_command, walk
 from ..values import Version, spelled
@@ -41,8 +41,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-CostClaim = tuple[tuple[Decimal, str, bool, int], ...]
-"""Amounts stated as a cost total: (amount, ``month``/``year``, approximate?, decimals)."""
+CostClaim = tuple[tuple[Decimal, str, bool, int, str], ...]
+"""Amounts stated as a cost total: (amount, ``month``/``year``, approximate?, decimals,
+ISO 4217 currency)."""
 _ORG_SUFFIX = re.compile(r",?\s*\b(?:inc|llc|ltd|gmbh|corp|co|plc)\.?$", re.IGNORECASE)
 _OWNER_NOUNS = (
     r"(?:platform|system|organi[sz]ation|company|stack|project|catalog(?:ue)?|manifest"
@@ -472,26 +473,35 @@ def _technology_subjects(manifest: Manifest) -> list[Subject]:
     return list(by_product.values())
 
 
+def _shown_totals(t: Totals) -> str:
+    """``$20.00/month + $100.00/year (≈ $28.33/month)``: one currency's totals, for messages."""
+    parts = [f"{money(t.monthly, t.currency)}/month"] if t.monthly or not t.yearly else []
+    parts += [f"{money(t.yearly, t.currency)}/year"] if t.yearly else []
+    shown = " + ".join(parts)
+    if t.monthly and t.yearly:
+        shown += f" (≈ {money(t.amortised_monthly, t.currency)}/month)"
+    return shown
+
+
 def _cost_facts(manifest: Manifest) -> dict[str, list[Expectation]]:
-    """Each phase's cost total (only when the manifest states costs, all in USD)."""
-    lines = cost_lines(manifest)
-    if not lines or any(c.currency != "USD" for c in lines):
+    """Each phase's cost total per currency (and converted, with a reporting currency)."""
+    if not cost_lines(manifest):
         return {}
     loc: Loc = ("costs",) if manifest.costs else ("domains",)
+    zero = manifest.reporting_currency or DEFAULT_CURRENCY
     out = []
     for pc in phase_costs(manifest):
-        t = pc.total
-        parts = [f"{money(t.monthly)}/month"] if t.monthly or not t.yearly else []
-        parts += [f"{money(t.yearly)}/year"] if t.yearly else []
-        shown = " + ".join(parts)
-        if t.monthly and t.yearly:
-            shown += f" (≈ {money(t.amortised_monthly)}/month)"
+        sums = list(pc.total.values()) or [Totals(zero, Decimal(0), Decimal(0))]
+        shown = "; ".join(_shown_totals(t) for t in sums)
+        if pc.converted is not None and pc.rates:
+            shown += f"; {_shown_totals(pc.converted)} converted"
+            sums.append(pc.converted)
         out.append(
             Expectation(
                 "cost",
                 f"phase {pc.phase}: {shown}",
                 loc,
-                _predicate(_cost_ok, t),
+                _predicate(_cost_ok, tuple(sums)),
                 qualifier=str(pc.phase),
             )
         )
@@ -553,15 +563,30 @@ def same_amount(stated: Decimal, actual: Decimal, approx: bool, places: int) -> 
     return actual.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == stated
 
 
-def _cost_ok(claim: CostClaim, t: Totals) -> bool:
-    """Whether a stated cost total agrees with a phase's totals.
+def _cost_ok(claim: CostClaim, want: tuple[Totals, ...]) -> bool:
+    """Whether a stated cost total agrees with a phase's totals, currency by currency.
+
+    ``€X`` is compared with the EUR lines' totals (or the total converted into EUR,
+    when that is the reporting currency); an amount in a currency no total is in is
+    not compared.
+    """
+    for currency in sorted({a[4] for a in claim}):
+        mine = tuple(a for a in claim if a[4] == currency)
+        totals = [t for t in want if t.currency == currency]
+        if totals and not any(_totals_ok(mine, t) for t in totals):
+            return False
+    return True
+
+
+def _totals_ok(claim: CostClaim, t: Totals) -> bool:
+    """Whether amounts stated in ``t``'s currency agree with ``t``.
 
     ``$X/month + $Y/year`` must match the monthly and yearly lines; a monthly amount
     alone may be the monthly lines or the amortised month; a yearly amount alone the
     yearly lines or a whole year (twelve months plus the yearly lines).
     """
-    month = [(a, x, p) for a, period, x, p in claim if period == "month"]
-    year = [(a, x, p) for a, period, x, p in claim if period == "year"]
+    month = [(a, x, p) for a, period, x, p, _ in claim if period == "month"]
+    year = [(a, x, p) for a, period, x, p, _ in claim if period == "year"]
     if month and year:
         return same_amount(month[0][0], t.monthly, *month[0][1:]) and same_amount(
             year[0][0], t.yearly, *year[0][1:]

@@ -6,7 +6,9 @@ a phase named (in the unit, else the nearest heading) or the plan as a whole, an
 other owner in the unit — no service or provider (that is a line or a subtotal), no
 other product name, no price per unit (``$10/year per domain``). It is compared with
 :func:`manifest_docs.costs.phase_costs` (exact ``Decimal``; ``~`` allows 10 %). A total
-naming no phase must match some phase; it is cited against the current one.
+naming no phase must match some phase; it is cited against the current one. Amounts
+are compared per currency (``€X`` with the EUR lines' total; the reporting currency's
+with the converted total too), never across currencies.
 
 A total service count is ``N services`` with *in total* / *in all* / *total*, or after
 *runs*, said of the organisation, ``we`` or ``the platform`` — not of another owner
@@ -42,6 +44,8 @@ _PLAN_CUE = re.compile(
     re.IGNORECASE,
 )
 _NEAR_AFTER, _NEAR_BEFORE = 60, 25
+_MONEY = re.compile(r"[$€£]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|dollars?|euros?)\b", re.I)
+"""What any written amount of money holds (a cheap test before reading amounts)."""
 
 _N = rf"(?<!of the )(?<!of our )(\d{{1,5}}|{SPELLED_NUMBER})"
 """A count, in digits or spelled, that is not a part (``3 of the 13``)."""
@@ -122,7 +126,7 @@ def find_totals(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
         return
     about_a_line, wrong = find_line_costs(index, unit)
     yield from wrong
-    if not about_a_line and "$" in unit.text and index.global_facts.get("cost"):
+    if not about_a_line and _MONEY.search(unit.text) and index.global_facts.get("cost"):
         yield from _cost_total(index, unit)
     if modal(unit.text):
         return  # what there will be, or was, is not today's count
@@ -149,7 +153,7 @@ def _foreign_capitals(index: FactIndex, text: str) -> bool:
 def _claim(text: str) -> tuple[CostClaim, str] | None:
     """The amounts ``text`` states as a total, and how it writes them."""
     hits = [m.span() for m in _TOTAL.finditer(text)]
-    amounts: list[tuple[Decimal, str, bool, int]] = []
+    amounts: list[tuple[Decimal, str, bool, int, str]] = []
     shown: list[str] = []
     for amount in read_amounts(text):
         near = any(
@@ -158,13 +162,13 @@ def _claim(text: str) -> tuple[CostClaim, str] | None:
         )
         if not near or _PER_UNIT.match(text, amount.end):
             continue  # not the total's amount, or a price per domain / per seat
-        if not amount.period or amount.currency != "USD":
-            continue  # "$95" alone: no period, nothing to compare; totals are in USD
-        amounts.append((amount.value, amount.period, amount.approx, amount.places))
+        if not amount.period:
+            continue  # "$95" alone: no period, nothing to compare
+        amounts.append((amount.value, amount.period, amount.approx, amount.places, amount.currency))
         shown.append(amount.shown)
-    periods = [a[1] for a in amounts]
+    periods = [(a[4], a[1]) for a in amounts]
     if not amounts or len(periods) != len(set(periods)):
-        return None  # none, or two monthly amounts: which is the total?
+        return None  # none, or two monthly amounts in one currency: which is the total?
     return tuple(amounts), " + ".join(shown)
 
 

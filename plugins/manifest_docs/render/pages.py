@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from ..artefacts import env_example
-from ..costs import PhaseCosts, ServiceCosts, money, phase_costs, service_costs
+from ..costs import (
+    PhaseCosts,
+    ServiceCosts,
+    conversion,
+    currency_order,
+    money,
+    money_each,
+    phase_costs,
+    service_costs,
+)
 from ..model import EnvTier, EnvVar, Kind, Manifest, Service, Status
 from .escape import Markup, code, doc, link, md, mermaid_text
 from .schema_doc import credential_shapes, limits, schema_docs
@@ -115,6 +124,7 @@ def make_environment(overrides: Path | None = None) -> jinja2.Environment:
         doc=doc,
         link=link,
         money=money,
+        money_each=money_each,
         md=md,
         mdjoin=mdjoin,
         svc_link=svc_link,
@@ -318,7 +328,8 @@ def render_site(
     ``group_size`` bounds how many service pages share one navigation group.
     """
     env = make_environment(overrides)
-    common = {"m": manifest, "source_name": source_name}
+    convert = conversion(manifest)
+    common = {"m": manifest, "source_name": source_name, "conversion": convert}
     out = PageSet()
 
     def page(
@@ -364,7 +375,15 @@ def render_site(
             **_service_context(manifest, name, svc, by_service.get(name)),
         )
     page("domains.md.j2", "domains/index.md", "Domains", records=_cname_records(manifest))
-    page("costs.md.j2", "costs/index.md", "Costs", phases=rollup)
+    currencies = currency_order((c for p in rollup for c in p.total), manifest.reporting_currency)
+    page(
+        "costs.md.j2",
+        "costs/index.md",
+        "Costs",
+        phases=rollup,
+        currencies=currencies,
+        rates=convert.used(currencies) if convert else [],
+    )
     page(
         "environment.md.j2",
         "environment/index.md",

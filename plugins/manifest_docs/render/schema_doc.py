@@ -195,7 +195,7 @@ def limits() -> list[Limit]:
             f"{_model.MAX_COUNT:,}",
         ),
         Limit(
-            "Amounts of money",
+            "Amounts of money and exchange rates",
             f"below {values.MAX_AMOUNT:,}, at most {values.MONEY_PLACES} decimal places",
         ),
         Limit("Durations", f"at most {values.MAX_SECONDS // 86400:,} days"),

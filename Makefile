@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint typecheck schema screenshot bench clean
+.PHONY: site serve site-zensical serve-zensical check test lint typecheck schema screenshot bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-docs $(VENV)/.installed-zensical
+
+$(VENV)/.installed-zensical: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[docs,zensical]'
 	touch $@ $(VENV)/.installed-docs
 
 ## site: validate manifest.yml and build the documentation site into site/
@@ -27,6 +31,25 @@ site: $(VENV)/.installed-docs
 ADDR ?= 127.0.0.1:8000
 serve: $(VENV)/.installed-docs
 	$(BIN)/mkdocs serve -a $(ADDR)
+
+## site-zensical: the same site built by Zensical into site-zensical/ (no drift gate: make check)
+ZENSICAL_DOCS   ?= build/zensical-docs
+ZENSICAL_CONFIG ?= mkdocs.zensical.yml
+PAGES = $(BIN)/br-ops pages --out $(ZENSICAL_DOCS) --zensical-config $(ZENSICAL_CONFIG) --site-dir site-zensical
+site-zensical: $(VENV)/.installed-zensical
+	$(BIN)/br-ops validate
+	$(PAGES)
+	$(BIN)/zensical build -f $(ZENSICAL_CONFIG)
+
+## serve-zensical: preview the Zensical build; pages are re-exported when an input changes
+serve-zensical: $(VENV)/.installed-zensical
+	$(PAGES)
+	$(PAGES) --watch & pages=$$!; trap 'kill $$pages' EXIT INT TERM; \
+	$(BIN)/zensical serve -f $(ZENSICAL_CONFIG) -a $(ADDR)
+
+## check: the drift gate (engine-independent: run it whichever engine builds the site)
+check: $(VENV)/.installed-docs
+	$(BIN)/br-ops check
 
 ## test: lint, type-check and run the whole test suite
 test: $(VENV)/.installed-dev
@@ -60,4 +83,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py --markdown docs/performance.md $(BENCH_ARGS)
 
 clean:
-	rm -rf site build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site site-zensical build .cache mkdocs.zensical.yml .pytest_cache .mypy_cache .ruff_cache

@@ -293,7 +293,20 @@ def main() -> None:
     parser.add_argument(
         "--markdown", type=Path, help="update the table between the markers of this page"
     )
+    parser.add_argument(
+        "--edit-loop",
+        type=int,
+        metavar="N",
+        help="only time the edit-rebuild loop at N services (MkDocs vs br-ops pages + Zensical)",
+    )
     args = parser.parse_args()
+    if args.edit_loop:
+        from edit_loop import edit_loop
+        from edit_loop import table as edit_table
+
+        with tempfile.TemporaryDirectory(prefix="manifest-docs-bench-") as tmp:
+            print(edit_table(edit_loop(args.edit_loop, args.runs, Path(tmp))))
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.markdown:  # fail now, not after the run
         write_markdown(args.markdown, None)

@@ -586,8 +586,10 @@ def render(manifest: str | None, check: bool, write: bool, out: str | None, as_j
 def _register_check() -> None:
     """Add ``check`` (the drift gate lives in its own module)."""
     from .check_cmd import check
+    from .pages_cmd import pages
 
     main.add_command(check)
+    main.add_command(pages)  # generated pages as files, for Zensical
 
 
 _register_check()

@@ -32,8 +32,10 @@ def temp_target(file_name: str) -> str | None:
     return match.group("name") if match else None
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
     """Write ``text`` (UTF-8, ``\\n`` newlines) to ``path`` by renaming a finished temp file.
+
+    ``bytes`` are written as they are (a copied image, say).
 
     Missing parent folders are created; an existing file keeps its permission bits. A
     file this user may not write (read-only) is not replaced, as ``open(path, "w")``
@@ -53,10 +55,16 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         step = "create"
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         step = "write"
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as raw:
+                raw.write(text)
+                raw.flush()
+                os.fsync(raw.fileno())
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
         if target.exists():
             os.chmod(tmp, target.stat().st_mode & 0o777)
         else:

@@ -1,7 +1,8 @@
 """The ``manifest-docs`` MkDocs plugin: a thin adapter from MkDocs hooks to the core.
 
 The manifest is loaded once per build (``on_config``); pages come from
-:func:`manifest_docs.render.pages.render_site` (``on_files``) and are placed in a
+:func:`manifest_docs.render.site.site_output` (``on_files``; ``br-ops pages`` writes
+the same output as files for other engines) and are placed in a
 grouped navigation section (``on_nav``). Under ``mkdocs serve`` a broken manifest is
 reported and the site keeps being served; under ``mkdocs build`` it aborts the build.
 """
@@ -12,7 +13,6 @@ import logging
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -25,7 +25,8 @@ from .errors import ManifestError, Problem
 from .facts import Facts, template_line
 from .load import LoadedManifest, load_manifest
 from .navigation import build_section, error_page
-from .render.pages import PageSet, render_site
+from .render.pages import GeneratedPage, PageSet
+from .render.site import CSS_URI, SiteOutput, site_output, stylesheet
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["ManifestDocsPlugin"]
 
 log = logging.getLogger("mkdocs.plugins.manifest_docs")
-CSS_URI = "assets/manifest-docs.css"
 
 
 class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
@@ -95,47 +95,42 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
         self.macro_errors.append((template_line(), message))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        """Add the generated pages (with narratives appended) and downloads."""
+        """Add the generated pages (with narratives appended), downloads, CSS and CNAME."""
         if not self.config.enabled:
             return None
         for template in _override_templates(files, self.overrides):
             files.remove(template)
-        css = (Path(__file__).parent / "render" / "manifest-docs.css").read_text("utf-8")
-        files.append(File.generated(config, CSS_URI, content=css))
         if self.loaded is None:
-            self.pages = PageSet(pages=[error_page(self.problems)])
+            site = SiteOutput(
+                pages=[error_page(self.problems)],
+                files=[GeneratedPage(CSS_URI, stylesheet(), "manifest-docs.css")],
+            )
         else:
-            self.pages = render_site(
+            # The one core call `br-ops pages` makes too: both engines get the same pages.
+            site = site_output(
                 self.loaded.manifest,
+                hand_written=lambda uri: _hand_written(files, uri),
                 overrides=self.overrides,
                 source_name=self.config.manifest,
                 group_size=self.config.group_size,
             )
-        narrative_dir = self.config.narratives.strip("/")
-        self.narratives = {}
-        for page in self.pages.pages:
-            content = page.content
+        self.pages = PageSet(pages=site.pages, files=site.files)
+        self.narratives = {uri: (n.start, n.skipped) for uri, n in site.narratives.items()}
+        docs_dir = Path(config.docs_dir).resolve().as_posix()
+        for page in site.pages:
             existing = files.get_file_from_path(page.src_uri)
-            narrative = None
             if existing is not None and existing.generated_by is None:
-                narrative = existing.content_string
-                files.remove(existing)
-            if narrative is not None:
-                body, skipped = _strip_front_matter(narrative)
-                content = content.rstrip("\n") + "\n\n"
-                self.narratives[page.src_uri] = (content.count("\n") + 1, skipped)
-                content += body
+                files.remove(existing)  # its text is in the page now (a narrative)
             new = File.generated(
-                config, page.src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV
+                config, page.src_uri, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV
             )
             new.edit_uri = (
                 page.src_uri
-                if narrative is not None
-                else posixpath.relpath(
-                    self.manifest_path.as_posix(), Path(config.docs_dir).resolve().as_posix()
-                )
+                if page.src_uri in site.narratives
+                else posixpath.relpath(self.manifest_path.as_posix(), docs_dir)
             )
             files.append(new)
+        narrative_dir = self.config.narratives.strip("/")
         services = self.loaded.manifest.services if self.loaded else {}
         for f in files.documentation_pages():
             stem = posixpath.splitext(f.src_uri)[0]
@@ -150,12 +145,8 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
                     f"{config.docs_dir}/{f.src_uri}: narrative for unknown service "
                     f"{posixpath.basename(stem)!r}; services: {', '.join(services)}"
                 )
-        for extra in self.pages.files:
+        for extra in site.files:
             files.append(File.generated(config, extra.src_uri, content=extra.content))
-        if self.loaded is not None and files.get_file_from_path("CNAME") is None:
-            host = urlsplit(self.loaded.manifest.organization.docs_url).hostname
-            if host:
-                files.append(File.generated(config, "CNAME", content=host + "\n"))
         self._drift(config)
         return files
 
@@ -271,6 +262,14 @@ def _jinja_markers(config: MkDocsConfig) -> tuple[str, ...]:
     )
 
 
+def _hand_written(files: Files, uri: str) -> str | None:
+    """The text of the hand-written (not generated) file at ``uri``, if there is one."""
+    existing = files.get_file_from_path(uri)
+    if existing is None or existing.generated_by is not None:
+        return None
+    return existing.content_string
+
+
 def _rel(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root).as_posix()
@@ -294,14 +293,3 @@ def _override_templates(files: Files, overrides: Path | None) -> list[File]:
         and f.abs_src_path is not None
         and Path(f.abs_src_path).resolve().is_relative_to(root)
     ]
-
-
-def _strip_front_matter(text: str) -> tuple[str, int]:
-    """The text without its YAML front matter, and how many lines were removed."""
-    if text.startswith("---"):
-        end = text.find("\n---", 3)
-        if end != -1:
-            rest = text[end + 4 :]
-            body = rest.lstrip("\n")
-            return body, text[: len(text) - len(body)].count("\n")
-    return text, 0

@@ -2,10 +2,13 @@
 # Fetch Mermaid 11 from the npm registry into build/vendor/mermaid/ for the browser tests.
 # The tests route https://unpkg.com/mermaid@11/dist/mermaid.min.js to this local copy,
 # because the machines running them have no internet beyond the package registries.
-# Idempotent: does nothing when the file is already there.
+# `fetch_mermaid.sh 12` fetches Mermaid 12 (what Zensical's theme loads) into
+# build/vendor/mermaid12/ instead. Idempotent: does nothing when the file is already there.
 set -euo pipefail
+major="${1:-11}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dest="$root/build/vendor/mermaid"
+[ "$major" = 11 ] || dest="$dest$major"
 target="$dest/package/dist/mermaid.min.js"
 
 if [ -s "$target" ]; then
@@ -20,8 +23,8 @@ fi
 mkdir -p "$dest"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-tarball="$(cd "$tmp" && npm pack --silent mermaid@11 | tail -n 1)"
+tarball="$(cd "$tmp" && npm pack --silent "mermaid@$major" | tail -n 1)"
 tar -xzf "$tmp/$tarball" -C "$tmp" package/dist/mermaid.min.js package/package.json
 rm -rf "$dest/package"
 mv "$tmp/package" "$dest/package"
-echo "mermaid $(node -p "require('$dest/package/package.json').version" 2>/dev/null || echo 11) -> $target"
+echo "mermaid $(node -p "require('$dest/package/package.json').version" 2>/dev/null || echo "$major") -> $target"

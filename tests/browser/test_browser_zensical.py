@@ -1,0 +1,136 @@
+"""The Zensical build of the site, read in real Chromium: catalog, a service, search, diagram.
+
+The site is built the way ``make site-zensical`` builds it (``br-ops pages`` then
+``zensical build``) from a copy of the project's inputs; skipped with the reason when
+Zensical is not installed (``pip install -e '.[zensical]'``).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from browserkit import LOCAL_HOST, REPO_ROOT, row, screenshot_name, tabs, unavailable
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from browserkit import Visit
+    from playwright.sync_api import Browser
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the ``chromium`` fixture skips (or fails) and says why
+    expect = None  # type: ignore[assignment]
+
+pytestmark = pytest.mark.browser
+
+BIN = Path(sys.executable).parent
+
+
+def _run(*args: str, cwd: Path) -> None:
+    proc = subprocess.run(
+        [str(BIN / args[0]), *args[1:]],
+        cwd=cwd,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"{' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's site built by Zensical (``make site-zensical`` in a copy)."""
+    if not (BIN / "zensical").is_file():
+        pytest.skip("zensical is not installed (pip install -e '.[zensical]')")
+    project = tmp_path_factory.mktemp("zensical") / "site"
+    project.mkdir()
+    for name in ("mkdocs.yml", "manifest.yml"):
+        shutil.copy2(REPO_ROOT / name, project / name)
+    for name in ("docs", "overrides"):
+        shutil.copytree(REPO_ROOT / name, project / name)
+    config = "mkdocs.zensical.yml"
+    _run(
+        "br-ops", "pages", "--out", "build/zensical-docs", "--zensical-config", config, cwd=project
+    )
+    _run("zensical", "build", "-f", config, cwd=project)
+    return project / "site-zensical"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def zensical_url(zensical_site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(zensical_site))
+    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def zvisit(request: pytest.FixtureRequest, chromium: Browser, zensical_url: str) -> Iterator[Visit]:
+    with tabs(chromium, zensical_url, screenshot_name(request.node.name)) as open_:
+        yield open_()
+
+
+def test_zensical_catalog_and_service_page(zvisit: Visit) -> None:
+    page = zvisit.goto("/services/")
+    expect(page.locator("article h1")).to_have_text(re.compile("Service catalog"))
+    expect(row(page.locator("article"), "redis").first).to_be_visible()
+    page.locator("article a[href$='redis/']").first.click()
+    expect(page.locator("article h1")).to_have_text(re.compile("redis"))
+    expect(page.locator("article")).to_contain_text("Generated from")
+    zvisit.assert_clean()
+
+
+def test_zensical_search_finds_a_service(zvisit: Visit) -> None:
+    # Zensical's search is a dialog (a combobox and its options), not Material's form.
+    page = zvisit.goto("/")
+    page.locator(".md-search__button").click()
+    field = page.get_by_role("combobox", name="Search")
+    field.press_sequentially("redis")
+    expect(page.get_by_role("option").first).to_contain_text("redis")
+    zvisit.assert_clean()
+
+
+MERMAID12_URL = "https://unpkg.com/mermaid@12/dist/mermaid.min.js"
+"""What Zensical's theme loads (Material loads Mermaid 11)."""
+MERMAID12_JS = REPO_ROOT / "build/vendor/mermaid12/package/dist/mermaid.min.js"
+
+
+def test_zensical_architecture_diagram_is_drawn(zvisit: Visit) -> None:
+    if not MERMAID12_JS.is_file():
+        unavailable("Mermaid 12 not found; run tests/browser/fetch_mermaid.sh 12")
+    zvisit.page.context.route(
+        MERMAID12_URL,
+        lambda route: route.fulfill(path=MERMAID12_JS, content_type="text/javascript"),
+    )
+    page = zvisit.goto("/architecture/")
+    drawn = page.locator("div.mermaid")
+    expect(drawn.first).to_be_attached()
+    box = drawn.first.bounding_box()
+    assert box is not None
+    assert box["height"] > 50, f"the diagram is only {box['height']}px tall"
+    zvisit.assert_clean()

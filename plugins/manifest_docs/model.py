@@ -332,7 +332,19 @@ class Domain(_Model):
 
     name: str = Field(pattern=HOSTNAME)
     """The fully-qualified name, lower case, e.g. ``api.blackroad.systems``."""
-    tier: Literal["primary", "secondary"]
+    tier: Annotated[
+        Literal["primary", "secondary"],
+        Words(
+            (r"tier",),
+            synonyms=(
+                (r"primary (?:domain|zone)|main domain", "primary"),
+                (r"secondary (?:domain|zone)", "secondary"),
+            ),
+            rule="domain-tier",
+            self_naming=True,
+            named=True,
+        ),
+    ]
     """``primary`` domains serve products; ``secondary`` ones are held for later."""
     purpose: str
     """What the domain is for."""
@@ -672,7 +684,19 @@ class Deploy(_Model):
     """Restarts before giving up, with ``on_failure``."""
     health_check: HealthCheck | None = None
     """The platform's health check."""
-    target: str | None = Field(default=None, pattern=HOSTNAME)
+    target: Annotated[
+        str | None,
+        Words(
+            (
+                r"cname(?:s|d)?(?:\s+(?:record|target))?(?:\s+(?:to|at|for))?",
+                r"point(?:s|ed|ing)?\s+(?:at|to)",
+                r"resolves?\s+to",
+                r"(?:dns|cname|record)\s+target",
+            ),
+            parse="host",
+            rule="dns-target",
+        ),
+    ] = Field(default=None, pattern=HOSTNAME)
     """Platform hostname the service's domains CNAME to, e.g. ``x.up.railway.app``."""
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["PARSERS", "Words", "setting"]
+__all__ = ["PARSERS", "PLATFORM_HOSTS", "Words", "platform_of", "setting"]
 
 PARSERS = frozenset(
     {
@@ -108,3 +108,41 @@ def setting(name: str, pattern: str = "") -> Words:
     Prose writes it with a space or an underscore; the rule keeps the key's spelling.
     """
     return Words((pattern or name.replace("_", "[_ ]"),), keys=(name,), rule=name)
+
+
+PLATFORM_HOSTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("up.railway.app", "Railway", ("railway",)),
+    ("railway.app", "Railway", ("railway",)),
+    ("github.io", "GitHub Pages", ("githubpages", "ghpages", "pages")),
+    ("vercel.app", "Vercel", ("vercel",)),
+    ("netlify.app", "Netlify", ("netlify",)),
+    ("fly.dev", "Fly.io", ("fly", "flyio")),
+    ("herokuapp.com", "Heroku", ("heroku",)),
+    ("onrender.com", "Render", ("render",)),
+    ("pages.dev", "Cloudflare Pages", ("cloudflarepages", "cloudflare")),
+    ("workers.dev", "Cloudflare Workers", ("cloudflareworkers", "cloudflare")),
+    ("azurewebsites.net", "Azure App Service", ("azure", "microsoftazure", "appservice")),
+    ("azurestaticapps.net", "Azure Static Web Apps", ("azure", "microsoftazure")),
+    ("run.app", "Google Cloud Run", ("gcp", "googlecloud", "cloudrun", "google")),
+    ("appspot.com", "Google App Engine", ("gcp", "googlecloud", "appengine", "google")),
+    ("web.app", "Firebase Hosting", ("firebase", "gcp", "google")),
+    ("firebaseapp.com", "Firebase Hosting", ("firebase", "gcp", "google")),
+    ("amplifyapp.com", "AWS Amplify", ("aws", "amazon", "amplify")),
+    ("deno.dev", "Deno Deploy", ("deno", "denodeploy")),
+    ("surge.sh", "Surge", ("surge",)),
+    ("ondigitalocean.app", "DigitalOcean App Platform", ("digitalocean", "do")),
+)
+"""Host suffixes that only one hosting platform hands out: (suffix, platform, the ids or
+names a manifest gives that platform, without case or punctuation). A DNS record whose
+target ends in ``.up.railway.app`` says the name is served by Railway. Load balancers
+and CDNs (``elb.amazonaws.com``, ``cloudfront.net``) front many platforms and are left
+out."""
+
+
+def platform_of(host: str) -> tuple[str, tuple[str, ...]] | None:
+    """The platform that hands out ``host`` and its names, if one does."""
+    host = host.lower().rstrip(".")
+    for suffix, platform, names in PLATFORM_HOSTS:
+        if host == suffix or host.endswith("." + suffix):
+            return platform, names
+    return None

@@ -64,7 +64,7 @@ _NOT_ABOUT_TODAY = re.compile(
 """Reported speech ("older pages say …"), the past ("before 2025 we ran …") and other
 people's setups ("other projects often call it …")."""
 _EXAMPLE = re.compile(
-    r"\b(?:for example|for instance|e\.\s?g\.|an example|example:|such as|like this|"
+    r"\b(?:for example|for instance|e\.\s?g\.|an example|example:|such as|"
     r"made[- ]up|something like|hypothetical|imaginary|fictional|would (?:write|look|be)|"
     r"a sample|placeholder)",
     re.IGNORECASE,

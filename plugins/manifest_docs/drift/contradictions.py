@@ -28,8 +28,10 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from ..factwalk import field_specs, norm_command, schema_paths
 from ..model import SslMode
 from ..values import NUMBER_WORDS, SPELLED_NUMBER, number
+from ..vocabulary import platform_of
 from .claims import (
     about_elsewhere,
+    conditional,
     hedged,
     hypothetical,
     introduced_as_example,
@@ -160,8 +162,18 @@ _NUMBER_WORD = re.compile(
 """Counts in words ("three instances"); "one-off" and "one of the replicas" stay words."""
 
 
+_PART_OF = re.compile(
+    r"\s+(?:of|out of)\s+(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten)\b)"
+)
+"""``2 of 3``: a part of a whole (step 2 of 3), not a value of its own."""
+
+
 def _ints(text: str) -> Iterator[Found]:
-    found = [Found(m.start(), m.end(), m.group(0), int(m.group(1))) for m in _INT.finditer(text)]
+    found = [
+        Found(m.start(), m.end(), m.group(0), int(m.group(1)))
+        for m in _INT.finditer(text)
+        if not _PART_OF.match(text, m.end())
+    ]
     found += [
         Found(m.start(), m.end(), m.group(0), _NUMBER_WORDS[m.group(1).lower()])
         for m in _NUMBER_WORD.finditer(text)
@@ -424,7 +436,7 @@ _HOSTNAME = re.compile(r"(?<![\w.-])((?:[a-z0-9-]+\.)+[a-z]{2,})\.?(?![\w-])", r
 
 def _hosts(text: str) -> Iterator[Found]:
     for m in _HOSTNAME.finditer(text):
-        yield Found(m.start(), m.end(), m.group(0), m.group(1).lower())
+        yield Found(m.start(), m.end(), m.group(1), m.group(1).lower())
 
 
 _QUARTERS = re.compile(
@@ -1330,6 +1342,49 @@ def _roadmap_phase(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
             return
 
 
+_NOW_IN = (
+    r"(?:current(?:ly)?(?:\s+(?:status|phase|stage|state))?\s*(?::|is|=|[-—–|])?\s*"
+    r"(?:(?:in|at|on)\s+)?|(?:we|it|the\s+\w+)(?:'re|'s|\s+(?:is|are))\s+"
+    r"(?:now\s+|currently\s+|still\s+)?(?:in|at|on)\s+|now\s+(?:in|at|on)\s+)"
+)
+_CURRENT_PHASE = re.compile(
+    rf"\b{_NOW_IN}(?:the\s+)?phase\s+(\d+(?:\.\d+)?)(?!\w|\.\d)(?!\s+of\b)"
+    rf"|\bcurrent\s+phase\s*(?::|is|=|[-—–|])\s*(?:the\s+)?([A-Z][\w&]*(?:\s+[A-Z&][\w&]*)*)"
+    r"|\bphase\s+(\d+(?:\.\d+)?)(?!\w|\.\d)\s*(?:\(\s*current\b|is\s+(?:the\s+)?"
+    r"(?:current|under\s?way|in\s+progress)\b|[-—–:]\s*(?:current|in\s+progress)\s*$)",
+    re.IGNORECASE,
+)
+"""Prose saying which phase is under way: ``Current Status: Phase 2.5``, ``we are now in
+phase 2``, ``Phase 3 is in progress`` (not ``phase 1 of the migration``)."""
+
+
+def _current_phase(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
+    """A phase called the current one that the manifest does not mark current."""
+    want = index.global_facts.get("current-phase")
+    if not want or "phase" not in unit.text.lower():
+        return
+    for m in _CURRENT_PHASE.finditer(unit.text):
+        name = (m.group(2) or "").lower()
+        said = (
+            m.group(1)
+            or m.group(3)
+            or next(
+                (str(i) for n, i in index.phase_ids.items() if n and name.startswith(n.lower())), ""
+            )
+        )
+        if not said:
+            continue
+        if hedged(unit.text[max(0, m.start() - 30) : m.start()]) or conditional(
+            unit.text[: m.start()]
+        ):
+            continue
+        if not want[0].accepts(float(said)):
+            yield Contradiction(
+                unit.line_at(m.start()), "phase", "the current phase", f"phase {said}", want[0]
+            )
+            return
+
+
 def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     """Every contradiction in ``unit``.
 
@@ -1342,12 +1397,15 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
         return
     if unit.kind == "item":
         yield from _roadmap_phase(index, unit)
+    if unit.kind != "code":
+        yield from _current_phase(index, unit)
     if unit.kind == "item" and unit.text.startswith("[ ]"):
         return  # an open task says what is to be done, not what is
     context = (*unit.headings, unit.lead) if unit.lead else unit.headings
     groups = _heading_groups(index, context)
     if not (unit.kind == "code" and introduced_as_example(f"{unit.intro} {unit.lead}")):
         yield from _unknown_workflows(index, unit, " ".join((*context, unit.intro)))
+    yield from _platform_records(index, unit)
     if unit.kind == "code":
         yield from _check_code(index, unit, groups)
         return
@@ -1438,6 +1496,88 @@ def _check_hosting(
         if expected and not any(e.accepts(pid) for e in expected):
             yield Contradiction(unit.line_at(verb.end()), "provider", name, shown, expected[0])
             return
+
+
+_TARGET = re.compile(r"(?<![\w.<>-])((?:[\w<>-]+\.)+[a-z]{2,})\.?(?![\w-])", re.IGNORECASE)
+"""A hostname, placeholders allowed (``<backend-railway>.up.railway.app``)."""
+_NAME_COLUMN = re.compile(r"\b(?:name|sub-?domains?|hosts?(?:name)?|records?)\b", re.I)
+_NOT_NAME_COLUMN = re.compile(r"\b(?:type|target|value|content|points?|alias)\b", re.I)
+_DNS_LABEL = re.compile(
+    r"^[\s`*]*(@|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)[\s`*]*(?:\(root\))?\s*$", re.I
+)
+_ZONE_LINE = re.compile(
+    r"^\s*(@|[\w-]+)(?:\s+\d+)?(?:\s+IN)?\s+(?:CNAME|ALIAS|ANAME)\s+(\S+?)\.?\s*$", re.I
+)
+
+
+def _record_name(index: FactIndex, label: str, zones: list[str]) -> str | None:
+    """The hostname a record's name means: the label under the zone named around it."""
+    for zone in reversed(zones):
+        host = zone if label in ("@", "root") else f"{label.lower()}.{zone}"
+        if host in index.hostnames:
+            return host
+    return None
+
+
+def _platform_records(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
+    """A hostname said to point at a platform the manifest does not host it on.
+
+    ``| docs | CNAME | x.up.railway.app |`` under ``### blackroad.systems``: the docs
+    site answers on Railway, while the manifest hosts it on GitHub Pages. The platform
+    comes from the target's host suffix (:data:`PLATFORM_HOSTS`); the record's name is
+    a hostname in the same row or line, else its label under a zone the headings name.
+    """
+    if not index.hostnames:
+        return
+    context = " ".join((*unit.headings, unit.lead, unit.intro))
+    zones = [h.lower() for h in _TARGET.findall(context) if h.lower() in index.domain_names]
+    if unit.kind == "code":
+        if introduced_as_example(f"{unit.intro} {unit.lead}"):
+            return
+        first = next((ln for ln in unit.lines if ln.strip()), "")
+        if first.lstrip().startswith(("#", ";")):
+            zones += [h.lower() for h in _TARGET.findall(first) if h.lower() in index.domain_names]
+        rows = [(unit.line + k + 1, ln, _ZONE_LINE.match(ln)) for k, ln in enumerate(unit.lines)]
+        texts = [(line, m.group(2), m.group(1)) for line, _, m in rows if m]
+    else:
+        label = ""
+        if unit.kind == "row":
+            label = next(
+                (
+                    lab.group(1)
+                    for head, cell in unit.cells
+                    if _NAME_COLUMN.search(head) and not _NOT_NAME_COLUMN.search(head)
+                    for lab in [_DNS_LABEL.match(cell)]
+                    if lab
+                ),
+                "",
+            )
+        texts = [(unit.line, unit.text, label)]
+    for line, text, label in texts:
+        hosts = [(m.start(), m.group(1).lower()) for m in _TARGET.finditer(text)]
+        for at, target in hosts:
+            platform = platform_of(target)
+            if platform is None:
+                continue
+            if conditional(text[:at]) or hedged(text[max(0, at - 40) : at]):
+                continue  # "Before the move, docs… pointed at …", "was a CNAME to …"
+            named = [h for s, h in hosts if s < at and h in index.hostnames]
+            host = named[-1] if named else (label and _record_name(index, label, zones))
+            if not host:
+                continue
+            subject = index.subject(index.hostnames[host])
+            expected = subject.facts.get("provider", []) if subject else []
+            pid = index.provider_named(platform[1])
+            if expected and not any(e.accepts(pid) for e in expected):
+                shown = f"{platform[0]} ({target})"
+                yield Contradiction(
+                    line if unit.kind == "code" else unit.line_at(at),
+                    "provider",
+                    host,
+                    shown,
+                    expected[0],
+                )
+                return
 
 
 _BY_KIND = {kind.kinds[0]: kind for kind in KINDS}

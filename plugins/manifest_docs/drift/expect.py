@@ -131,6 +131,9 @@ class FactIndex:
     """Each service that writes ``depends_on``: the services it needs (subject keys)."""
     cost_lines: list[CostLine] = field(default_factory=list)
     """Every cost line (domain registrations included), for what one line costs."""
+    hostnames: dict[str, str] = field(default_factory=dict)
+    """Each hostname a service answers on (its domains, a domain's ``service``): the
+    service's subject key."""
     cache: dict[tuple[str, str], Any] = field(default_factory=dict)
     """What :meth:`once` worked out, by (what, for which text)."""
 
@@ -146,6 +149,33 @@ class FactIndex:
         found: T = self.cache[key]
         return found
 
+    @functools.cached_property
+    def _by_key(self) -> dict[str, Subject]:
+        return {s.key: s for s in self.subjects}
+
+    @functools.cached_property
+    def domain_names(self) -> frozenset[str]:
+        """The names of the manifest's domains (the zones a DNS table may be under)."""
+        return frozenset(s.key[7:] for s in self.subjects if s.key.startswith("domain:"))
+
+    def subject(self, key: str) -> Subject | None:
+        """The subject with ``key`` (``service:postgres``), if there is one."""
+        return self._by_key.get(key)
+
+    def provider_named(self, names: Iterable[str]) -> str:
+        """The id of the manifest's provider that one of ``names`` names, else ``""``.
+
+        Names are compared without case or punctuation (``GitHub Pages`` is
+        ``githubpages``).
+        """
+        wanted = set(names)
+        for subj in self.subjects:
+            if subj.key.startswith("provider:"):
+                pid = subj.key[9:]
+                if {_squash(pid), *(_squash(n) for n in subj.names)} & wanted:
+                    return pid
+        return ""
+
     def phases_named(self, text: str) -> set[int]:
         """The phases ``text`` names, by number (``phase 2``) or name (``Strategic Split``)."""
         out = set()
@@ -157,6 +187,24 @@ class FactIndex:
                 if name in self.phase_ids:
                     out.add(self.phase_ids[name])
         return out
+
+
+def _hostnames(manifest: Manifest) -> dict[str, str]:
+    """Each hostname a service answers on, and that service's subject key.
+
+    Where two services name one hostname (the marketing site is to take over the root
+    domain from the backend), the live one is the one answering today.
+    """
+    out = {d.name: f"service:{d.service}" for d in manifest.domains if d.service}
+    ranked = sorted(manifest.services.items(), key=lambda kv: kv[1].status.value == "active")
+    for name, svc in ranked:
+        for _, host in svc.domains.items():
+            out[host] = f"service:{name}"
+    return out
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", name.lower())
 
 
 def _explicit(model: Any, name: str) -> bool:
@@ -199,6 +247,68 @@ def trie_alternation(words: Iterable[str]) -> str:
     return build(trie)
 
 
+_DESCRIBED_HEADS = {
+    "website": ("website", "site"),
+    "site": ("site", "website"),
+    "app": ("app",),
+    "application": ("application", "app"),
+    "api": ("api",),
+    "gateway": ("gateway",),
+    "console": ("console",),
+    "dashboard": ("dashboard",),
+    "portal": ("portal",),
+    "worker": ("worker",),
+    "frontend": ("frontend",),
+    "bot": ("bot",),
+}
+"""Head nouns after which a description's first words name the service ("Corporate
+marketing website" is the marketing website, or site)."""
+_PLAIN_MODIFIERS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "our",
+        "main",
+        "new",
+        "old",
+        "primary",
+        "simple",
+        "small",
+        "basic",
+        "static",
+        "internal",
+        "public",
+        "private",
+        "legacy",
+        "single",
+        "shared",
+        "web",
+    }
+)
+"""Modifiers that name no one service (``the main site``, ``a static site``)."""
+_DESCRIPTION_END = re.compile(r"\s*(?:[(+,:;&]|\s[-—–]\s|\bfor\b|\bthat\b|\bwhich\b)")
+
+
+def _described_as(description: str) -> list[str]:
+    """Names a service's description gives it (``marketing website``, ``marketing site``).
+
+    They are its last two words before any clause, when they end in a product noun.
+    """
+    words = _DESCRIPTION_END.split(description.strip(), maxsplit=1)[0].split()
+    if not 2 <= len(words) <= 4:
+        return []
+    heads = _DESCRIBED_HEADS.get(words[-1].lower())
+    modifier = words[-2].lower()
+    if (
+        not heads
+        or not re.fullmatch(r"[a-z][a-z-]+", modifier)
+        or modifier in _PLAIN_MODIFIERS | _VAGUE_HEADS
+    ):
+        return []
+    return [f"{modifier} {head}" for head in heads]
+
+
 def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
     """Every subject key and the words that name it in prose."""
     names: dict[str, set[str]] = {}
@@ -222,6 +332,14 @@ def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
     for head, owners in heads.items():
         if len(owners) == 1:  # "the backend": the one service some alias calls a backend
             names[f"service:{next(iter(owners))}"].add(f"the {head}")
+    described: dict[str, set[str]] = {}
+    for name, svc in manifest.services.items():
+        for said in _described_as(svc.description):
+            described.setdefault(said, set()).add(name)
+    taken = {n.lower() for ns in names.values() for n in ns}
+    for said, owners in described.items():
+        if len(owners) == 1 and said not in taken:  # "Corporate marketing website"
+            names[f"service:{next(iter(owners))}"].add(said)
     for pid, prov in manifest.providers.items():
         names[f"provider:{pid}"] = {pid, prov.name}
     for dom in manifest.domains:
@@ -392,6 +510,16 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
                     "count", f"{n} {word} domains", ("domains",), _equals(n), f"domains:{word}"
                 )
             )
+    for k, phase in enumerate(manifest.phases):
+        if phase.status.value == "current":
+            global_facts["current-phase"] = [
+                Expectation(
+                    "phase",
+                    f"phase {phase.id} ({phase.name})",
+                    ("phases", k, "status"),
+                    _equals(phase.id),
+                )
+            ]
     global_facts.update(_cost_facts(manifest))
     for kind, exps in collective.items():
         global_facts.setdefault(kind, []).extend(exps)
@@ -433,6 +561,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         phase_ids={p.name: p.id for p in manifest.phases},
         current_phase=current,
         cost_lines=cost_lines(manifest),
+        hostnames=_hostnames(manifest),
         depends={
             f"service:{n}": tuple(f"service:{d}" for d in svc.depends_on)
             for n, svc in manifest.services.items()

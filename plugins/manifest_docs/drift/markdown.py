@@ -35,6 +35,9 @@ _RAW = re.compile(r"(\{%-?\s*raw\s*-?%\})(.*?)(\{%-?\s*endraw\s*-?%\})", re.DOTA
 _IF_TAG = re.compile(r"\{%-?\s*(if|endif)\b[^%]*%\}")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'*`])")
+_STATED = re.compile(r"^\W{0,4}[A-Za-z][A-Za-z /&-]{1,40}:\s+\S")
+"""A heading that states a fact: a short label without digits, a colon and a value
+(``Primary Domain: blackroad.io``, ``Current Status: Phase 2.5``)."""
 _LEAD_IN = re.compile(r"^(\*\*|__)(?=\S)([^*_]+?)(:?)\1\s*(:?)\s*$")
 """A paragraph that is one bold phrase ending in a colon: ``**Health checks**:``."""
 
@@ -44,7 +47,7 @@ class Unit:
     """One piece of prose (or code) that a fact can be tied to."""
 
     kind: str
-    """``sentence``, ``item``, ``row`` or ``code``."""
+    """``sentence``, ``item``, ``row``, ``code`` or ``heading`` (one that states a fact)."""
     line: int
     """1-based line where the unit starts."""
     text: str
@@ -345,7 +348,9 @@ def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
             level = len(heading.group(1))
             while headings and headings[-1][0] >= level:
                 headings.pop()
-            plain, _ = _plain(heading.group(2))
+            plain, spans = _plain(heading.group(2))
+            if _STATED.match(plain):  # "## Primary Domain: blackroad.io" states a fact
+                units.append(Unit("heading", number, plain, heads(), spans))
             headings.append((level, plain))
             i += 1
             continue

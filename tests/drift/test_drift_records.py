@@ -1,0 +1,153 @@
+"""DNS records, the current phase, domain tiers and headings that state a fact.
+
+These read facts the way an infrastructure page writes them: a record table under a
+zone heading, a zone file, "we are currently in phase 2", "### Primary domain: …".
+The fixture is Acme's manifest (Railway, Cloudflare, phases Launch and Scale).
+"""
+
+from __future__ import annotations
+
+import pytest
+from driftkit import findings, none, only
+from manifest_docs.drift.expect import _described_as
+from manifest_docs.drift.markdown import parse_markdown
+from manifest_docs.vocabulary import PLATFORM_HOSTS, platform_of
+
+
+@pytest.mark.parametrize(
+    ("host", "platform"),
+    [
+        ("blackroad-os-docs-production.up.railway.app", "Railway"),
+        ("acme.github.io", "GitHub Pages"),
+        ("acme-web.vercel.app", "Vercel"),
+        ("ACME.Fly.Dev.", "Fly.io"),
+        ("<backend-railway>.up.railway.app", "Railway"),
+    ],
+)
+def test_a_platform_is_known_by_the_hosts_it_hands_out(host: str, platform: str) -> None:
+    found = platform_of(host)
+    assert found is not None
+    assert found[0] == platform
+
+
+@pytest.mark.parametrize("host", ["acme.dev", "d111.cloudfront.net", "notrailway.app", "io"])
+def test_hosts_no_single_platform_hands_out(host: str) -> None:
+    assert platform_of(host) is None
+
+
+def test_the_platform_table_has_one_row_per_suffix() -> None:
+    suffixes = [s for s, _, _ in PLATFORM_HOSTS]
+    assert len(suffixes) == len(set(suffixes))
+    assert all(
+        names and all(n == n.lower() and n.isalnum() for n in names) for *_, names in PLATFORM_HOSTS
+    )
+
+
+RECORDS = """\
+### acme.dev records
+
+| Name | Type | Target | Proxy |
+|------|------|--------|-------|
+| api | CNAME | acme-api.vercel.app | proxied |
+"""
+
+
+def test_a_record_under_a_zone_heading_names_its_platform() -> None:
+    f = only(RECORDS, "fact/provider")
+    assert f.line == 5
+    assert "api.acme.dev" in f.message
+    assert "Vercel" in f.message
+    assert "'railway'" in f.message
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        RECORDS.replace("acme-api.vercel.app", "acme-api-production.up.railway.app"),
+        RECORDS.replace("| api |", "| shop |"),  # not a hostname of the manifest's
+        RECORDS.replace("### acme.dev records", "### example.org records"),
+        "Before the move to Railway in 2024, api.acme.dev pointed at acme.herokuapp.com.\n",
+        "api.acme.dev was a CNAME to acme.herokuapp.com until the migration.\n",
+        "The intern's fork runs on acme-fork.vercel.app; api.acme.dev stays on Railway.\n",
+    ],
+)
+def test_records_that_agree_or_are_not_about_a_manifest_host(markdown: str) -> None:
+    none(markdown)
+
+
+def test_a_zone_file_names_the_zone_in_its_first_comment() -> None:
+    text = (
+        "The zone as Cloudflare exports it:\n\n"
+        "```text\n; acme.dev\napi  300  IN  CNAME  acme.fly.dev.\n```\n"
+    )
+    f = only(text, "fact/provider")
+    assert f.line == 5
+    assert "Fly.io" in f.message
+
+
+def test_prose_naming_the_hostname_and_its_target() -> None:
+    f = only("`api.acme.dev` is a CNAME to `acme-api.onrender.com`.\n", "fact/provider")
+    assert "Render" in f.message
+    assert "services.api.provider" in f.message
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "We are currently in phase 2, so new services get their own repository.\n",
+        "## Current phase: Scale\n\nThe API is being split up.\n",
+        "Where things stand:\n\n- Phase 2 is in progress: the console is being built.\n",
+        "| Roadmap | |\n|---|---|\n| Current status | Phase 2.5 |\n",
+    ],
+)
+def test_another_phase_called_the_current_one(markdown: str) -> None:
+    f = only(markdown, "fact/phase")
+    assert "the current phase" in f.message
+    assert "phase 1 (Launch)" in f.message
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "We are currently in phase 1 (Launch); Scale comes next.\n",
+        "## Current phase: Launch\n\nOne service.\n",
+        "Once we are in phase 2, every service gets its own repository.\n",
+        "The database upgrade is currently in phase 2 of 3.\n",
+        "If we were in phase 2 already, the console would be live.\n",
+    ],
+)
+def test_the_current_phase_stated_right_or_not_at_all(markdown: str) -> None:
+    none(markdown)
+
+
+def test_a_heading_that_states_a_fact_is_checked_like_a_sentence() -> None:
+    f = only("### Secondary domain: acme.dev\n\nHeld for later.\n", "fact/domain-tier")
+    assert f.line == 1
+    assert "'primary'" in f.message
+
+
+def test_headings_that_state_nothing_are_only_context() -> None:
+    units, _ = parse_markdown("## Step 2: Point the subdomain at Railway\n\n## Overview\n\nText.\n")
+    assert [u.kind for u in units] == ["sentence"]
+    none("### Primary domain: acme.dev\n\nEverything lives under it.\n")
+
+
+@pytest.mark.parametrize(
+    ("description", "names"),
+    [
+        ("Corporate marketing website", ["marketing website", "marketing site"]),
+        ("Public API gateway (extracted from the monolith)", ["api gateway"]),
+        ("Customer billing portal, for invoices", ["billing portal"]),
+        ("The main site", []),
+        ("Technical documentation (MkDocs)", []),
+        ("Background worker that picks jobs up from the queue", ["background worker"]),
+        ("Shared web app", []),
+    ],
+)
+def test_a_description_names_its_service(description: str, names: list[str]) -> None:
+    assert _described_as(description) == names
+
+
+def test_findings_cite_the_hostnames_service() -> None:
+    found = findings(RECORDS)
+    assert [f.rule for f in found] == ["fact/provider"]

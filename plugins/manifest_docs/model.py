@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from .values import Duration, Size, Version, parse_money
-from .vocabulary import Words, setting
+from .vocabulary import FRAMEWORK_PHRASE, Words, setting
 
 __all__ = [
     "MAX_ALIASES",
@@ -1119,8 +1119,20 @@ class Service(_Model):
     """Branch that deploys."""
     language: str | None = None
     """Main programming language."""
-    framework: str | None = None
-    """Framework and its version, e.g. ``FastAPI 0.104.1``."""
+    framework: Annotated[
+        str | None,
+        Words(
+            (
+                r"frameworks?",
+                r"(?:built|made|written|implemented|developed|rewritten)\s+(?:with|in|on|using)",
+                r"based\s+on",
+                r"-based",
+                FRAMEWORK_PHRASE,
+            ),
+            parse="framework",
+        ),
+    ] = None
+    """Framework and its version, e.g. ``FastAPI 0.104.1``; alternatives with ``or``."""
     runtime: str | None = None
     """Runtime, e.g. ``Python 3.11+``."""
     technology: str | None = Field(default=None, min_length=1, max_length=MAX_NAME)

@@ -12,9 +12,19 @@ JSON Schema, so the words change no validation and no schema.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-__all__ = ["PARSERS", "PLATFORM_HOSTS", "Words", "platform_of", "setting"]
+__all__ = [
+    "FRAMEWORKS",
+    "PARSERS",
+    "PLATFORM_HOSTS",
+    "Words",
+    "framework_choices",
+    "platform_of",
+    "same_product",
+    "setting",
+]
 
 PARSERS = frozenset(
     {
@@ -34,6 +44,7 @@ PARSERS = frozenset(
         "host",
         "key",
         "subject",
+        "framework",
     }
 )
 """Value parsers a field may ask for; ``""`` means "by the field's type"."""
@@ -146,3 +157,64 @@ def platform_of(host: str) -> tuple[str, tuple[str, ...]] | None:
         if host == suffix or host.endswith("." + suffix):
             return platform, names
     return None
+
+
+FRAMEWORKS: tuple[str, ...] = (
+    # Python
+    "FastAPI", "Flask", "Django", "Starlette", "Litestar", "Quart", "Sanic", "Tornado",
+    "Pyramid", "Falcon", "aiohttp", "Celery", "Dramatiq", "Streamlit",
+    # JavaScript / TypeScript
+    "Express", "Koa", "Hapi", "Fastify", "NestJS", "Next.js", "Nuxt", "Remix", "Gatsby",
+    "Astro", "SvelteKit", "Svelte", "React", "Preact", "Vue", "Angular", "Ember", "SolidJS",
+    "Vite", "Docusaurus", "VitePress", "Eleventy",
+    # Documentation and static sites
+    "MkDocs", "Sphinx", "Hugo", "Jekyll", "Zensical",
+    # Other ecosystems
+    "Rails", "Sinatra", "Sidekiq", "Laravel", "Symfony", "Spring Boot", "Quarkus",
+    "Micronaut", "ASP.NET Core", "ASP.NET", "Gin", "Echo", "Fiber", "Actix", "Axum",
+    "Rocket", "Phoenix", "Ktor",
+)  # fmt: skip
+"""Web, worker and site frameworks prose names a service's framework by. A service's
+``framework`` that names one of them is contradicted by prose giving it another
+("a small Flask app" where the manifest says FastAPI); names outside this list
+("custom", "Vanilla JS") are never read from prose."""
+
+FRAMEWORK_PHRASE = (
+    r"(?:\b(?:is|are|be|been|being|as|becomes?|stays?|remains?)|[:—–])\s+"
+    r"(?:an?|the|our|its)\s+(?:\w+\s+)?(?=(?:"
+    + "|".join(re.escape(n) for n in sorted(FRAMEWORKS, key=len, reverse=True))
+    + r")(?:\s+v?\d[\w.+]*)?\s+(?:app|application|project|site|service|server|codebase)\b)"
+)
+"""``is a small Flask app``, ``site: a Sphinx project``: what the service is (not
+``talks to a Django project`` or ``the Django admin app`` of some other system)."""
+_CHOICE_SPLIT = re.compile(r"\s+(?:or|/|\||\+)\s+|\s*[,;]\s*")
+_CHOICE_TAIL = re.compile(r"\s*(?:\(.*|\b(?:with|on|plus|using|and)\b.*)$", re.IGNORECASE)
+_CHOICE = re.compile(r"^([A-Za-z][\w.+#-]*(?:\s[A-Za-z][\w.+#-]*)?)(?:\s+(v?\d[\w.]*\+?))?$")
+
+
+def framework_choices(text: str) -> list[tuple[str, str | None]]:
+    """The products a ``framework``/``runtime`` value allows, each with its version.
+
+    ``React 18+ or Vanilla JS`` allows React 18 or later and Vanilla JS;
+    ``MkDocs 1.5+ with Material theme`` is MkDocs 1.5 or later.
+    """
+    out = []
+    for part in _CHOICE_SPLIT.split(text.strip()):
+        m = _CHOICE.match(_CHOICE_TAIL.sub("", part).strip())
+        if m:
+            out.append((m.group(1), m.group(2)))
+    return out
+
+
+def same_product(a: str, b: str) -> bool:
+    """Whether two spellings name one product (``Next.js`` and ``NextJS``).
+
+    One may extend the other: ``ASP.NET Core`` is ``ASP.NET``, ``React Native`` React.
+    """
+
+    def norm(name: str) -> str:
+        squashed = re.sub(r"[^a-z0-9]+", "", name.lower())
+        return squashed[:-2] if squashed.endswith("js") and len(squashed) > 4 else squashed
+
+    x, y = norm(a), norm(b)
+    return bool(x and y) and (x.startswith(y) or y.startswith(x))

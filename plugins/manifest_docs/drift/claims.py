@@ -15,6 +15,7 @@ import re
 __all__ = [
     "about_elsewhere",
     "conditional",
+    "future",
     "hedged",
     "hypothetical",
     "introduced_as_example",
@@ -39,6 +40,8 @@ _MODAL = re.compile(
 )
 """The future and the past: "will have", "were". Not "may" or "should": "each probe may
 take up to 5 s" states the setting (and "May" is a month)."""
+_FUTURE = re.compile(r"\b(?:will|won't|going to|is to be|are to be|shall)\b", re.IGNORECASE)
+_PAST = re.compile(r"\b(?:was|were|had been|used to|in (?:19|20)\d\d)\b", re.IGNORECASE)
 _NEGATED = re.compile(
     r"(?:\b(?:not|never|no longer|without)|n't|\bno\s+\w+\s+(?:is|are)"
     r"|\bnone of the \w+ (?:is|are))\s+(?:\w+\s+){0,2}$",
@@ -114,6 +117,11 @@ def modal(text: str) -> bool:
     Narrower than :func:`hedged`: a status word ("planned") is not a hedge here.
     """
     return _MODAL.search(text) is not None
+
+
+def future(text: str) -> bool:
+    """Whether ``text`` speaks of the future only ("will be a Next.js app"), not the past."""
+    return _FUTURE.search(text) is not None and _PAST.search(text) is None
 
 
 def conditional(text: str) -> bool:

@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..factwalk import field_specs, norm_command, schema_paths
 from ..model import SslMode
 from ..values import NUMBER_WORDS, SPELLED_NUMBER, number
-from ..vocabulary import platform_of
+from ..vocabulary import FRAMEWORKS, platform_of
 from .claims import (
     about_elsewhere,
     conditional,
+    future,
     hedged,
     hypothetical,
     introduced_as_example,
@@ -472,7 +473,29 @@ def _plain_reader(values: Callable[[str], Iterator[Found]], pattern: str) -> Rea
     return read
 
 
+_SPELLINGS = {"Next.js": ("NextJS", "Nextjs"), "Vue": ("Vue.js", "VueJS"), "NestJS": ("Nest.js",),
+              "Express": ("Express.js",), "Nuxt": ("Nuxt.js",), "MkDocs": ("mkdocs",),
+              "SolidJS": ("Solid.js",), "Django": ("django",), "Flask": ("flask",)}  # fmt: skip
+_FRAMEWORK = re.compile(
+    r"(?<![\w.-])("
+    + "|".join(
+        re.escape(n)
+        for n in sorted(
+            {*FRAMEWORKS, *(s for v in _SPELLINGS.values() for s in v)}, key=len, reverse=True
+        )
+    )
+    + r")(?=-based\b|(?![\w-]|\.\w))"
+)
+"""A framework's name as written, case and all ("Express", not "express delivery")."""
+
+
+def _frameworks(text: str) -> Iterator[Found]:
+    for m in _FRAMEWORK.finditer(text):
+        yield Found(m.start(), m.end(), m.group(1), m.group(1))
+
+
 _SIMPLE: dict[str, Callable[[str], Iterator[Found]]] = {
+    "framework": _frameworks,
     "size": _sizes,
     "duration": _durations,
     "version": _versions,
@@ -981,7 +1004,7 @@ def _bound_values(
         if _PER_UNIT.match(text, end):
             before = []  # "30 connections each": a share, not the setting
         if adjacent:
-            after = [f for f in after if not text[end : f.start].strip(" :=")][:1]
+            after = [f for f in after if _ADJACENT.fullmatch(text, end, f.start)][:1]
             before = []
 
         # The nearer of the first value after and the first before ("daily backups …
@@ -1000,6 +1023,9 @@ def _bound_values(
 
 
 _ATTACHED = re.compile(r"[\s`'\"]*(?:(?:the|its|their|a|an)\s+)?[`'\"]*$", re.IGNORECASE)
+_ADJACENT = re.compile(r"[\s:=`'\"]*(?:(?:an?|the)\s+[`'\"]*)?", re.IGNORECASE)
+"""What may stand between a word and the value that must follow it: ``phase 3``,
+``expects a `204```."""
 """Between a value and the name right after it: the value describes that name."""
 _POSSESSIVE = re.compile(r"\b([A-Z][\w.-]*)['’]s\s+$")
 """Right before a value: whose it is (``Vercel's Pro plan``)."""
@@ -1057,6 +1083,23 @@ def _bound_commands(
     return bound
 
 
+_DESIGNED = frozenset({"framework", "version"})
+"""Facts a planned service has as a design: "it will be a Next.js 12 app" states one."""
+
+
+def _all_planned(index: FactIndex, exps: list[Expectation]) -> bool:
+    """Whether every fact of ``exps`` belongs to a service that is still planned."""
+    owners = {e.loc[1] for e in exps if len(e.loc) > 1 and e.loc[0] == "services"}
+    if not owners or len(owners) < len(exps):
+        return False
+    for name in owners:
+        subject = index.subject(f"service:{name}")
+        status = subject.facts.get("status", []) if subject else []
+        if not any(e.accepts("planned") for e in status):
+            return False
+    return True
+
+
 def _check_text(
     index: FactIndex,
     unit: Unit,
@@ -1098,7 +1141,9 @@ def _check_text(
             if kind.kinds == ("phase",) and _FRAME.match(text[: found.start]):
                 continue  # "In phase 2 the backend will scale…": when, not whose phase
             clause = _clause(text, found.start).replace(found.text, " ")
-            if kind.kinds[0] not in _TIMELESS and modal(clause):
+            not_today = kind.kinds[0] not in _TIMELESS and modal(clause)
+            planning = not_today and kind.kinds[0] in _DESIGNED and future(clause)
+            if not_today and not planning:
                 continue  # "was version 13", "will scale to three replicas": not today
             inside = [
                 subs
@@ -1134,7 +1179,7 @@ def _check_text(
                 index,
                 after=[] if of else after,
             )
-            if picked is None:
+            if picked is None or (planning and not _all_planned(index, picked[1])):
                 continue
             # "from version 14 to version 15" is a change. After a variable's name, a value
             # after ";" is another claim: each clause may name its own ("A is optional;
@@ -1342,20 +1387,21 @@ def _roadmap_phase(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
             return
 
 
-_NOW_IN = (
-    r"(?:current(?:ly)?(?:\s+(?:status|phase|stage|state))?\s*(?::|is|=|[-—–|])?\s*"
-    r"(?:(?:in|at|on)\s+)?|(?:we|it|the\s+\w+)(?:'re|'s|\s+(?:is|are))\s+"
-    r"(?:now\s+|currently\s+|still\s+)?(?:in|at|on)\s+|now\s+(?:in|at|on)\s+)"
-)
+_PHASE_NUMBER = r"(?:the\s+)?phase\s+(\d+(?:\.\d+)?)(?!\w|\.\d)(?!\s+of\b)"
 _CURRENT_PHASE = re.compile(
-    rf"\b{_NOW_IN}(?:the\s+)?phase\s+(\d+(?:\.\d+)?)(?!\w|\.\d)(?!\s+of\b)"
-    rf"|\bcurrent\s+phase\s*(?::|is|=|[-—–|])\s*(?:the\s+)?([A-Z][\w&]*(?:\s+[A-Z&][\w&]*)*)"
+    rf"\bcurrent(?:ly)?\s+(?:status|phase|stage|state)\s*(?::|is|=|[-—–|])?\s*"
+    rf"(?:(?:in|at|on)\s+)?{_PHASE_NUMBER}"
+    rf"|(?:^|[.;,:]\s*|\b)(?P<who>[\w.&-]+(?:\s+[\w.&-]+){{0,3}}?)(?:'re|\s+(?:is|are))\s+"
+    rf"(?:now\s+|currently\s+|still\s+)?(?:in|at|on)\s+{_PHASE_NUMBER}"
+    r"|\bcurrent\s+phase\s*(?::|is|=|[-—–|])\s*(?:the\s+)?"
+    r"(?P<name>[A-Z][\w&]*(?:\s+[A-Z&][\w&]*)*)"
     r"|\bphase\s+(\d+(?:\.\d+)?)(?!\w|\.\d)\s*(?:\(\s*current\b|is\s+(?:the\s+)?"
     r"(?:current|under\s?way|in\s+progress)\b|[-—–:]\s*(?:current|in\s+progress)\s*$)",
     re.IGNORECASE,
 )
 """Prose saying which phase is under way: ``Current Status: Phase 2.5``, ``we are now in
-phase 2``, ``Phase 3 is in progress`` (not ``phase 1 of the migration``)."""
+phase 2`` (we, the platform or the organisation: "it is in phase 3" on a service's page
+is that service's phase), ``Phase 3 is in progress`` (not ``phase 1 of the migration``)."""
 
 
 def _current_phase(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
@@ -1364,10 +1410,14 @@ def _current_phase(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     if not want or "phase" not in unit.text.lower():
         return
     for m in _CURRENT_PHASE.finditer(unit.text):
-        name = (m.group(2) or "").lower()
+        who = (m.group("who") or "").lower()
+        if m.group("who") and (who == "it" or not index.owners.fullmatch(who)):
+            continue  # "the backend is in phase 1": the service's phase, not the roadmap's
+        name = (m.group("name") or "").lower()
         said = (
             m.group(1)
             or m.group(3)
+            or m.group(5)
             or next(
                 (str(i) for n, i in index.phase_ids.items() if n and name.startswith(n.lower())), ""
             )
@@ -1379,8 +1429,12 @@ def _current_phase(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
         ):
             continue
         if not want[0].accepts(float(said)):
+            exp = want[0]
+            state = index.phase_status.get(int(float(said))) if float(said).is_integer() else None
+            if state:  # "phase 1 (Monolith); phase 2 is planned"
+                exp = replace(exp, shown=f"{exp.shown}; phase {said} is {state}")
             yield Contradiction(
-                unit.line_at(m.start()), "phase", "the current phase", f"phase {said}", want[0]
+                unit.line_at(m.start()), "phase", "the current phase", f"phase {said}", exp
             )
             return
 
@@ -1409,7 +1463,7 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
     if unit.kind == "code":
         yield from _check_code(index, unit, groups)
         return
-    around = " / ".join((unit.text, *context))
+    around = " / ".join((unit.text, *context, *(head for head, _ in unit.cells)))
     found: list[Contradiction] = []
     if unit.kind == "row" and len(unit.cells) == 2:
         titled = _short_mentions(index, unit.cells[0][0])

@@ -20,6 +20,7 @@ from ..costs import DEFAULT_CURRENCY, CostLine, Totals, cost_lines, money, phase
 from ..errors import Loc, format_loc
 from ..factwalk import UNIT_SUFFIXES, ManifestFact, norm_command, walk
 from ..values import Version, spelled
+from ..vocabulary import framework_choices, same_product
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -125,6 +126,8 @@ class FactIndex:
     """Matches ``phase 2`` or a phase name (``Strategic Split``) in text."""
     phase_ids: dict[str, int] = field(default_factory=dict)
     """Phase name → id."""
+    phase_status: dict[int, str] = field(default_factory=dict)
+    """Phase id → its status (``complete``, ``current``, ``planned``)."""
     current_phase: int | None = None
     """The phase whose total a cost statement naming no phase is cited against."""
     depends: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -559,6 +562,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         owner_words=frozenset(w for w in capitals if w),
         phases=phases,
         phase_ids={p.name: p.id for p in manifest.phases},
+        phase_status={p.id: p.status.value for p in manifest.phases},
         current_phase=current,
         cost_lines=cost_lines(manifest),
         hostnames=_hostnames(manifest),
@@ -568,12 +572,6 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
             if "depends_on" in svc.model_fields_set
         },
     )
-
-
-_PRODUCT_VERSION = re.compile(
-    r"^\s*([A-Za-z][\w.+#-]*(?:\s[A-Za-z][\w.+#-]*)?)\s+(v?\d[\w.]*\+?)\s*$"
-)
-"""``FastAPI 0.104.1``, ``Python 3.11+``, ``Next.js 14``: a product and its version."""
 
 
 def _technology_subjects(manifest: Manifest) -> list[Subject]:
@@ -586,19 +584,16 @@ def _technology_subjects(manifest: Manifest) -> list[Subject]:
     for name, svc in manifest.services.items():
         for field_name in ("framework", "runtime"):
             text = getattr(svc, field_name)
-            m = _PRODUCT_VERSION.match(text) if isinstance(text, str) else None
-            if m is None:
-                continue
-            try:
-                version = Version.parse(m.group(2))
-            except ValueError:
-                continue
-            product = m.group(1)
-            subj = by_product.setdefault(
-                product.lower(), Subject(f"technology:{product.lower()}", [product])
-            )
-            loc: Loc = ("services", name, field_name)
-            subj.add(Expectation("version", text, loc, _predicate(_version_ok, version)))
+            for product, said in framework_choices(text) if isinstance(text, str) else ():
+                try:
+                    version = Version.parse(said or "")
+                except ValueError:
+                    continue
+                subj = by_product.setdefault(
+                    product.lower(), Subject(f"technology:{product.lower()}", [product])
+                )
+                loc: Loc = ("services", name, field_name)
+                subj.add(Expectation("version", text, loc, _predicate(_version_ok, version)))
     return list(by_product.values())
 
 
@@ -823,4 +818,15 @@ def accepts_for(parser: str, value: Any, qualifier: str = "") -> Callable[[Any],
         return _predicate(_key_ok, (value, qualifier))
     if parser == "quarter":
         return _equals(quarter_of(value))
+    if parser == "framework":
+        choices = tuple(name for name, _ in framework_choices(str(value)))
+        return _predicate(_framework_ok, choices)
     return _equals(value)
+
+
+def _framework_ok(found: str, choices: tuple[str, ...]) -> bool:
+    """Whether a framework named in prose is one the manifest allows.
+
+    Versions aside: a product's version is a fact of the product, compared as such.
+    """
+    return any(same_product(found, c) for c in choices)

@@ -7,11 +7,17 @@ The fixture is Acme's manifest (Railway, Cloudflare, phases Launch and Scale).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from driftkit import findings, none, only
-from manifest_docs.drift.expect import _described_as
+from driftkit import findings, fixture_text, none, only
+from manifest_docs.drift.expect import _described_as, _subject_names
 from manifest_docs.drift.markdown import parse_markdown
+from manifest_docs.load import load_manifest
 from manifest_docs.vocabulary import PLATFORM_HOSTS, platform_of
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.mark.parametrize(
@@ -136,11 +142,15 @@ def test_headings_that_state_nothing_are_only_context() -> None:
     ("description", "names"),
     [
         ("Corporate marketing website", ["marketing website", "marketing site"]),
-        ("Public API gateway (extracted from the monolith)", ["api gateway"]),
-        ("Customer billing portal, for invoices", ["billing portal"]),
+        ("Public API gateway (extracted from the monolith)", ["api gateway", "the gateway"]),
+        ("Customer billing portal, for invoices", ["billing portal", "the portal"]),
+        ("Production FastAPI monolith: serves the UI", ["fastapi monolith", "the monolith"]),
         ("The main site", []),
         ("Technical documentation (MkDocs)", []),
-        ("Background worker that picks jobs up from the queue", ["background worker"]),
+        (
+            "Background worker that picks jobs up from the queue",
+            ["background worker", "the worker"],
+        ),
         ("Shared web app", []),
     ],
 )
@@ -151,3 +161,17 @@ def test_a_description_names_its_service(description: str, names: list[str]) -> 
 def test_findings_cite_the_hostnames_service() -> None:
     found = findings(RECORDS)
     assert [f.rule for f in found] == ["fact/provider"]
+
+
+@pytest.mark.parametrize(("phase", "named"), [("Launch", True), ("Monolith", False)])
+def test_a_description_name_gives_way_to_a_phase_of_that_name(
+    tmp_path: Path, phase: str, named: bool
+) -> None:
+    text = fixture_text(
+        ("description: Public HTTP API of the platform", "description: Production monolith"),
+        ("name: Launch", f"name: {phase}"),
+    )
+    path = tmp_path / "manifest.yml"
+    path.write_text(text, encoding="utf-8")
+    names = _subject_names(load_manifest(path).manifest)["service:api"]
+    assert ("the monolith" in names) is named

@@ -133,6 +133,15 @@ def _unit(word: str) -> float:
     return _UNITS.get(w.rstrip("s"), 1)
 
 
+_SIZE_WORDS = re.compile(
+    r"\b(?:(half|a quarter) (?:of )?an? |(" + SPELLED_NUMBER + r"|\d+(?:\.\d+)?) )"
+    r"(kilo|mega|giga|tera)?(byte|gig|meg)s?\b(?!\s*(?:per|/|a|an|each)\s)",
+    re.IGNORECASE,
+)
+"""Sizes in words: ``two gigabytes``, ``half a gig``, ``512 megabytes``."""
+_SIZE_PREFIX = {"kilo": "kb", "mega": "mb", "giga": "gb", "tera": "tb", "gig": "gb", "meg": "mb"}
+
+
 def _sizes(text: str) -> Iterator[Found]:
     for m in _SIZE.finditer(text):
         yield Found(
@@ -141,6 +150,18 @@ def _sizes(text: str) -> Iterator[Found]:
             m.group(0),
             int(float(m.group(1)) * _SIZE_UNITS[m.group(2).lower() + "b"]),
         )
+    for m in _SIZE_WORDS.finditer(text):
+        head = (m.group(3) or m.group(4)).lower()
+        unit = _SIZE_PREFIX.get(head)
+        if unit is None:
+            continue  # plain "bytes": too small to be a setting anyone writes so
+        share = {"half": 0.5, "a quarter": 0.25}.get((m.group(1) or "").lower())
+        said = m.group(2) or ""
+        count = number(said) if not re.fullmatch(r"\d+\.\d+", said) else float(said)
+        amount = share if share is not None else count
+        if amount is None:
+            continue
+        yield Found(m.start(), m.end(), m.group(0), int(amount * _SIZE_UNITS[unit]))
 
 
 def _versions(text: str) -> Iterator[Found]:
@@ -1877,14 +1898,15 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
     or by being the one service that states those facts; a block introduced as an
     example, or about another environment, states nothing.
     """
-    about = f"{unit.intro} {unit.lead} " + " ".join(
-        ln for ln in unit.lines if ln.lstrip().startswith(("#", "//", ";"))
-    )
-    if introduced_as_example(about) or not_about_today(about) or about_elsewhere(about):
+    comments = " ".join(ln for ln in unit.lines if ln.lstrip().startswith(("#", "//", ";")))
+    about = f"{unit.intro} {unit.lead} {comments}"
+    # Reported speech introduces a block with a colon ("Older notes say:"); a paragraph
+    # that merely precedes it ("…the backend's page lists the alerts.") reports nothing.
+    said = f"{unit.intro if unit.intro.rstrip().endswith(':') else ''} {unit.lead} {comments}"
+    if introduced_as_example(about) or not_about_today(said) or about_elsewhere(about):
         return  # an example, or another environment's configuration
     yield from _image_versions(index, unit)
     intro = [(w, subs) for _, w, subs in _short_mentions(index, unit.intro)] if unit.intro else []
-    comments = " ".join(ln for ln in unit.lines if ln.lstrip().startswith(("#", "//", ";")))
     commented = [(w, subs) for _, w, subs in _mentions(index, comments)] if comments else []
     context = [g for g in (commented, intro) if g] + groups  # "# .github/workflows/x.yml"
     around = f"{unit.text} / {unit.intro}"
@@ -1892,6 +1914,12 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
     yield from _key_ttls(index, unit)
     entries = _config_entries(unit.lines)
     fallback = _block_owner(index, entries) if entries else None
+    if fallback is not None and not commented:
+        rules = {entry[2] for entry in entries}
+        mine = sum(1 for r in rules if fallback[1][0].facts.get(r))
+        named = [s for g in context for _, subs in g for s in subs if s.is_service][:1]
+        if named and sum(1 for r in rules if named[0].facts.get(r)) < mine:
+            context = []  # "maxmemory-policy" after a paragraph on the backend: Redis's
     guessed: list[Contradiction | None] = []  # by the fallback: None where a key agrees
     for offset, key, kind_name, value, above in entries:
         kind = _BY_KIND[kind_name]

@@ -266,6 +266,11 @@ _DESCRIBED_HEADS = {
 }
 """Head nouns after which a description's first words name the service ("Corporate
 marketing website" is the marketing website, or site)."""
+_THE_HEADS = frozenset(
+    {"monolith", "database", "cache", "gateway", "console", "worker", "dashboard", "portal"}
+)
+"""Product nouns that name one service by themselves (``the monolith``) when only one
+service's description uses them."""
 _PLAIN_MODIFIERS = frozenset(
     {
         "the",
@@ -294,22 +299,30 @@ _DESCRIPTION_END = re.compile(r"\s*(?:[(+,:;&]|\s[-—–]\s|\bfor\b|\bthat\b|\b
 
 
 def _described_as(description: str) -> list[str]:
-    """Names a service's description gives it (``marketing website``, ``marketing site``).
+    """Names a service's description gives it (``marketing website``, ``the monolith``).
 
-    They are its last two words before any clause, when they end in a product noun.
+    The first product noun among its first words names it with the word before it
+    (``Corporate marketing website``: the marketing website, or site); a noun that
+    is rarely generic (:data:`_THE_HEADS`) also names it with ``the``.
     """
-    words = _DESCRIPTION_END.split(description.strip(), maxsplit=1)[0].split()
-    if not 2 <= len(words) <= 4:
+    words = _DESCRIPTION_END.split(description.strip(), maxsplit=1)[0].split()[:5]
+    at = next(
+        (i for i, w in enumerate(words) if i and w.lower() in {*_DESCRIBED_HEADS, *_THE_HEADS}),
+        None,
+    )
+    if at is None:
         return []
-    heads = _DESCRIBED_HEADS.get(words[-1].lower())
-    modifier = words[-2].lower()
-    if (
-        not heads
-        or not re.fullmatch(r"[a-z][a-z-]+", modifier)
-        or modifier in _PLAIN_MODIFIERS | _VAGUE_HEADS
-    ):
-        return []
-    return [f"{modifier} {head}" for head in heads]
+    heads = {*_DESCRIBED_HEADS, *_THE_HEADS}
+    while at + 1 < len(words) and words[at + 1].lower() in heads:
+        at += 1  # "API gateway": the gateway, of the API
+    head = words[at].lower()
+    modifier = words[at - 1].lower()
+    out = []
+    if re.fullmatch(r"[a-z][a-z-]+", modifier) and modifier not in _PLAIN_MODIFIERS | _VAGUE_HEADS:
+        out += [f"{modifier} {h}" for h in _DESCRIBED_HEADS.get(head, (head,))]
+    if head in _THE_HEADS:
+        out.append(f"the {head}")
+    return out
 
 
 def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
@@ -340,6 +353,8 @@ def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
         for said in _described_as(svc.description):
             described.setdefault(said, set()).add(name)
     taken = {n.lower() for ns in names.values() for n in ns}
+    for phase in manifest.phases:  # "Phase 1, the monolith": the phase named Monolith
+        taken |= {phase.name.lower(), f"the {phase.name.lower()}"}
     for said, owners in described.items():
         if len(owners) == 1 and said not in taken:  # "Corporate marketing website"
             names[f"service:{next(iter(owners))}"].add(said)

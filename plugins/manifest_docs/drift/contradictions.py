@@ -1917,8 +1917,8 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
     if fallback is not None and not commented:
         rules = {entry[2] for entry in entries}
         mine = sum(1 for r in rules if fallback[1][0].facts.get(r))
-        named = [s for g in context for _, subs in g for s in subs if s.is_service][:1]
-        if named and sum(1 for r in rules if named[0].facts.get(r)) < mine:
+        first = [s for g in context for _, subs in g for s in subs if s.is_service][:1]
+        if first and sum(1 for r in rules if first[0].facts.get(r)) < mine:
             context = []  # "maxmemory-policy" after a paragraph on the backend: Redis's
     guessed: list[Contradiction | None] = []  # by the fallback: None where a key agrees
     for offset, key, kind_name, value, above in entries:

@@ -23,11 +23,15 @@ def manifest() -> Manifest:
 
 
 def test_every_field_with_words_is_found_once_with_its_parser() -> None:
-    specs = {(s.model.__name__, s.name, s.rule): s for s in field_specs()}
-    assert len(specs) == len(field_specs())  # no model is visited twice
-    # a field's further readings (Words.also) are specs of their own
+    every = {(s.model.__name__, s.name, s.rule, s.words.phrases): s for s in field_specs()}
+    assert len(every) == len(field_specs())  # no model is visited twice
+    specs = {(model, name, rule): s for (model, name, rule, _), s in every.items()}
+    # a field's further readings (Words.also) are specs of their own, of another
+    # attribute or of the same one read another way ("runs in us-west1": a region)
     assert specs.pop(("EnvVar", "default", "default-duration")).parser == "duration"
     assert specs.pop(("Migrations", "auto_upgrade", "migrate-on-deploy")).parser == "bool"
+    placed = [s for s in field_specs() if s.name == "region" and s.words.adjacent]
+    assert [s.rule for s in placed] == ["region"]
     specs = {(model, name): spec for (model, name, _), spec in specs.items()}
     assert specs[("Resources", "memory")].parser == "size"
     assert specs[("HealthCheck", "timeout")].parser == "duration"

@@ -81,6 +81,14 @@ TARGET_WORDS = Words(
     parse="quarter",
 )
 """The words of a target date (of a phase or a planned service)."""
+HOSTED_ON = Words(
+    (r"(?:hosted|deployed|served|runs?|running|lives?|sits?)\s+(?:on|to|from|by|at|in)",),
+    parse="subject",
+    rule="provider",
+)
+"""The words of a hosting provider (a service's, or a domain's that no service serves)."""
+PROJECT_WORDS = Words((r"projects?",), parse="word", pattern=r"[a-z0-9][a-z0-9._-]*")
+"""The words of a project name: a slug (``blackroad-production``), not "a Django project"."""
 HEALTH_PATH = Words(
     (
         r"health[ _-]?checks?(?:[ _-]?path)?",
@@ -259,17 +267,32 @@ class Provider(_Model):
     """What the provider is used for."""
     plan: Annotated[str | None, Words((r"plans?", r"tier"), parse="word")] = None
     """Current plan or tier, e.g. ``Hobby``."""
-    project: str | None = None
+    project: Annotated[str | None, PROJECT_WORDS] = None
     """Project name at the provider (Railway: ``blackroad-production``)."""
     project_id: str | None = None
     """Project identifier at the provider, when known."""
-    region: Annotated[str | None, Words((r"regions?",), parse="region", keys=("region",))] = None
+    region: Annotated[
+        str | None,
+        Words(
+            (r"regions?",),
+            parse="region",
+            keys=("region",),
+            also=(
+                Words(
+                    (r"(?:runs?|running|hosted|deployed|located|lives?|sits?)\s+in",),
+                    parse="region",
+                    rule="region",
+                    adjacent=True,
+                ),
+            ),
+        ),
+    ] = None
     """Deployment region, e.g. ``us-west1``."""
     dashboard: str | None = Field(default=None, pattern=r"^https?://")
     """URL of the provider's dashboard for this project."""
     nameservers: Annotated[
         list[str],
-        Words((r"name ?servers?", r"ns records?", r"delegated to"), parse="host"),
+        Words((r"name ?servers?", r"ns records?", r"delegated to"), parse="host", collective=True),
     ] = []
     """Nameservers, for DNS providers."""
     features: list[str] = []
@@ -279,7 +302,20 @@ class Provider(_Model):
 class Dns(_Model):
     """DNS and CDN settings of a domain."""
 
-    provider: str = "cloudflare"
+    provider: Annotated[
+        str,
+        Words(
+            (
+                r"(?:dns|zones?)(?:\s+for\s+\S+)?\s+(?:is|are)\s+(?:hosted|managed|served|run)"
+                r"\s+(?:on|by|at|with|in)",
+                r"(?:dns|zones?)\s+(?:is|are)\s+(?:on|at|with)",
+                r"dns\s+(?:provider|host)\s*(?:is|:)?",
+            ),
+            parse="subject",
+            rule="dns-provider",
+            collective=True,
+        ),
+    ] = "cloudflare"
     """Provider id (a key of ``providers``) that serves the zone."""
     proxied: Annotated[
         bool,
@@ -350,7 +386,7 @@ class Domain(_Model):
     """What the domain is for."""
     service: str | None = None
     """Service (a key of ``services``) the domain points at."""
-    hosting: str | None = None
+    hosting: Annotated[str | None, HOSTED_ON] = None
     """Provider id that hosts it when no single service does (e.g. ``github-pages``)."""
     status: DomainStatus = DomainStatus.ACTIVE
     """``active``, ``planned``, ``reserved`` or ``retired``."""
@@ -358,7 +394,15 @@ class Domain(_Model):
     """DNS and CDN settings."""
     yearly_cost: Money | None = None
     """Registration cost per year; it feeds the cost roll-up."""
-    registrar: str | None = None
+    registrar: Annotated[
+        str | None,
+        Words(
+            (r"regist(?:ered|rations?)\s+(?:with|at|through|via|by)", r"registrar\s*(?:is|:)?"),
+            parse="subject",
+            rule="registrar",
+            collective=True,
+        ),
+    ] = None
     """Provider id the domain is registered with (default: its DNS provider)."""
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     """ISO 4217 currency of ``yearly_cost``."""
@@ -1111,7 +1155,7 @@ class Service(_Model):
     """When a planned service should go live: ``2026-Q2`` or a date."""
     owner: str | None = None
     """Team or person accountable."""
-    project: str | None = None
+    project: Annotated[str | None, PROJECT_WORDS] = None
     """Group the service belongs to, e.g. ``blackroad-core``."""
     repo: str | None = Field(default=None, pattern=r"^[\w.-]+/[\w.-]+$")
     """GitHub ``owner/name`` of its source."""
@@ -1142,13 +1186,7 @@ class Service(_Model):
         Words((r"versions?",), keys=("redis_version", "server_version", "postgres_version")),
     ] = None
     """Version of the service's technology, e.g. ``15+``."""
-    provider: Annotated[
-        str,
-        Words(
-            (r"(?:hosted|deployed|served|runs?|running|lives?|sits?)\s+(?:on|to|from|by|at|in)",),
-            parse="subject",
-        ),
-    ]
+    provider: Annotated[str, HOSTED_ON]
     """Provider id (a key of ``providers``) that hosts it."""
     deploy: Deploy | None = None
     """How it is built and started."""

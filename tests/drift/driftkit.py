@@ -83,9 +83,9 @@ def only(markdown: str, rule: str, name: str = "page.md") -> Finding:
     return found[0]
 
 
-def none(markdown: str, name: str = "page.md") -> None:
-    """Assert ``markdown`` has no finding at all."""
-    found = findings(markdown, name)
+def none(markdown: str, name: str = "page.md", manifest: LoadedManifest | None = None) -> None:
+    """Assert ``markdown`` has no finding at all (against ``manifest``, else the fixture)."""
+    found = findings(markdown, name, manifest)
     assert found == [], [f"{f.line}: {f.rule}: {f.message}" for f in found]
 
 

@@ -19,6 +19,8 @@ from manifest_docs.vocabulary import PLATFORM_HOSTS, platform_of
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from manifest_docs.load import LoadedManifest
+
 
 @pytest.mark.parametrize(
     ("host", "platform"),
@@ -175,3 +177,54 @@ def test_a_description_name_gives_way_to_a_phase_of_that_name(
     path.write_text(text, encoding="utf-8")
     names = _subject_names(load_manifest(path).manifest)["service:api"]
     assert ("the monolith" in names) is named
+
+
+def _acme(tmp_path: Path, *pairs: tuple[str, str]) -> LoadedManifest:
+    path = tmp_path / "manifest.yml"
+    path.write_text(fixture_text(*pairs), encoding="utf-8")
+    return load_manifest(path, shown="manifest.yml")
+
+
+REGISTRAR = (
+    "  github:\n    name: GitHub\n    kind: ci\n",
+    "  github:\n    name: GitHub\n    kind: ci\n  gandi:\n    name: Gandi\n    kind: registrar\n",
+)
+FRAMEWORK = ("    aliases: [Acme API]\n", "    aliases: [Acme API]\n    framework: Django 5.0+\n")
+
+
+@pytest.mark.parametrize(
+    ("markdown", "rule", "cited"),
+    [
+        ("The domains are registered with Namecheap.\n", "fact/registrar", "'Gandi'"),
+        (
+            "**Registrar:** Google Domains; the zones are on Cloudflare.\n",
+            "fact/registrar",
+            "Gandi",
+        ),
+        ("DNS for acme.dev is hosted on Route 53.\n", "fact/dns-provider", "'cloudflare'"),
+        ("The API is a small Flask app behind Cloudflare.\n", "fact/framework", "Django 5.0+"),
+        ("The Acme API is built with Django 4.2.\n", "fact/version", "Django 5.0+"),
+        ("# Postgres\n\nThe database gets two gigabytes of RAM.\n", "fact/memory", "512MB"),
+    ],
+)
+def test_named_values_of_every_field_read_the_same_way(
+    tmp_path: Path, markdown: str, rule: str, cited: str
+) -> None:
+    manifest = _acme(tmp_path, REGISTRAR, FRAMEWORK)
+    found = [f for f in findings(markdown, manifest=manifest) if f.rule == rule]
+    assert len(found) == 1, [f.message for f in findings(markdown, manifest=manifest)]
+    assert cited in found[0].message
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "The domains are registered with Gandi; DNS for acme.dev is hosted on Cloudflare.\n",
+        "The API is a Django project; Django 5.1 passed the test suite.\n",
+        "The API talks to a Flask app run by the billing team.\n",
+        "Before 2024 the API was a Flask app.\n",
+        "# API\n\nEach request may allocate two megabytes per request.\n",
+    ],
+)
+def test_named_values_that_agree_or_are_someone_elses(tmp_path: Path, markdown: str) -> None:
+    none(markdown, manifest=_acme(tmp_path, REGISTRAR, FRAMEWORK))

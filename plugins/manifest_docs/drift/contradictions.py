@@ -580,6 +580,17 @@ def triggers(pattern: str) -> tuple[str, ...] | None:
     return tuple(sorted(found))
 
 
+def _kept_to(values: Reader, allowed: re.Pattern[str]) -> Reader:
+    """``values``, keeping only those whose text ``allowed`` matches whole (case and all)."""
+
+    def read(text: str, spans: Sequence[str]) -> Iterator[Found]:
+        for found in values(text, spans):
+            if allowed.fullmatch(found.text.strip().strip("`")):
+                yield found
+
+    return read
+
+
 def _kind(spec: FieldSpec, others: list[FieldSpec]) -> Kind:
     """The :class:`Kind` of a schema field (and the fields that share its rule)."""
     words = spec.words
@@ -602,6 +613,8 @@ def _kind(spec: FieldSpec, others: list[FieldSpec]) -> Kind:
         values = _path_values(spec)
     else:
         values = _SPAN_READERS[spec.parser]
+        if words.pattern:
+            values = _kept_to(values, re.compile(rf"(?:{words.pattern})"))
     needs = _w(words.needs) if words.needs else None
     return Kind(
         tuple(dict.fromkeys(o.rule for o in others)),
@@ -1500,16 +1513,47 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
     if found and _other_phase(index, unit):
         found = [c for c in found if c.kind in _TIMELESS]
     yield from found
-    yield from _check_hosting(unit, groups, mentions)
+    yield from _check_hosting(index, unit, groups, mentions, around)
 
 
-_HOSTING = next(s for s in field_specs() if s.parser == "subject" and s.rule == "provider")
-_HOSTED_ON = re.compile(
-    r"\b(?:" + "|".join(_HOSTING.words.phrases) + r")\s+(?:the\s+|a\s+)?", re.IGNORECASE
-)
-"""``hosted on``, ``runs on``, ``deployed to`` (the words of ``Service.provider``) before a
-platform's name."""
-_PRODUCT = re.compile(r"[A-Z][\w.-]*[\w](?:\s+[A-Z][\w.-]*[\w])?(?![\w.-])")
+@dataclass(frozen=True)
+class _Named:
+    """A field whose value prose gives by naming something (a provider)."""
+
+    rule: str
+    """The fields' rule (``provider``, ``registrar``, ``dns-provider``)."""
+    verbs: re.Pattern[str]
+    """The words right before the name (``hosted on``, ``registered with``)."""
+    needs: re.Pattern[str] | None
+    """Context the unit must have."""
+    collective: bool
+    """Whether prose naming no subject states it of the manifest as a whole."""
+
+
+def _named_fields() -> tuple[_Named, ...]:
+    by_rule: dict[str, list[FieldSpec]] = {}
+    for spec in field_specs():
+        if spec.parser == "subject":
+            by_rule.setdefault(spec.rule, []).append(spec)
+    out = []
+    for rule, specs in by_rule.items():
+        phrases = [p for spec in specs for p in spec.words.phrases]
+        needs = next((spec.words.needs for spec in specs if spec.words.needs), "")
+        out.append(
+            _Named(
+                rule,
+                re.compile(r"\b(?:" + "|".join(phrases) + r")\s+(?:the\s+|a\s+)?", re.IGNORECASE),
+                _w(needs) if needs else None,
+                any(spec.words.collective for spec in specs),
+            )
+        )
+    return tuple(out)
+
+
+_NAMED_FIELDS = _named_fields()
+"""``hosted on``, ``registered with``, ``DNS is managed by`` (the words of the fields
+parsed as ``subject``) before a platform's name."""
+_PRODUCT = re.compile(r"[A-Z][\w.-]*[\w](?:\s+[A-Z0-9][\w.-]*[\w]?)?(?![\w-]|\.\w)")
 _PLACE_VERB = re.compile(r"^(?:hosted|deployed|served)\b", re.IGNORECASE)
 """The verbs after which a name the manifest does not know is still a platform ("runs on
 Python 3.11" is not)."""
@@ -1518,17 +1562,19 @@ _PLAIN_HOSTS = frozenset(
      "merge", "release", "demand", "request", "startup", "boot", "port", "monday", "friday"}
 )  # fmt: skip
 """Capitalised words after a hosting verb that name no platform ("deployed to Production")."""
+_DNS_WORDS = re.compile(r"\b(?:dns|zones?|name ?servers?|registered|registrar)\b", re.I)
+"""Before ``hosted on``, words that make it the zone's host or registrar, not the site's."""
 
 
 def _platforms(
-    text: str, mentions: list[tuple[int, str, list[Subject]]]
+    field: _Named, text: str, mentions: list[tuple[int, str, list[Subject]]]
 ) -> Iterator[tuple[re.Match[str], str, str]]:
-    """Each platform named right after a hosting verb, with the verb and its provider id.
+    """Each platform named right after one of ``field``'s verbs, with its provider id.
 
     The id is ``""`` for a platform the manifest does not know ("hosted on Netlify").
     """
     at = {s: (w, subs) for s, w, subs in mentions}
-    for verb in _HOSTED_ON.finditer(text):
+    for verb in field.verbs.finditer(text):
         if verb.end() in at:
             shown, subjects = at[verb.end()]
             pid = next((x.key[9:] for x in subjects if x.key.startswith("provider:")), None)
@@ -1536,41 +1582,60 @@ def _platforms(
                 yield verb, shown, pid
             continue
         product = _PRODUCT.match(text, verb.end())
-        if product is None or not _PLACE_VERB.match(verb.group(0)):
+        if product is None or (field.rule == "provider" and not _PLACE_VERB.match(verb.group(0))):
             continue
         if product.group(0).split()[0].lower() not in _PLAIN_HOSTS:
             yield verb, product.group(0), ""
 
 
 def _check_hosting(
-    unit: Unit, groups: list[list[Named]], mentions: list[tuple[int, str, list[Subject]]]
+    index: FactIndex,
+    unit: Unit,
+    groups: list[list[Named]],
+    mentions: list[tuple[int, str, list[Subject]]],
+    around: str,
 ) -> Iterator[Contradiction]:
     """``The docs site is hosted on Railway`` when the manifest says GitHub Pages.
 
-    The provider follows a hosting verb; the service is the nearest one named before
-    it in the unit, else the heading's (or the narrative page's). A platform the
-    manifest does not know ("hosted on Netlify") is no service's provider.
+    The same for every field whose value is a provider's name: a domain's host, its
+    registrar ("registered with Namecheap"), its DNS provider ("DNS for blackroad.io
+    is managed by Route 53"). The provider follows the field's verb; the owner is the
+    nearest subject named before it that has the field, else the heading's (or the
+    narrative page's), else, for a field of the whole manifest, every subject's. A
+    platform the manifest does not know ("hosted on Netlify") is no one's provider.
     """
     text = unit.text
-    for verb, shown, pid in _platforms(text, mentions):
-        if hedged(text[max(0, verb.start() - 30) : verb.start()]):
+    for field in _NAMED_FIELDS:
+        if field.needs is not None and not field.needs.search(around):
             continue
-        before = [  # not a name inside a hostname ("lucidia.studio is served from …")
-            (w, subs)
-            for s, w, subs in reversed(mentions)
-            if s < verb.start() and not re.match(r"\.[a-z]", text[s + len(w) : s + len(w) + 2])
-        ]
-        services = [(w, subs) for w, subs in before if any(x.is_service for x in subs)]
-        if not services and not before:
-            services = [n for g in groups for n in g if any(x.is_service for x in n[1])]
-        if not services:
-            continue
-        name, subs = services[0]
-        service = next(x for x in subs if x.is_service)
-        expected = service.facts.get("provider", [])
-        if expected and not any(e.accepts(pid) for e in expected):
-            yield Contradiction(unit.line_at(verb.end()), "provider", name, shown, expected[0])
-            return
+        for verb, shown, pid in _platforms(field, text, mentions):
+            if hedged(text[max(0, verb.start() - 30) : verb.start()]):
+                continue
+            if field.rule == "provider" and _DNS_WORDS.search(text, 0, verb.start()):
+                continue  # "DNS for blackroad.io is hosted on …": the zone's host
+            before = [  # not a name inside a hostname ("lucidia.studio is served from …")
+                (w, subs)
+                for s, w, subs in reversed(mentions)
+                if s + len(w) <= verb.end()
+                and not any(x.key.startswith("provider:") for x in subs)
+                and not re.match(r"\.[a-z]", text[s + len(w) : s + len(w) + 2])
+            ]
+            owners = [(w, subs) for w, subs in before if any(x.facts.get(field.rule) for x in subs)]
+            if not owners and not before:
+                owners = [
+                    n for g in groups for n in g if any(x.facts.get(field.rule) for x in n[1])
+                ]
+            expected: list[Expectation] = []
+            name = ""
+            if owners:
+                name, subs = owners[0]
+                expected = next(x.facts[field.rule] for x in subs if x.facts.get(field.rule))
+            elif field.collective and not before:
+                name = f"the {field.rule.replace('-', ' ')}"  # "the registrar"
+                expected = index.global_facts.get(field.rule, [])
+            if expected and not any(e.accepts(pid) for e in expected):
+                yield Contradiction(unit.line_at(verb.end()), field.rule, name, shown, expected[0])
+                break
 
 
 _TARGET = re.compile(r"(?<![\w.<>-])((?:[\w<>-]+\.)+[a-z]{2,})\.?(?![\w-])", re.IGNORECASE)
@@ -1922,9 +1987,9 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
             context = []  # "maxmemory-policy" after a paragraph on the backend: Redis's
     guessed: list[Contradiction | None] = []  # by the fallback: None where a key agrees
     for offset, key, kind_name, value, above in entries:
-        kind = _BY_KIND[kind_name]
-        if not _needs_met(kind, around):
-            continue
+        kind = _BY_KIND.get(kind_name)
+        if kind is None or not _needs_met(kind, around):
+            continue  # a provider named as a value ("provider: railway") is read as prose
         # "redis_version", or a key above it: "redis:" / "resources:" / "maxmemory-policy:"
         named = next((n for k in (key, *reversed(above)) if (n := _key_subject(index, k))), None)
         picked = _owner(kind, [named] if named else [], context, index)

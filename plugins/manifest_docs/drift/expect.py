@@ -541,6 +541,12 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
     global_facts.update(_cost_facts(manifest))
     for kind, exps in collective.items():
         global_facts.setdefault(kind, []).extend(exps)
+    if not global_facts.get("registrar"):  # no domain names one: the registrar provider
+        global_facts["registrar"] = [
+            Expectation("registrar", prov.name, ("providers", pid, "kind"), _equals(pid))
+            for pid, prov in manifest.providers.items()
+            if prov.kind == "registrar"
+        ]
 
     subject_list += _technology_subjects(manifest)
     by_name: dict[str, list[Subject]] = {}

@@ -73,6 +73,8 @@ HOSTNAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 
 HEALTH_CONTEXT = (
     r"\bhealth(?:[ _-]?checks?|checks?|z)?\b|\bprob(?:e|es|ed|ing)\b|\bliveness\b|\breadiness\b"
+    r"|\b(?:un)?healthy\b|\bchecks?\s+(?:the\s+|each\s+|every\s+)?"
+    r"(?:container|service|deployment|instance|process|replica)s?\b"
 )
 """Words that put a sentence in health-check context (timeouts, intervals, retries)."""
 TARGET_WORDS = Words(

@@ -157,9 +157,6 @@ def _env_hint(name: str, known: set[str], nearby: Collection[str] = ()) -> str:
         if (theirs := _meaning(other)) and mine & theirs
     ]
     close = [(overlap, other) for overlap, other in local if overlap >= 1 / 3]
-    if close:
-        ranked = max(close, key=lambda c: (c[0], difflib.SequenceMatcher(None, name, c[1]).ratio()))
-        return f" (did you mean {ranked[1]!r}?)"
     best, score = "", (0.0, 0.0)
     for other in sorted(known):
         theirs = _meaning(other)
@@ -169,13 +166,20 @@ def _env_hint(name: str, known: set[str], nearby: Collection[str] = ()) -> str:
         spelling = difflib.SequenceMatcher(None, name, other).ratio()
         if (overlap, spelling) > score:
             best, score = other, (overlap, spelling)
+    if close:
+        ranked = max(close, key=lambda c: (c[0], difflib.SequenceMatcher(None, name, c[1]).ratio()))
+        if ranked[0] >= score[0]:  # RAILWAY_API_TOKEN is the CI's RAILWAY_TOKEN, not a
+            return f" (did you mean {ranked[1]!r}?)"  # neighbour's OPENAI_API_KEY
     if score[0] >= 0.5:
         return f" (did you mean {best!r}?)"
     return did_you_mean(name, known)
 
 
-_GENERIC_WORDS = frozenset({"API", "URL", "KEY", "PASS", "USER", "ENV", "PUBLIC", "ID", "NAME"})
-"""Words (after synonyms) too common to make two names mean the same thing."""
+_GENERIC_WORDS = frozenset().union(
+    *(_meaning(w) for w in ("API", "URL", "KEY", "PASS", "USER", "ENV", "PUBLIC", "ID", "NAME"))
+)
+"""Words too common to make two names mean the same thing, as :func:`_meaning` spells
+them (URL is ADDR there, KEY is APIKEY)."""
 
 
 def _nearby_env(loaded: LoadedManifest, index: FactIndex, unit: Unit) -> set[str]:

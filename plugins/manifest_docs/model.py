@@ -702,6 +702,8 @@ class Deploy(_Model):
             (
                 r"start(?:up)?[ _-]?command",
                 r"starts? (?:the app |the service |the server |the process |it )?with",
+                r"runs? (?:when|as) (?:the |a |it |its )?(?:container|service|app|process|"
+                r"deployment|instance)s? (?:starts?|boots?)",
             ),
             parse="command",
             keys=("startCommand", "start_command", "CMD"),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
-from driftkit import br_ops, fixture_text, parse_lines, project
+from driftkit import br_ops, fixture_text, none, only, parse_lines, project
 from manifest_docs.check_cmd import github_annotation
 from manifest_docs.cli import main
 from manifest_docs.drift import Finding, format_finding
@@ -166,3 +166,33 @@ def test_cli_runner_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     clean = runner.invoke(main, ["check"])
     assert clean.exit_code == 0, clean.output
     assert clean.stderr == "no drift\n"
+
+
+def test_a_shell_comment_says_what_the_command_under_it_is() -> None:
+    page = (
+        "# API\n\n```bash\n# what Railway runs when the container starts\n"
+        "gunicorn acme.wsgi --bind 127.0.0.1:$PORT\n```\n"
+    )
+    f = only(page, "fact/start-command")
+    assert f.line == 5
+
+
+def test_a_url_in_a_command_states_its_path() -> None:
+    page = (
+        "# API\n\n```console\n# the probe Railway runs after a deploy\n"
+        "$ curl -fsS https://api.acme.dev/health\n```\n"
+    )
+    f = only(page, "fact/path")
+    assert "'/health'" in f.message
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "# API\n\n```bash\n# run it on your machine\ngunicorn acme.wsgi --reload\n```\n",
+        "# API\n\n```bash\n# the probe Railway runs\ncurl -fsS https://api.acme.dev/healthz\n```\n",
+        "# API\n\n```python\n# what Railway runs when the container starts\nprint('hi')\n```\n",
+    ],
+)
+def test_shell_comments_over_commands_that_agree_or_say_nothing(page: str) -> None:
+    none(page)

@@ -42,13 +42,13 @@ from .claims import (
     question,
 )
 from .expect import Bound
+from .markdown import Span, Unit
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
     from ..factwalk import FieldSpec
     from .expect import Expectation, FactIndex, Subject
-    from .markdown import Unit
 
 __all__ = ["Contradiction", "Named", "find_contradictions", "heading_groups", "mentions_in"]
 
@@ -431,11 +431,24 @@ _PATHLIKE = re.compile(
 )
 
 
+_URL = re.compile(r"https?://[\w.-]+(?::\d+)?(/[^\s?#'\"`]*)")
+
+
+def _url_path(found: Found) -> Found:
+    """A span holding a URL (``curl -fsS https://x.dev/healthz``) states the URL's path."""
+    m = _URL.search(found.text) if "://" in found.text else None
+    if m is None or m.group(1) in ("", "/"):
+        return found
+    return Found(found.start, found.end, m.group(1), m.group(1).lower())
+
+
 def _path_values(spec: FieldSpec) -> Reader:
     allowed = _w(rf"^(?:{spec.words.pattern})$") if spec.words.pattern else None
 
     def values(text: str, spans: Sequence[str]) -> Iterator[Found]:
-        found = [f for f in _spans(text, spans) if "/" in f.text or "." in f.text or allowed]
+        found = [
+            _url_path(f) for f in _spans(text, spans) if "/" in f.text or "." in f.text or allowed
+        ]
         for m in _PATHLIKE.finditer(text):
             if not any(f.start <= m.start() < f.end for f in found):
                 found.append(Found(m.start(), m.end(), m.group(1), m.group(1).lower()))
@@ -1084,17 +1097,23 @@ def _clause(text: str, at: int) -> str:
 _PER_UNIT = re.compile(r"\s*(?:each|apiece|per\s+(?!second|minute|hour|day|month|year)\w+)\b")
 """After an attribute word: the value before it is per unit (``30 connections each``)."""
 _LINK_AFTER = re.compile(
-    # one verb may join them too: "health check hits `/ping`", "probed at", "lives in"
+    # one verb may join them too: "health check hits `/ping`", "probed at", "lives in";
+    # and a proper name: "the probe Railway runs: `curl …`"
     r"^(?:\s*[a-z]{2,}(?:s|ed)(?=\W))?"
     r"(?:\W|\b(?:is|was|reads?|becomes?|set|to|now|of|the|for|its|runs?|at|in|on|under|"
     r"from|via|by|with|uses?|using|called|named|a|an|our|this)\b|"
-    r"(?<=\bof )(?:the\s+)?[\w.-]+)*$",
+    r"(?:(?<=\bof )|(?<=\bfor ))(?:the\s+)?[\w.-]+|(?-i:\b[A-Z][\w.-]*\b))*$",
     re.IGNORECASE,
 )
 _LINK_BEFORE = re.compile(r"^\W*(?:is|was|as)?\W*(?:the|its|our)?\W*$", re.IGNORECASE)
 _NAME_AFTER = re.compile(r"^[\s`'\"]*(?:[:=]|is|was|(?:is )?set to)?[\s`'\"]*(?:the\s+)?$", re.I)
 _NAME_BEFORE = re.compile(r"^[\s`'\"]*(?:is (?:the|our)|'s)?[\s`'\"]*$", re.IGNORECASE)
 """A name is joined to its attribute more tightly (``the Hobby plan``, ``plan: Pro``)."""
+
+
+_COLON_GAP = re.compile(r"[^.;`\n]{0,60}:\s*[`'\"]?")
+"""Words, then a colon right before the value: "the probe Railway runs after a deploy:
+`curl …`" (a shell comment over its command reads so)."""
 
 
 def _bound_commands(
@@ -1109,7 +1128,12 @@ def _bound_commands(
     link_after, link_before = (_NAME_AFTER, _NAME_BEFORE) if name else (_LINK_AFTER, _LINK_BEFORE)
     bound = []
     for start, end in hits:
-        after = [f for f in values if f.start >= end and link_after.match(text[end : f.start])]
+        after = [
+            f
+            for f in values
+            if f.start >= end
+            and (link_after.match(text[end : f.start]) or _COLON_GAP.fullmatch(text, end, f.start))
+        ]
         before = [f for f in values if f.end <= start and link_before.match(text[f.end : start])]
         for found in after[:1] + before[-1:]:
             if found not in bound:
@@ -1473,6 +1497,38 @@ def _current_phase(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
             return
 
 
+_SHELLS = frozenset({"bash", "sh", "shell", "console", "zsh", "shell-session", "fish"})
+_PROMPT = re.compile(r"^\s*(?:\$|>|#\s*(?=sudo\b))\s*")
+
+
+def _commented_commands(unit: Unit) -> Iterator[Unit]:
+    """Each command of a shell block under a comment that says what it is, as a sentence.
+
+    ``# what Railway runs when the container starts`` over ``uvicorn … --host
+    127.0.0.1`` says the start command is that line, as prose would.
+    """
+    if unit.lang.lower() not in _SHELLS:
+        return
+    comment = ""
+    for k, line in enumerate(unit.lines):
+        stripped = line.strip()
+        if stripped.startswith("#") and not stripped.startswith("#!"):
+            comment = stripped.lstrip("#").strip()
+            continue
+        command = _PROMPT.sub("", stripped)
+        if comment and command:
+            text = f"{comment}: {command}"
+            yield Unit(
+                "sentence",
+                unit.line + k + 1,
+                text,
+                unit.headings,
+                [Span(command, len(comment) + 2)],
+                lead=unit.lead,
+            )
+        comment = ""
+
+
 def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     """Every contradiction in ``unit``.
 
@@ -1496,6 +1552,8 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
     yield from _platform_records(index, unit)
     if unit.kind == "code":
         yield from _check_code(index, unit, groups)
+        for said in _commented_commands(unit):
+            yield from find_contradictions(index, said)
         return
     around = " / ".join((unit.text, *context, *(head for head, _ in unit.cells)))
     found: list[Contradiction] = []

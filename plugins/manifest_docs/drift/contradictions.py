@@ -190,11 +190,19 @@ _PART_OF = re.compile(
 """``2 of 3``: a part of a whole (step 2 of 3), not a value of its own."""
 
 
+_SHELL_DEFAULT = re.compile(r"\$\{[A-Za-z_]\w*:?-(\d{1,6})\}")
+"""A shell default (``${PORT:-8080}``): the number used when the variable is unset."""
+
+
 def _ints(text: str) -> Iterator[Found]:
     found = [
         Found(m.start(), m.end(), m.group(0), int(m.group(1)))
         for m in _INT.finditer(text)
         if not _PART_OF.match(text, m.end())
+    ]
+    found += [
+        Found(m.start(1), m.end(1), m.group(1), int(m.group(1)))
+        for m in _SHELL_DEFAULT.finditer(text)
     ]
     found += [
         Found(m.start(), m.end(), m.group(0), _NUMBER_WORDS[m.group(1).lower()])
@@ -653,12 +661,14 @@ KINDS: tuple[Kind, ...] = _schema_kinds()
 
 _VERSION_KIND = next(k for k, kind in enumerate(KINDS) if kind.kinds == ("version",))
 _NAMED_VERSION = re.compile(
-    r"[ \t]+v?\d+(?:\.\d+)*(?:\+|\.x)?(?![\w%/-]|\.\d|\s*(?:[KMGT]i?B|%|x\b|"
-    r"(?:replicas?|instances?|connections?|workers?|nodes?|GB|MB|ms|s|seconds?|minutes?)\b))",
+    r"(?::[ \t]*|[ \t]+)v?(?!\d{4,}(?!\.\d))\d+(?:\.\d+)*(?:\+|\.x)?"
+    r"(?![\w%/:-]|\.\d|\s*(?:[KMGT]i?B|%|x\b|"
+    r"(?:replicas?|instances?|connections?|workers?|nodes?|GB|MB|ms|s|seconds?|minutes?|"
+    r"h|hours?|d|days?|weeks?|months?|years?)\b))",
     re.IGNORECASE,
 )
-"""What follows a name when it states a version: `` 14``, `` v6.2``, `` 15+`` (not
-`` 3 replicas`` or `` 512MB``)."""
+"""What follows a name when it states a version: `` 14``, `` v6.2``, `` 15+``, a label's
+``: v13`` (not `` 3 replicas``, ``: 30 days`` or `` 512MB``)."""
 
 
 _STOP = {
@@ -815,6 +825,12 @@ def _owner(
         for s in subjects
         if s.is_service
     )
+    if named and all(s.key.startswith("provider:") for s in named[0][1]):
+        # "Redis: 7, managed by Railway, no backups": the platform stands for the
+        # service only when no service is named before it
+        first = next((n for n in named[1:] if any(s.is_service for s in n[1])), None)
+        if first is not None:
+            named = [first]
     if named:
         count, picked = _one(*named[0], kind, skip=False, around=around)
         hosts_only = all(s.key.startswith("provider:") for s in named[0][1])
@@ -1844,11 +1860,12 @@ Entry = tuple[int, str, str, str, tuple[str, ...]]
 """A config line that states a fact: (line offset, key, rule, value, keys above it)."""
 
 
-def _config_entries(lines: list[str]) -> list[Entry]:
+def _config_entries(lines: list[str], services: frozenset[str] = frozenset()) -> list[Entry]:
     """The lines of a config block that state manifest facts.
 
     Keys are known config keys (``healthcheckPath``) or the manifest's own keys under
-    their parent (``backups:`` / ``frequency: hourly``, a TOML ``[deploy]`` section);
+    their parent (``backups:`` / ``frequency: hourly``, a TOML ``[deploy]`` section, a
+    service's own keys under its name, one of ``services``: ``redis:`` / ``version:``);
     ``psql`` output (a setting's name, a rule, its value) counts as ``name = value``.
     """
     out: list[Entry] = []
@@ -1894,6 +1911,8 @@ def _config_entries(lines: list[str]) -> list[Entry]:
             continue
         parent = parents[-1][1] if parents else section
         spec = schema_paths().get((parent.lower(), key.lower()))
+        if spec is None and parent.lower() in services:  # "redis:" / "version: 6+"
+            spec = schema_paths().get(("services", key.lower()))
         rule = spec.rule if spec is not None else _config_key(key)
         if rule:
             out.append((offset, key, rule, value, (section, *(k for _, k in parents))))
@@ -2035,7 +2054,7 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
     around = f"{unit.text} / {unit.intro}"
     yield from _env_entries(index, unit, context, about)
     yield from _key_ttls(index, unit)
-    entries = _config_entries(unit.lines)
+    entries = _config_entries(unit.lines, index.service_names)
     fallback = _block_owner(index, entries) if entries else None
     if fallback is not None and not commented:
         rules = {entry[2] for entry in entries}

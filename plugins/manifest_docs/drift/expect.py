@@ -161,6 +161,11 @@ class FactIndex:
         """The names of the manifest's domains (the zones a DNS table may be under)."""
         return frozenset(s.key[7:] for s in self.subjects if s.key.startswith("domain:"))
 
+    @functools.cached_property
+    def service_names(self) -> frozenset[str]:
+        """The services' names (keys of ``services``), lower-cased."""
+        return frozenset(s.key[8:].lower() for s in self.subjects if s.is_service)
+
     def subject(self, key: str) -> Subject | None:
         """The subject with ``key`` (``service:postgres``), if there is one."""
         return self._by_key.get(key)

@@ -228,3 +228,21 @@ def test_named_values_of_every_field_read_the_same_way(
 )
 def test_named_values_that_agree_or_are_someone_elses(tmp_path: Path, markdown: str) -> None:
     none(markdown, manifest=_acme(tmp_path, REGISTRAR, FRAMEWORK))
+
+
+@pytest.mark.parametrize(
+    ("markdown", "said"),
+    [
+        ("Automatic rollback is off, so undo a bad deploy by hand.\n", "'off'"),
+        ("Rollback on failure is disabled.\n", "'disabled'"),
+    ],
+)
+def test_a_value_inside_the_words_gives_way_to_the_one_beside_them(
+    tmp_path: Path, markdown: str, said: str
+) -> None:
+    manifest = _acme(
+        tmp_path, ("  auto_deploy:\n", "  auto_deploy:\n    rollback_on_failure: true\n")
+    )
+    found = [f for f in findings(markdown, manifest=manifest) if f.rule == "fact/rollback"]
+    assert len(found) == 1
+    assert said in found[0].message

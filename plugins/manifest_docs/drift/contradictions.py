@@ -350,7 +350,10 @@ def _durations(text: str) -> Iterator[Found]:
     yield from sorted((_bounded(text, f) for f in found), key=lambda f: f.start)
 
 
-_TRUE = r"enabled|on|yes|true|enforced|turned on|switched on"
+_TRUE = (
+    r"enabled|on(?!\s+(?:failures?|failed|errors?|push(?:es)?|merges?|deploys?|main|the|a|an|"
+    r"every|each|its|our|their)\b)|yes|true|enforced|turned on|switched on"
+)
 _FALSE = r"disabled|off|no|false|inactive|turned off|switched off|not enabled|not set"
 _POLARITY = re.compile(rf"(?<![\w-])(?:({_FALSE})|({_TRUE}))(?![\w-])", re.IGNORECASE)
 
@@ -1063,7 +1066,15 @@ def _bound_values(
             (f for f in values[k] if 0 <= start - f.end <= _NEAR_BEFORE),
             key=lambda f: -f.end,
         )
+        # a value inside the words names the field only for self-naming fields ("DNS-only")
+        # or when no other value stands beside them; elsewhere it is part of the words
+        # ("Automatic rollback is off": off, not automatic)
         overlapping = [f for f in values[k] if f.start < end and start < f.end]
+        if overlapping and not (spec is not None and spec.words.self_naming):
+            after = [f for f in after if f not in overlapping]
+            before = [f for f in before if f not in overlapping]
+            if after or before:  # another value beside the words is the one they state
+                overlapping = []
         if _PER_UNIT.match(text, end):
             before = []  # "30 connections each": a share, not the setting
         if adjacent:

@@ -135,7 +135,8 @@ def find_totals(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
         return  # "two active services cannot share a hostname": a rule, not a count
     if "service" in lowered:
         yield from _service_total(index, unit)
-    if "service" in lowered or "domain" in lowered:
+    context = " ".join((*unit.headings[-1:], unit.lead, *(h for h, _ in unit.cells))).lower()
+    if "service" in lowered or "domain" in lowered or "service" in context:
         yield from _part_counts(index, unit)
 
 
@@ -247,6 +248,15 @@ def _service_total(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
             yield Contradiction(unit.line, "count", "services in total", m.group(1), want[0])
 
 
+_STATUS_LABEL = re.compile(
+    r"^\W*(active|live|in[ -]development|development|planned|experimental|retired)\W*"
+    rf"\s*[:=|—–-]?\s*(\d{{1,4}}|{SPELLED_NUMBER})(?:\s+services?)?\W*$",
+    re.IGNORECASE,
+)
+"""A status and a number, as a list item or a two-column row: ``Experimental: 2``."""
+_SERVICES_WORD = re.compile(r"\bservices?\b|\bcount\b|#", re.IGNORECASE)
+
+
 def _part_counts(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     """Services per status and domains, all or per tier or status, that are miscounted.
 
@@ -263,6 +273,16 @@ def _part_counts(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
             noun, status = labelled.group(1), (labelled.group(2) or "").lower()
             whole = "domains" if noun.startswith("domain") else "total"
             said.append((status or whole, cell, label))
+    listed = _STATUS_LABEL.match(
+        text if unit.kind == "item" else " : ".join(c for _, c in unit.cells[:2])
+    )
+    about = " ".join((*unit.headings[-1:], unit.lead, *(h for h, _ in unit.cells)))
+    if listed and unit.kind in ("item", "row") and _SERVICES_WORD.search(about):
+        # "Services by status:" over "- Experimental: 2", a "| planned | 5 |" row
+        status = listed.group(1).lower().replace("in-", "").replace("in ", "")
+        said.append(
+            ("active" if status == "live" else status, listed.group(2), f"{status} services")
+        )
     for pattern in _STATUS_COUNTS:
         for m in pattern.finditer(text):
             if _counting(index, text, m.start(1)) is None:

@@ -611,7 +611,11 @@ class HealthCheck(_Model):
     """Path probed by the platform, e.g. ``/health``."""
     interval: Annotated[
         Duration | None,
-        Words((r"interval", r"every"), needs=HEALTH_CONTEXT, keys=("healthcheckInterval",)),
+        Words(
+            (r"interval", r"every", r"once (?:an?|per|every)", r"re-?checks?"),
+            needs=HEALTH_CONTEXT,
+            keys=("healthcheckInterval",),
+        ),
     ] = None
     """Time between probes, e.g. ``30s``."""
     timeout: Annotated[
@@ -951,8 +955,9 @@ class Resources(_Model):
             parse="enum",
             synonyms=(
                 (r"aof|append[- ]only(?: file)?", "aof"),
-                (r"rdb|snapshots?|snapshotting", "rdb"),
+                (r"rdb(?: snapshots?)?|snapshots?|snapshotting", "rdb"),
             ),
+            self_naming=True,
             keys=("appendonly",),
             key_values=(("appendonly", "yes", "aof"), ("appendonly", "no", "rdb")),
         ),
@@ -1028,6 +1033,7 @@ class KeyNamespace(_Model):
                 r"cached for",
                 r"kept for",
                 r"lasts?",
+                r"lives? for",
                 r"resets?",
             ),
             qualifier="prefix",

@@ -84,8 +84,14 @@ _ELSEWHERE = re.compile(
 """Another environment than the one the manifest describes (a laptop, compose, CI)."""
 
 
-_HYPOTHETICAL = re.compile(r"^\W*(?:if|should|in case|suppose)\s+(?:you|we|ever)\b", re.I)
-"""A sentence that opens with the reader's hypothetical ("If you ever need more …")."""
+_HYPOTHETICAL = re.compile(
+    r"^\W*(?:(?:if|should|in case|suppose)\s+(?:you|we|ever)\b"
+    r"|(?:for example|for instance|e\.\s?g\.|say|imagine|suppose|picture)\b[\s,:]"
+    r"|(?:an? )?(?:example|sample|hypothetical)\s*:)",
+    re.I,
+)
+"""A sentence that opens with the reader's hypothetical ("If you ever need more …") or
+with an example ("For example, a service with `replicas: 3` …")."""
 
 
 def hypothetical(text: str) -> bool:

@@ -389,6 +389,14 @@ def _bool_values(spec: FieldSpec) -> Callable[[str], Iterator[Found]]:
     return values
 
 
+_DENIED = re.compile(
+    r"(?:\b(?:no|not|never|without|nor|instead of|rather than)|n't)\s+(?:an?\s+|the\s+|any\s+)?"
+    r"[`'\"]?$",
+    re.IGNORECASE,
+)
+"""Right before an enum's value: words that deny it (``no Dockerfile``, ``not AOF``)."""
+
+
 def _enum_values(spec: FieldSpec) -> Callable[[str], Iterator[Found]]:
     choices = [
         (_w(rf"(?<![\w.-]){re.escape(c).replace('_', '[_ -]')}(?![\w-]|\.\d)"), c)
@@ -401,7 +409,9 @@ def _enum_values(spec: FieldSpec) -> Callable[[str], Iterator[Found]]:
             for m in pattern.finditer(text):
                 if not any(f.start <= m.start() < f.end for f in found):
                     found.append(Found(m.start(), m.end(), m.group(0), choice))
-        yield from sorted(found, key=lambda f: f.start)
+        # "there is no Dockerfile", "not AOF": what the text denies is not its value
+        kept = [f for f in found if not _DENIED.search(text, 0, f.start)]
+        yield from sorted(kept, key=lambda f: f.start)
 
     return values
 
@@ -652,10 +662,13 @@ def _kind(spec: FieldSpec, others: list[FieldSpec]) -> Kind:
 
 
 def _schema_kinds() -> tuple[Kind, ...]:
-    by_rule: dict[str, list[FieldSpec]] = {}
+    # One kind per rule, and per way of reading it: a second reading of the same
+    # attribute whose value must follow its words ("runs in us-west1") is a kind of
+    # its own with the same rule.
+    by_rule: dict[tuple[str, bool], list[FieldSpec]] = {}
     for spec in field_specs():
         if spec.parser != "subject":  # read by _check_hosting: the value is a name
-            by_rule.setdefault(spec.rule, []).append(spec)
+            by_rule.setdefault((spec.rule, spec.words.adjacent), []).append(spec)
     return tuple(_kind(specs[0], specs) for specs in by_rule.values())
 
 
@@ -1096,6 +1109,17 @@ def _bound_values(
     return bound
 
 
+_WITH_OWNER = re.compile(
+    r"\b(?:an?|the|our|my|your|their|each|every|any|one)\s+([a-z][\w-]*)\s+(?:with|that has|"
+    r"having)\s+(?:about\s+|around\s+|roughly\s+|only\s+|just\s+|up to\s+)?$",
+    re.IGNORECASE,
+)
+"""``a laptop with``, ``any machine that has``: a thing right before a value that owns it."""
+_OWN_NOUNS = frozenset(
+    {"container", "instance", "service", "replica", "database", "cache", "server", "deployment",
+     "plan", "volume", "app", "backend", "process", "worker"}
+)  # fmt: skip
+"""Nouns that may stand for the subject itself (``the container with 512 MB``)."""
 _ATTACHED = re.compile(r"[\s`'\"]*(?:(?:the|its|their|a|an)\s+)?[`'\"]*$", re.IGNORECASE)
 _ADJACENT = re.compile(r"[\s:=`'\"]*(?:(?:an?|the)\s+[`'\"]*)?", re.IGNORECASE)
 """What may stand between a word and the value that must follow it: ``phase 3``,
@@ -1223,6 +1247,10 @@ def _check_text(
                 continue  # "Vercel's Pro plan": another product's
             if _COMPARED.search(text, 0, found.start):
                 continue  # "more than 2 replicas": a bound, not the setting
+            holder = _WITH_OWNER.search(text, 0, found.start)
+            owner_word = holder.group(1).lower() if holder else ""
+            if holder and owner_word not in index.by_name and owner_word not in _OWN_NOUNS:
+                continue  # "a laptop with 16 GB of RAM": the laptop's, not a service's
             if kind.kinds == ("phase",) and _FRAME.match(text[: found.start]):
                 continue  # "In phase 2 the backend will scale…": when, not whose phase
             clause = _clause(text, found.start).replace(found.text, " ")
@@ -1805,7 +1833,9 @@ def _platform_records(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
                 return
 
 
-_BY_KIND = {kind.kinds[0]: kind for kind in KINDS}
+_BY_KIND: dict[str, Kind] = {}
+for _k in KINDS:  # a rule's first reading (not the one bound to a verb) reads config keys
+    _BY_KIND.setdefault(_k.kinds[0], _k)
 
 
 def _config_key_table() -> dict[str, str]:

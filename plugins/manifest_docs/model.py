@@ -78,7 +78,14 @@ HEALTH_CONTEXT = (
 )
 """Words that put a sentence in health-check context (timeouts, intervals, retries)."""
 TARGET_WORDS = Words(
-    (r"target(?:ed)?(?: date)?", r"due", r"ready by", r"scheduled for", r"expected", r"eta"),
+    (
+        r"target(?:ed)?(?: date)?",
+        r"due",
+        r"ready by",
+        r"(?:scheduled|planned|slated|pencilled in|penciled in) for",
+        r"expected",
+        r"eta",
+    ),
     rule="target-date",
     parse="quarter",
 )
@@ -390,7 +397,9 @@ class Domain(_Model):
     """Service (a key of ``services``) the domain points at."""
     hosting: Annotated[str | None, HOSTED_ON] = None
     """Provider id that hosts it when no single service does (e.g. ``github-pages``)."""
-    status: DomainStatus = DomainStatus.ACTIVE
+    status: Annotated[
+        DomainStatus, Words((), label_only=(r"status",), rule="domain-status", parse="enum")
+    ] = DomainStatus.ACTIVE
     """``active``, ``planned``, ``reserved`` or ``retired``."""
     dns: Dns = Dns()
     """DNS and CDN settings."""

@@ -22,6 +22,7 @@ __all__ = [
     "modal",
     "negated",
     "not_about_today",
+    "other_environment",
     "question",
 ]
 
@@ -92,6 +93,21 @@ _HYPOTHETICAL = re.compile(
 )
 """A sentence that opens with the reader's hypothetical ("If you ever need more …") or
 with an example ("For example, a service with `replicas: 3` …")."""
+
+
+_OTHER_ENVIRONMENT = re.compile(
+    r"^\W*(?:(?:in|on|for)\s+)?(?:the\s+)?(?:staging|preview|dev|development|local|test)"
+    r"(?:\s+(?:environment|env|stack|setup|deploys?|deployments?|instance|project))?"
+    r"(?:\s*,|\s+(?:runs?|has|have|uses?|gets?|is|keeps?|needs?|serves?|sets?)\b)",
+    re.IGNORECASE,
+)
+"""A sentence whose subject is another environment: "staging runs 2 replicas", "In
+staging, …" (the manifest states production)."""
+
+
+def other_environment(text: str) -> bool:
+    """Whether ``text`` opens with another environment than production as its subject."""
+    return _OTHER_ENVIRONMENT.search(text) is not None
 
 
 def hypothetical(text: str) -> bool:

@@ -39,6 +39,7 @@ from .claims import (
     modal,
     negated,
     not_about_today,
+    other_environment,
     question,
 )
 from .expect import Bound
@@ -134,7 +135,7 @@ def _unit(word: str) -> float:
 
 
 _SIZE_WORDS = re.compile(
-    r"\b(?:(half|a quarter) (?:of )?an? |(" + SPELLED_NUMBER + r"|\d+(?:\.\d+)?) )"
+    r"\b(?:(half|a quarter) (?:of )?an? |(" + SPELLED_NUMBER + r"|an?|\d+(?:\.\d+)?) )"
     r"(kilo|mega|giga|tera)?(byte|gig|meg)s?\b(?!\s*(?:per|/|a|an|each)\s)",
     re.IGNORECASE,
 )
@@ -157,6 +158,8 @@ def _sizes(text: str) -> Iterator[Found]:
             continue  # plain "bytes": too small to be a setting anyone writes so
         share = {"half": 0.5, "a quarter": 0.25}.get((m.group(1) or "").lower())
         said = m.group(2) or ""
+        if said.lower() in ("a", "an"):
+            said = "1"
         count = number(said) if not re.fullmatch(r"\d+\.\d+", said) else float(said)
         amount = share if share is not None else count
         if amount is None:
@@ -292,7 +295,7 @@ def _w(pattern: str) -> re.Pattern[str]:
 _HALF = re.compile(r"\b(?:a )?(half|quarter) (?:of )?(?:a |an )?(minute|hour|day)\b", re.IGNORECASE)
 _DURATION_WORDS = re.compile(
     rf"\b(an?|{SPELLED_NUMBER})"
-    r"\s+(milliseconds?|seconds?|minutes?|hours?|days?|weeks?)\b",
+    r"(?:\s+|-)(milliseconds?|seconds?|minutes?|hours?|days?|weeks?)\b",
     re.IGNORECASE,
 )
 
@@ -1349,7 +1352,14 @@ def _check_cells(
     They belong to the subject the row's first cell names, else to the heading's.
     """
     header, first = unit.cells[0]
-    key = [] if _DNS_COLUMN.search(header) else _short_mentions(index, first)[:1]
+    key = _short_mentions(index, first)[:1]
+    if _DNS_COLUMN.search(header):  # a record's name: only a whole domain names a subject
+        key = [
+            (s, w, subs)
+            for s, w, subs in key
+            if w.strip().lower() == first.strip(" `*").lower()
+            and any(x.key.startswith("domain:") for x in subs)
+        ]
     named = [(w, subs) for _, w, subs in key]
     for header, cell in unit.cells:
         if not cell:
@@ -1506,6 +1516,7 @@ _CURRENT_PHASE = re.compile(
     rf"(?:(?:in|at|on)\s+)?{_PHASE_NUMBER}"
     rf"|(?:^|[.;,:]\s*|\b)(?P<who>[\w.&-]+(?:\s+[\w.&-]+){{0,3}}?)(?:'re|\s+(?:is|are))\s+"
     rf"(?:now\s+|currently\s+|still\s+)?(?:in|at|on)\s+{_PHASE_NUMBER}"
+    rf"|\bwhere\s+we\s+are(?:\s+(?:now|today))?\s*[:—–-]\s*{_PHASE_NUMBER}"
     r"|\bcurrent\s+phase\s*(?::|is|=|[-—–|])\s*(?:the\s+)?"
     r"(?P<name>[A-Z][\w&]*(?:\s+[A-Z&][\w&]*)*)"
     r"|\bphase\s+(\d+(?:\.\d+)?)(?!\w|\.\d)\s*(?:\(\s*current\b|is\s+(?:the\s+)?"
@@ -1530,7 +1541,8 @@ def _current_phase(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
         said = (
             m.group(1)
             or m.group(3)
-            or m.group(5)
+            or m.group(4)
+            or m.group(6)
             or next(
                 (str(i) for n, i in index.phase_ids.items() if n and name.startswith(n.lower())), ""
             )
@@ -1553,6 +1565,8 @@ def _current_phase(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
 
 
 _SHELLS = frozenset({"bash", "sh", "shell", "console", "zsh", "shell-session", "fish"})
+_CONFIGS = frozenset({"dotenv", "env", "ini", "toml", "yaml", "yml", "conf", "properties"})
+_COMMENT = re.compile(r"^\s*(?:#|;|//)\s*(?!!)(.+?)\s*$")
 _PROMPT = re.compile(r"^\s*(?:\$|>|#\s*(?=sudo\b))\s*")
 
 
@@ -1560,8 +1574,19 @@ def _commented_commands(unit: Unit) -> Iterator[Unit]:
     """Each command of a shell block under a comment that says what it is, as a sentence.
 
     ``# what Railway runs when the container starts`` over ``uvicorn … --host
-    127.0.0.1`` says the start command is that line, as prose would.
+    127.0.0.1`` says the start command is that line, as prose would. In a config file
+    a comment is a sentence of its own (``# DEBUG: … Default: True``).
     """
+    if unit.lang.lower() in _CONFIGS:  # "# DEBUG: debug mode on or off. Default: True"
+        for k, line in enumerate(unit.lines):
+            said = _COMMENT.match(line)
+            first = said.group(1).split()[0].rstrip(":=") if said else ""
+            setting = _CONFIG_LINE.match(said.group(1)) if said else None
+            if _config_key(first) or (setting and len(setting.group(2).split()) <= 1):
+                continue  # a setting commented out ("# maxmemory 128mb"), not a sentence
+            if said and len(said.group(1).split()) >= 3:
+                yield Unit("sentence", unit.line + k + 1, said.group(1), unit.headings)
+        return
     if unit.lang.lower() not in _SHELLS:
         return
     comment = ""
@@ -1591,7 +1616,10 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
     item``) only contradicts phases and target dates: today's facts are not its subject.
     """
     if unit.kind != "code" and (
-        not_about_today(unit.text) or question(unit.text) or hypothetical(unit.text)
+        not_about_today(unit.text)
+        or question(unit.text)
+        or hypothetical(unit.text)
+        or other_environment(unit.text)
     ):
         return
     if unit.kind == "item":
@@ -1893,6 +1921,11 @@ _IMAGE = re.compile(
     re.IGNORECASE,
 )
 """A container image with its version (``image: redis:6.2-alpine``, ``FROM python:3.9``)."""
+_PINNED = re.compile(
+    r"^\s*[\"']?([A-Za-z][\w.-]*)[\"']?\s*(?:==|===|@|:\s*[\"'][\^~=]?)\s*v?(\d+(?:\.\d+)+)\b"
+)
+"""A pinned package (``fastapi==0.99.1`` in ``pip freeze`` or requirements,
+``"react": "^18.2.0"`` in package.json)."""
 _OPENS = ("{", "[", "")
 
 _LIST_ITEM = re.compile(r"^\s*-\s+[\"']?([^\"':#{}\[\]]+?)[\"']?\s*(?:#.*)?$")
@@ -1990,9 +2023,13 @@ def _key_subject(index: FactIndex, key: str) -> Named | None:
 
 
 def _image_versions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
+    """Versions of the manifest's products in images and pinned packages."""
     for offset, line in enumerate(unit.lines, start=1):
-        m = _IMAGE.match(line)
+        image = _IMAGE.match(line)
+        m = image or _PINNED.match(line)
         subjects = index.by_name.get(m.group(1).lower(), []) if m else []
+        if not image:  # a package is a library: redis==5.0.1 is the client, not the server
+            subjects = [x for x in subjects if x.key.startswith("technology:")]
         if m is None or not subjects:
             continue
         exps = [e for s in subjects for e in s.facts.get("version", [])]

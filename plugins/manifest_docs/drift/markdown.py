@@ -35,9 +35,10 @@ _RAW = re.compile(r"(\{%-?\s*raw\s*-?%\})(.*?)(\{%-?\s*endraw\s*-?%\})", re.DOTA
 _IF_TAG = re.compile(r"\{%-?\s*(if|endif)\b[^%]*%\}")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'*`])")
-_STATED = re.compile(r"^\W{0,4}[A-Za-z][A-Za-z /&-]{1,40}:\s+\S")
-"""A heading that states a fact: a short label without digits, a colon and a value
-(``Primary Domain: blackroad.io``, ``Current Status: Phase 2.5``)."""
+_STATED = re.compile(r"(?:^\W{0,4}|\()[A-Za-z][A-Za-z /&-]{1,40}:\s+\S")
+"""A heading that states a fact: a short label without digits, a colon and a value, at
+its start or in parentheses (``Primary Domain: blackroad.io``, ``Current Status: Phase
+2.5``, ``Recovering from total loss (RTO: 90 minutes)``)."""
 _LEAD_IN = re.compile(r"^(\*\*|__)(?=\S)([^*_]+?)(:?)\1\s*(:?)\s*$")
 """A paragraph that is one bold phrase ending in a colon: ``**Health checks**:``."""
 
@@ -349,7 +350,7 @@ def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
             while headings and headings[-1][0] >= level:
                 headings.pop()
             plain, spans = _plain(heading.group(2))
-            if _STATED.match(plain):  # "## Primary Domain: blackroad.io" states a fact
+            if _STATED.search(plain):  # "## Primary Domain: blackroad.io" states a fact
                 units.append(Unit("heading", number, plain, heads(), spans))
             headings.append((level, plain))
             i += 1

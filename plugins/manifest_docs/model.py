@@ -129,8 +129,10 @@ DURATION_DEFAULT = Words(
 (``ACCESS_TOKEN_EXPIRE_MINUTES``: "access tokens last 30 minutes")."""
 
 _RUNS_MIGRATIONS = (
-    r"(?:runs|applies)\s+(?:the\s+)?(?:pending\s+|alembic\s+|database\s+|schema\s+|db\s+)*"
-    r"migrations?(?!\s+(?:manually|by hand|yourself))"
+    r"(?:runs|applies)\s+(?:the\s+)?(?:(?:pending\s+|alembic\s+|database\s+|schema\s+|db\s+)*"
+    r"migrations?|`?(?:alembic\s+upgrade|flask\s+db\s+upgrade|python\s+manage\.py\s+migrate|"
+    r"prisma\s+migrate\s+deploy|rails\s+db:migrate|rake\s+db:migrate|knex\s+migrate:latest)"
+    r"\b[^`]*`?)(?!\s+(?:manually|by hand|yourself))"
 )
 DEPLOY_MIGRATES = Words(
     (_RUNS_MIGRATIONS,),
@@ -643,7 +645,13 @@ class HealthCheck(_Model):
     retries: Annotated[
         int | None,
         Words(
-            (r"retries", r"retry", r"failed (?:probes|checks|attempts)", r"attempts"),
+            (
+                r"retries",
+                r"retry",
+                r"failed (?:probes|checks|attempts)",
+                r"attempts",
+                r"failures? (?:before|until) (?:un)?healthy",
+            ),
             needs=HEALTH_CONTEXT,
         ),
     ] = Field(default=None, ge=0, le=MAX_COUNT)
@@ -693,6 +701,8 @@ class Deploy(_Model):
             (
                 r"output[ _-]?dir(?:ectory)?",
                 r"built site (?:lands|goes|is written) (?:in|to)",
+                r"writes (?:the )?(?:finished |built |static )?(?:site|output|html|files)"
+                r" (?:to|into)",
                 r"build output",
             ),
             parse="path",
@@ -1043,6 +1053,7 @@ class KeyNamespace(_Model):
                 r"kept for",
                 r"lasts?",
                 r"lives? for",
+                r"windows?",
                 r"resets?",
             ),
             qualifier="prefix",

@@ -1589,6 +1589,21 @@ def _commented_commands(unit: Unit) -> Iterator[Unit]:
         return
     if unit.lang.lower() not in _SHELLS:
         return
+    commands = [(k, ln.strip()) for k, ln in enumerate(unit.lines) if ln.strip()]
+    intro = unit.intro.strip()
+    if len(commands) == 1 and intro.endswith(":") and not commands[0][1].startswith("#"):
+        # "Start command (what Railway runs in the container):" over one command
+        k, command = commands[0]
+        command = _PROMPT.sub("", command)
+        yield Unit(
+            "sentence",
+            unit.line + k + 1,
+            f"{intro} {command}",
+            unit.headings,
+            [Span(command, len(intro) + 1)],
+            lead=unit.lead,
+        )
+        return
     comment = ""
     for k, line in enumerate(unit.lines):
         stripped = line.strip()
@@ -1609,6 +1624,14 @@ def _commented_commands(unit: Unit) -> Iterator[Unit]:
         comment = ""
 
 
+_LOOK = re.compile(
+    r"^\[ \]\s*(?:open|select|check|verify|confirm|go to|visit|look at|click|inspect|watch)\b",
+    re.IGNORECASE,
+)
+"""An open task that inspects what exists ("- [ ] Open the `blackroad-production`
+project"): its objects are today's, like a sentence's."""
+
+
 def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     """Every contradiction in ``unit``.
 
@@ -1626,8 +1649,20 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
         yield from _roadmap_phase(index, unit)
     if unit.kind != "code":
         yield from _current_phase(index, unit)
-    if unit.kind == "item" and unit.text.startswith("[ ]"):
-        return  # an open task says what is to be done, not what is
+    if unit.kind == "item" and unit.text.startswith("[ ]") and not _LOOK.match(unit.text):
+        # an open task says what is to be done, not what is; its dates and phases are
+        # still the plan's ("- [ ] Split out the Prism Console (Q2 2026)")
+        context = (*unit.headings, unit.lead) if unit.lead else unit.headings
+        timeless = _check_text(
+            index,
+            unit,
+            _heading_groups(index, context),
+            " / ".join(context[-2:]),
+            " / ".join((unit.text, *context)),
+            _mentions(index, unit.text),
+        )
+        yield from (c for c in timeless if c.kind in _TIMELESS)
+        return
     context = (*unit.headings, unit.lead) if unit.lead else unit.headings
     groups = _heading_groups(index, context)
     if not (unit.kind == "code" and introduced_as_example(f"{unit.intro} {unit.lead}")):

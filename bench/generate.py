@@ -3,6 +3,11 @@
 Each service has env vars, dependencies on shared data services, domains, health
 endpoints and a cost line; every other service gets a hand-written narrative, and the
 project gets N/2 hand-written pages that mention facts (so the drift gate has work).
+
+Two shapes of catalog (``SHAPES``): ``spread``, where the services share N/50 databases
+(about 50 readers each), and ``shared``, where every service that runs needs the one
+PostgreSQL and the one Redis (``DATABASE_URL`` and ``REDIS_URL`` read by hundreds or
+thousands of services: the hubs whose lists would grow with the catalog).
 """
 
 from __future__ import annotations
@@ -13,15 +18,55 @@ from pathlib import Path
 
 import yaml
 
+SHAPES = ("spread", "shared")
+"""Catalog shapes :func:`manifest` can generate."""
 KINDS = ["backend", "frontend", "worker", "gateway"]
 STATUSES = ["active", "active", "active", "development", "planned", "experimental"]
 
 
-def manifest(n: int, seed: int = 1) -> dict[str, object]:
+def _shared_stores() -> dict[str, object]:
+    """One PostgreSQL and one Redis that every service of the ``shared`` shape needs."""
+    return {
+        "postgres": {
+            "description": "The one PostgreSQL cluster",
+            "kind": "database",
+            "status": "active",
+            "phase": 1,
+            "provider": "railway",
+            "technology": "PostgreSQL",
+            "version": "15+",
+            "exports": [
+                {
+                    "name": "DATABASE_URL",
+                    "description": "Connection string",
+                    "format": "postgresql://user:pass@host:5432/db",
+                }
+            ],
+            "resources": {"storage": "100GB", "max_connections": 5000},
+            "backups": {"frequency": "daily", "retention": "30d"},
+        },
+        "redis": {
+            "description": "The one Redis",
+            "kind": "cache",
+            "status": "active",
+            "phase": 1,
+            "provider": "railway",
+            "technology": "Redis",
+            "version": "7.2",
+            "exports": [
+                {"name": "REDIS_URL", "description": "Connection string", "format": "redis://host"}
+            ],
+        },
+    }
+
+
+def manifest(n: int, seed: int = 1, shape: str = "spread") -> dict[str, object]:
     """A valid v1 manifest with ``n`` application services plus shared data services."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown catalog shape {shape!r} (one of {', '.join(SHAPES)})")
     rng = random.Random(seed)
-    dbs = max(1, n // 50)
-    services: dict[str, object] = {}
+    dbs = 0 if shape == "shared" else max(1, n // 50)
+    services: dict[str, object] = _shared_stores() if shape == "shared" else {}
     for i in range(dbs):
         services[f"db-{i:03d}"] = {
             "description": f"Shared PostgreSQL cluster {i}",
@@ -44,15 +89,22 @@ def manifest(n: int, seed: int = 1) -> dict[str, object]:
     for i in range(n):
         name = f"svc-{i:04d}"
         status = STATUSES[i % len(STATUSES)]
-        db = f"db-{rng.randrange(dbs):03d}"
-        deps = [db] if status != "planned" else []
+        if shape == "shared":
+            stores = [("postgres", "DATABASE_URL"), ("redis", "REDIS_URL")]
+        else:
+            db = f"db-{rng.randrange(dbs):03d}"
+            stores = [(db, f"DB{int(db[3:])}_URL")]
+        deps = [store for store, _ in stores] if status != "planned" else []
         env = [
-            {
-                "name": f"DB{int(db[3:])}_URL",
-                "tier": "required",
-                "description": "Database connection string",
-                "provided_by": db,
-            },
+            *(
+                {
+                    "name": var,
+                    "tier": "required",
+                    "description": "Connection string",
+                    "provided_by": store,
+                }
+                for store, var in stores
+            ),
             {
                 "name": "LOG_LEVEL",
                 "tier": "optional",
@@ -141,9 +193,9 @@ def manifest(n: int, seed: int = 1) -> dict[str, object]:
     }
 
 
-def write_project(root: Path, n: int) -> Path:
+def write_project(root: Path, n: int, shape: str = "spread") -> Path:
     """Write manifest.yml, docs/ (N/2 pages, narratives for half the services) under root."""
-    data = manifest(n)
+    data = manifest(n, shape=shape)
     root.mkdir(parents=True, exist_ok=True)
     (root / "manifest.yml").write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
     docs = root / "docs"
@@ -172,5 +224,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("n", type=int)
     parser.add_argument("out", type=Path)
+    parser.add_argument("--shape", choices=SHAPES, default="spread")
     args = parser.parse_args()
-    print(write_project(args.out, args.n))
+    print(write_project(args.out, args.n, args.shape))

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,88 @@ def test_readme_mkdocs_snippet_builds_a_site(tmp_path: Path) -> None:
     home = (tmp_path / "site" / "index.html").read_text("utf-8")
     assert f"Redis {version.text}." in home
     assert (tmp_path / "site" / "services" / "redis" / "index.html").is_file()
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees: no scripts or styles, no Mermaid source (drawn by JS)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        hide = self.hidden or tag in ("script", "style") or "mermaid" in classes
+        if hide and tag not in _VOID:
+            self.hidden.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.hidden and self.hidden[-1] == tag:
+            self.hidden.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+_VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr", "area", "base", "col"}
+RAW_MARKUP = {
+    "!!!": re.compile(r"!!!"),
+    "&#": re.compile(r"&#"),
+    ":::": re.compile(r":::"),
+    "{{": re.compile(r"(?<!\$)\{\{"),  # `${{Postgres.DATABASE_URL}}` is a value, shown on purpose
+}
+"""What leaks when a page needs a Markdown extension (or plugin) the config lacks."""
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [ROOT / "manifest.yml", ROOT / "tests" / "site" / "fixtures" / "manifest.yml"],
+    ids=["project", "fixture"],
+)
+def test_readme_snippet_in_a_new_project_shows_no_raw_markup(
+    tmp_path: Path, manifest: Path
+) -> None:
+    """The README's plugin snippet, as it stands, in a fresh project: every page reads clean.
+
+    The fixture manifest declares a variable inconsistently (the Environment page's
+    warning box) and both manifests have secrets, costs and domains.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    snippet = next(b for b in _blocks("yaml") if "manifest-docs:" in b)
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Elsewhere\nsite_url: https://docs.example.org/\n" + snippet, "utf-8"
+    )
+    (tmp_path / "manifest.yml").write_text(manifest.read_text("utf-8"), "utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Elsewhere\n\nHello.\n", "utf-8")
+    config = load_config(config_file=str(tmp_path / "mkdocs.yml"))
+    config.plugins["manifest-docs"].config.drift = "off"  # about rendering, not the docs
+    build(config)
+    site = tmp_path / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert (site / "environment" / "index.html") in pages
+    assert not (site / "reference" / "api" / "index.html").exists(), "no mkdocstrings here"
+    leaks = {
+        page.relative_to(site).as_posix(): [m for m, rx in RAW_MARKUP.items() if rx.search(text)]
+        for page in pages
+        if (text := visible_text(page.read_text("utf-8")))
+    }
+    assert {page: found for page, found in leaks.items() if found} == {}
+    env = (site / "environment" / "index.html").read_text("utf-8")
+    if "fixture" in str(manifest.parent):
+        assert '<div class="admonition warning">' in env
 
 
 def test_readme_images_exist() -> None:

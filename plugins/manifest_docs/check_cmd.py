@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
-from .cliutil import exit_invalid, load_or_exit, relative
-from .drift import RULES, DocsError, Finding, check_docs, format_finding
-from .drift.committed import check_committed
+from .cliutil import EXIT_INVALID, exit_invalid, load_or_exit, relative
+from .drift import RULES, DocsError, Finding, format_finding
+from .export import ExportError, plugin_settings, read_config
+from .gate import GateOptions, run_gate
 
 __all__ = ["check", "github_annotation"]
 
@@ -58,7 +59,19 @@ def github_annotation(f: Finding) -> str:
     help="text for people, github for PR annotations, json for tools.",
 )
 @click.option(
-    "--strict-freshness", is_flag=True, help="An overdue service review is an error, not a warning."
+    "--config",
+    "-f",
+    "config",
+    metavar="FILE",
+    default=None,
+    help="MkDocs config whose manifest-docs options to follow (default: mkdocs.yml "
+    "beside the manifest, when there is one).",
+)
+@click.option(
+    "--strict-freshness/--no-strict-freshness",
+    default=None,
+    help="An overdue service review fails the check (default: the plugin's "
+    "strict_freshness option; without it, informational).",
 )
 @click.option(
     "--no-committed",
@@ -66,13 +79,20 @@ def github_annotation(f: Finding) -> str:
     help="Skip the committed artefacts (README table, CNAME, site_url, deploy files).",
 )
 def check(
-    manifest: str | None, docs: str | None, fmt: str, strict_freshness: bool, no_committed: bool
+    manifest: str | None,
+    docs: str | None,
+    fmt: str,
+    config: str | None,
+    strict_freshness: bool | None,
+    no_committed: bool,
 ) -> None:
     """Fail when hand-written docs or committed files contradict the manifest.
 
-    Exit 0 when clean (warnings allowed), 1 on findings, 2 on invalid input.
-    Suppress one finding with <!-- drift: ignore RULE-ID reason --> on its line or
-    before its block.
+    Exit 0 when clean (informational findings allowed), 1 on findings, 2 on invalid
+    input. The options of the manifest-docs plugin in mkdocs.yml (docs_dir,
+    strict_freshness, check_committed, narratives) apply here too, so this check and
+    `mkdocs build --strict` report the same findings and agree on failing. Suppress one
+    finding with <!-- drift: ignore RULE-ID reason --> on its line or before its block.
 
     \b
     Examples:
@@ -82,26 +102,43 @@ def check(
     """
     loaded = load_or_exit(manifest, consequence="no docs were checked")
     root = (loaded.path or Path("manifest.yml")).resolve().parent
-    docs_dir = Path(docs) if docs else root / "docs"
+    config_path = Path(config) if config else root / "mkdocs.yml"
+    settings: dict[str, object] = {}
+    docs_default = root / "docs"
+    if config or config_path.is_file():
+        try:
+            data = read_config(config_path)
+        except ExportError as exc:
+            for line in exc.problems:
+                click.echo(line, err=True)
+            click.echo("no docs were checked", err=True)
+            sys.exit(EXIT_INVALID)
+        settings = plugin_settings(data)
+        root = config_path.resolve().parent
+        docs_default = root / str(data.get("docs_dir") or "docs")
+    if strict_freshness is not None:
+        settings["strict_freshness"] = strict_freshness
+    if no_committed:
+        settings["check_committed"] = False
+    try:
+        options = GateOptions.from_mapping(settings, f"{config_path}: plugins.manifest-docs")
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INVALID)
+    docs_dir = Path(docs) if docs else docs_default
     if not docs_dir.is_dir():
         click.echo(f"{docs_dir}: no such folder of Markdown docs; pass --docs DIR", err=True)
-        sys.exit(2)
+        sys.exit(EXIT_INVALID)
     try:
-        findings = check_docs(
-            loaded,
-            docs_dir,
-            shown_dir=relative(docs_dir).rstrip("/"),
-            strict_freshness=strict_freshness,
+        result = run_gate(
+            loaded, root, docs_dir, options=options, shown_dir=relative(docs_dir).rstrip("/")
         )
     except DocsError as exc:
         n = len(exc.problems)
         exit_invalid(
             exc.problems, f"{n} page{'s' * (n != 1)} could not be read; no docs were checked"
         )
-    if not no_committed:
-        findings += check_committed(loaded.manifest, root)
-    findings = sorted(set(findings))
-    errors = [f for f in findings if f.severity == "error"]
+    findings, errors = result.findings, result.failing
     if fmt == "json":
         payload = {
             "findings": [
@@ -124,7 +161,7 @@ def check(
             click.echo(github_annotation(f) if fmt == "github" else format_finding(f))
         if fmt == "text":
             summary = f"{len(errors)} finding{'s' * (len(errors) != 1)}" if errors else "no drift"
-            warnings = len(findings) - len(errors)
-            extra = f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
+            notes = len(result.informational)  # severity "warning": reported, never failing
+            extra = f", {notes} warning{'s' * (notes != 1)}" if notes else ""
             click.echo(f"{summary}{extra}", err=True)
-    sys.exit(1 if errors else 0)
+    sys.exit(1 if result.fails else 0)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .load import LoadedManifest, load_manifest
+from .render.selection import EngineFeatures, select_pages
 from .render.site import CSS_URI, PageOptions, auto_nav, nav_entries, site_output
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ __all__ = [
     "Tagged",
     "engine_config",
     "export_site",
+    "plugin_settings",
     "read_config",
 ]
 
@@ -120,20 +122,23 @@ def read_config(path: Path) -> dict[str, Any]:
     return data
 
 
-def _plugin_options(config: dict[str, Any], shown: str) -> PageOptions:
-    """The ``manifest-docs`` plugin's options (its defaults when it is not listed)."""
+def plugin_settings(config: dict[str, Any]) -> dict[str, Any]:
+    """The options of the ``manifest-docs`` entry of a config (``{}`` when it is not listed)."""
     plugins = config.get("plugins") or []
     entries = plugins.items() if isinstance(plugins, dict) else plugins
     for entry in entries:
         name, options = (entry, {}) if isinstance(entry, str) else _pair(entry)
         if name == PLUGIN:
-            if not isinstance(options, dict):
-                options = {}
-            try:
-                return PageOptions.from_mapping(options, f"{shown}: plugins.{PLUGIN}")
-            except ValueError as exc:
-                raise ExportError([str(exc)]) from None
-    return PageOptions()
+            return options if isinstance(options, dict) else {}
+    return {}
+
+
+def _plugin_options(config: dict[str, Any], shown: str) -> PageOptions:
+    """The ``manifest-docs`` plugin's options (its defaults when it is not listed)."""
+    try:
+        return PageOptions.from_mapping(plugin_settings(config), f"{shown}: plugins.{PLUGIN}")
+    except ValueError as exc:
+        raise ExportError([str(exc)]) from None
 
 
 def _pair(entry: Any) -> tuple[Any, Any]:
@@ -205,6 +210,15 @@ def export_site(
         raise ExportError([f"{out}: the output folder must not be the docs folder itself"])
     manifest_path = Path(manifest) if manifest else root / options.manifest
     loaded = load_manifest(manifest_path, shown=manifest or options.manifest)
+    selected, problems = select_pages(
+        loaded.manifest,
+        options.pages,
+        EngineFeatures.from_config(config),
+        config_name=shown,
+        config_text=config_path.read_text("utf-8"),
+    )
+    if problems:
+        raise ExportError(problems)
     sources = _hand_written(docs_dir, out)
     overrides = root / options.overrides
 
@@ -218,6 +232,8 @@ def export_site(
         overrides=overrides if overrides.is_dir() else None,
         source_name=manifest or options.manifest,
         group_size=options.group_size,
+        pages=selected,
+        directory_urls=config.get("use_directory_urls", True) is not False,
     )
     export = SiteExport(loaded, root, config_path.name, config, options, docs_dir, site.pages)
     generated = {p.src_uri for p in site.pages} | {f.src_uri for f in site.files}

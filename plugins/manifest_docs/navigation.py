@@ -89,10 +89,13 @@ def error_page(problems: list[Problem]) -> GeneratedPage:
         "",
         "# Service catalog",
         "",
-        '!!! failure "manifest.yml has errors"',
-        "",
-        "    The generated pages come back as soon as the file is valid again:",
-        "",
+        # Plain HTML that Material styles as a failure: no Markdown extension needed.
+        '<div class="admonition failure">',
+        '<p class="admonition-title">manifest.yml has errors</p>',
+        "<p>The generated pages come back as soon as the file is valid again:</p>",
+        "<ul>",
+        *(f"<li>{md(str(p))}</li>" for p in problems),
+        "</ul>",
+        "</div>",
     ]
-    lines += [f"    - {md(str(p))}" for p in problems]
     return GeneratedPage("services/index.md", "\n".join(lines) + "\n", "Service catalog")

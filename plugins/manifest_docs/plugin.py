@@ -19,13 +19,14 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from .config import ManifestDocsConfig
-from .drift import DocsError, check_docs, format_finding
-from .drift.committed import check_committed
+from .drift import DocsError, format_finding
 from .errors import ManifestError, Problem
 from .facts import Facts, template_line
+from .gate import GateOptions, run_gate
 from .load import LoadedManifest, load_manifest
 from .navigation import build_section, error_page
 from .render.pages import GeneratedPage, PageSet
+from .render.selection import PAGE_KINDS, EngineFeatures, select_pages
 from .render.site import CSS_URI, SiteOutput, site_output, stylesheet
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
         self.narratives: dict[str, tuple[int, int]] = {}
         self.jinja_markers: tuple[str, ...] = ("{{", "{%", "{#")
         """What starts a Jinja tag (pages without one skip the macros pass)."""
+        self.selected: tuple[str, ...] = PAGE_KINDS
+        """The generated pages this site gets (the ``pages`` option, resolved)."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Remember whether we are serving (then a broken manifest must not stop the server)."""
@@ -86,6 +89,7 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
             for warning in self.loaded.warnings:
                 log.warning(str(warning))
             self.facts = Facts(self.loaded.manifest, report=self._report)
+            self.selected = _select(self.loaded, self.config.pages, config)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         self.jinja_markers = _jinja_markers(config)
@@ -113,6 +117,8 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
                 overrides=self.overrides,
                 source_name=self.config.manifest,
                 group_size=self.config.group_size,
+                pages=self.selected,
+                directory_urls=config.use_directory_urls,
             )
         self.pages = PageSet(pages=site.pages, files=site.files)
         self.narratives = {uri: (n.start, n.skipped) for uri, n in site.narratives.items()}
@@ -151,35 +157,33 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
         return files
 
     def _drift(self, config: MkDocsConfig) -> None:
-        """Run the drift gate over the hand-written docs (and committed artefacts)."""
+        """Run the drift gate over the hand-written docs (and committed artefacts).
+
+        The verdict is :func:`manifest_docs.gate.run_gate`'s, the same as ``br-ops
+        check``'s: failing findings are warnings (``drift: error`` aborts the build),
+        informational ones (an overdue review, by default) are logged at INFO level.
+        """
         if self.loaded is None or self.config.drift == "off":
             return
         docs = Path(config.docs_dir)
         root = Path(config.config_file_path or ".").resolve().parent
+        options = GateOptions.from_mapping(self.config, "plugins.manifest-docs")
         try:
-            findings = check_docs(
-                self.loaded,
-                docs,
-                shown_dir=_rel(docs, root),
-                narratives=self.config.narratives,
-                strict_freshness=self.config.strict_freshness,
-            )
+            result = run_gate(self.loaded, root, docs, options=options, shown_dir=_rel(docs, root))
         except DocsError as exc:
             if not self.serving:
                 raise PluginError(str(exc)) from None
             log.warning(str(exc))
             return
-        if self.config.check_committed:
-            findings += check_committed(self.loaded.manifest, root, docs_dir=_rel(docs, root))
-        errors = [f for f in findings if f.severity == "error"]
-        for finding in findings:
-            if finding.severity == "warning" or self.config.drift == "warn" or self.serving:
-                log.warning(format_finding(finding))
-        if errors and self.config.drift == "error" and not self.serving:
+        for finding in result.informational:
+            log.info(format_finding(finding))
+        if result.fails and self.config.drift == "error" and not self.serving:
             raise PluginError(
                 "drift between the docs and the manifest:\n"
-                + "\n".join(format_finding(f) for f in errors)
+                + "\n".join(format_finding(f) for f in result.failing)
             )
+        for finding in result.failing:
+            log.warning(format_finding(finding))
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         """Place the generated pages in one grouped section (bounded group sizes)."""
@@ -250,6 +254,27 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
         if self.overrides is not None:
             server.watch(str(self.overrides))
         return server
+
+
+def _select(
+    loaded: LoadedManifest, requested: list[str] | None, config: MkDocsConfig
+) -> tuple[str, ...]:
+    """The pages to generate; a selected page the config cannot render stops the build."""
+    names = [n for n in config.markdown_extensions if isinstance(n, str)]
+    features = EngineFeatures(
+        {n: config.mdx_configs.get(n, {}) for n in names}, frozenset(config.plugins)
+    )
+    path = Path(config.config_file_path) if config.config_file_path else None
+    pages, problems = select_pages(
+        loaded.manifest,
+        requested,
+        features,
+        config_name=path.name if path else "mkdocs.yml",
+        config_text=path.read_text("utf-8") if path and path.is_file() else None,
+    )
+    if problems:
+        raise PluginError("\n".join(problems))
+    return pages
 
 
 def _jinja_markers(config: MkDocsConfig) -> tuple[str, ...]:

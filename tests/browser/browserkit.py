@@ -163,6 +163,40 @@ def tabs(browser: Browser, base_url: str, name: str) -> Iterator[Callable[..., V
             context.close()
 
 
+DIAGRAM_STYLE = """() => [...document.querySelectorAll('article .mdocs-graph svg')].map(svg => {
+  const box = svg.getBoundingClientRect();
+  const text = svg.querySelector('.mdocs-graph__nodes a text');
+  const shape = svg.querySelector(
+    'a.mdocs-node--box .mdocs-node__shape, a.mdocs-node--store .mdocs-node__shape');
+  return {
+    height: box.height,
+    width: box.width,
+    links: svg.querySelectorAll('a').length,
+    text: text ? getComputedStyle(text).fill : null,
+    fontSize: text ? parseFloat(getComputedStyle(text).fontSize) : 0,
+    shape: shape ? getComputedStyle(shape).fill : null,
+    page: getComputedStyle(document.body).backgroundColor,
+  };
+})"""
+"""For each static diagram of the article: its drawn size and the colours it got."""
+
+
+def drawn_diagrams(page: Page, *, at_least: int = 1) -> list[dict[str, Any]]:
+    """The article's inline SVG diagrams, each checked drawn: real height, readable text.
+
+    They are static (no script draws them), so they have their size at ``load``; the
+    stylesheet must have applied (a node's fill is the page's background colour, not
+    SVG's default black or the fallback ``none``).
+    """
+    diagrams: list[dict[str, Any]] = page.evaluate(DIAGRAM_STYLE)
+    assert len(diagrams) >= at_least, f"{page.url}: {len(diagrams)} diagrams"
+    for i, d in enumerate(diagrams):
+        assert d["height"] > 50, f"{page.url}: diagram {i} is only {d['height']}px tall"
+        assert d["fontSize"] >= 12, f"{page.url}: diagram {i} text is {d['fontSize']}px"
+        assert d["shape"] == d["page"], f"{page.url}: diagram {i} nodes are filled {d['shape']}"
+    return diagrams
+
+
 def row(scope: Page | Locator, label: str) -> Locator:
     """The table rows in ``scope`` whose first cell reads exactly ``label``."""
     if "'" in label:

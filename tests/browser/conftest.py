@@ -4,7 +4,8 @@ Once per session the site is built with ``mkdocs build --strict`` into a tempora
 and served by a threaded ``http.server``. Each test gets a fresh browser context (its own
 storage, so a palette choice never leaks into the next test) in which every request to a
 host other than 127.0.0.1 is aborted, except Mermaid's CDN URL, which is answered from the
-copy that ``tests/browser/fetch_mermaid.sh`` puts under ``build/vendor/``.
+copy that ``tests/browser/fetch_mermaid.sh`` puts under ``build/vendor/`` (only the
+deployment guide's hand-written diagram uses Mermaid: the generated ones are static SVG).
 
 Without Chromium or the ``playwright`` package the tests skip and say why; with
 ``REQUIRE_BROWSER=1`` (CI) they fail instead.

@@ -2,7 +2,8 @@
 # Fetch Mermaid 11 from the npm registry into build/vendor/mermaid/ for the browser tests.
 # The tests route https://unpkg.com/mermaid@11/dist/mermaid.min.js to this local copy,
 # because the machines running them have no internet beyond the package registries.
-# `fetch_mermaid.sh 12` fetches Mermaid 12 (what Zensical's theme loads) into
+# Only the deployment guide's hand-written diagram needs it: the generated diagrams are
+# static SVG. `fetch_mermaid.sh 12` fetches Mermaid 12 (what Zensical's theme loads) into
 # build/vendor/mermaid12/ instead. Idempotent: does nothing when the file is already there.
 set -euo pipefail
 major="${1:-11}"

@@ -48,8 +48,9 @@ def every_page(
 ) -> Iterator[list[PageReport]]:
     """Open each page of the site in one tab and report on it (one crawl for the module).
 
-    Pages with a diagram load Mermaid from its CDN, answered from the local copy
-    (``mermaid_js``): without it they would log an error that is not the site's.
+    The deployment guide's hand-written Mermaid diagram loads Mermaid from its CDN,
+    answered from the local copy (``mermaid_js``): without it that page would log an error
+    that is not the site's. Generated diagrams are static SVG and load nothing.
     """
     paths = sorted(
         index.parent.relative_to(built_site).as_posix() + "/"

@@ -27,11 +27,16 @@ from ..costs import (
     service_costs,
 )
 from ..model import EnvTier, EnvVar, Kind, Manifest, Service, Status
-from .escape import Markup, code, doc, link, md, mermaid_text
+from .diagrams import GROUP_SIZE as DIAGRAM_GROUP_SIZE
+from .diagrams import WHOLE_MAX as WHOLE_DIAGRAM_MAX
+from .diagrams import SiteUrls, group_diagrams, neighbourhood, overview, whole
+from .escape import Markup, code, doc, link, md
+from .lists import LIST_CAP, cap, dependents_uri, more, readers_uri
 from .schema_doc import credential_shapes, limits, schema_docs
+from .selection import PAGE_KINDS
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Collection, Iterable, Iterator
     from pathlib import Path
 
 __all__ = [
@@ -67,10 +72,24 @@ TEMPLATE_NAMES = (
     "phases.md.j2",
     "schema.md.j2",
     "api.md.j2",
+    "list.md.j2",
 )
 """Templates a project can override by name."""
 
 _DATA_KINDS = {Kind.DATABASE, Kind.CACHE, Kind.STORAGE}
+
+_KIND = {
+    "services.md.j2": "catalog",
+    "service.md.j2": "services",
+    "domains.md.j2": "domains",
+    "costs.md.j2": "costs",
+    "environment.md.j2": "environment",
+    "architecture.md.j2": "architecture",
+    "phases.md.j2": "roadmap",
+    "schema.md.j2": "schema",
+    "api.md.j2": "api",
+}
+"""The page (a name of the ``pages:`` option) each template renders."""
 
 
 @dataclass(frozen=True)
@@ -99,8 +118,14 @@ class PageSet:
     """Other generated files (``.env.example`` downloads)."""
 
 
-def make_environment(overrides: Path | None = None) -> jinja2.Environment:
-    """The Jinja2 environment: overrides first, then the packaged templates, output escaped."""
+def make_environment(
+    overrides: Path | None = None, pages: Collection[str] = PAGE_KINDS
+) -> jinja2.Environment:
+    """The Jinja2 environment: overrides first, then the packaged templates, output escaped.
+
+    ``pages`` are the generated pages of the site (templates see them as ``pages``): a
+    service's name links to its page only when service pages are generated.
+    """
     loaders: list[jinja2.BaseLoader] = []
     if overrides is not None and overrides.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(overrides)))
@@ -127,7 +152,9 @@ def make_environment(overrides: Path | None = None) -> jinja2.Environment:
         money_each=money_each,
         md=md,
         mdjoin=mdjoin,
-        svc_link=svc_link,
+        more=more,
+        svc_link=svc_link if "services" in pages else md,
+        pages=frozenset(pages),
         EnvTier=EnvTier,
         STATUS_ORDER=STATUS_ORDER,
         yes_no=yes_no,
@@ -195,11 +222,11 @@ def _nav_groups(manifest: Manifest, size: int = GROUP_SIZE) -> dict[str, tuple[s
 
 
 def _service_context(
-    manifest: Manifest, name: str, svc: Service, costs: ServiceCosts | None
+    manifest: Manifest, name: str, svc: Service, costs: ServiceCosts | None, urls: SiteUrls
 ) -> dict[str, Any]:
     tiers = [(tier, [v for v in svc.env if v.tier is tier]) for tier in EnvTier]
     consumers = {
-        e.name: sorted(n for n in manifest.readers.get(e.name, []) if n != name)
+        e.name: cap([n for n in manifest.readers.get(e.name, []) if n != name], readers_uri(e.name))
         for e in svc.exports
     }
     return {
@@ -208,55 +235,33 @@ def _service_context(
         "phase": manifest.phase_by_id.get(svc.phase),
         "provider": manifest.providers.get(svc.provider),
         "tiers": [(t, vs) for t, vs in tiers if vs],
-        "used_by": manifest.used_by.get(name, []),
+        "used_by": cap(manifest.used_by.get(name, []), dependents_uri(name)),
         "consumers": consumers,
+        "neighbourhood": neighbourhood(manifest, name, urls),
         "costs": costs,
         "domains_held": [d for d in manifest.domains if d.service == name],
         "is_data": svc.kind in _DATA_KINDS,
     }
 
 
-def _mermaid_id(prefix: str, name: str) -> Markup:
-    return Markup(prefix + "".join(c if c.isalnum() else "_" for c in name))
+def _architecture_context(manifest: Manifest, urls: SiteUrls) -> dict[str, Any]:
+    """One diagram of everything for a small catalog; else an overview and groups."""
+    small = len(manifest.services) <= WHOLE_DIAGRAM_MAX
+    return {
+        "whole": whole(manifest, urls) if small else None,
+        "overview": None if small else overview(manifest),
+        "groups": [] if small else group_diagrams(manifest, urls),
+        "group_size": DIAGRAM_GROUP_SIZE,
+        "used_by": {
+            name: cap(users, dependents_uri(name)) for name, users in manifest.used_by.items()
+        },
+    }
 
 
-def _mermaid_label(text: str) -> Markup:
-    """A node's text for inside the template's ``"..."`` (:func:`.escape.mermaid_text`)."""
-    return mermaid_text(text)
-
-
-def _architecture_context(manifest: Manifest) -> dict[str, Any]:
-    nodes = []
-    for name, svc in sorted(manifest.services.items()):
-        shape = ("[(", ")]") if svc.kind in _DATA_KINDS else ("[", "]")
-        nodes.append(
-            (
-                _mermaid_id("s_", name),
-                tuple(map(Markup, shape)),
-                _mermaid_label(name),
-                Markup(svc.status.value),
-            )
-        )
-    edges = [
-        (_mermaid_id("s_", name), _mermaid_id("s_", dep))
-        for name, svc in sorted(manifest.services.items())
-        for dep in svc.depends_on
-    ]
-    domain_edges = [
-        (_mermaid_id("d_", d.name), _mermaid_label(d.name), _mermaid_id("s_", d.service))
-        for d in sorted(manifest.domains, key=lambda d: d.name)
-        if d.service
-    ]
-    for name, svc in sorted(manifest.services.items()):
-        if svc.domains.prod:
-            domain_edges.append(
-                (
-                    _mermaid_id("h_", svc.domains.prod + name),
-                    _mermaid_label(svc.domains.prod),
-                    _mermaid_id("s_", name),
-                )
-            )
-    return {"nodes": nodes, "edges": edges, "domain_edges": domain_edges}
+def _names(names: list[str]) -> str:
+    """``a, b, c`` — or the first :data:`.lists.LIST_CAP` and how many more."""
+    shown = ", ".join(names[:LIST_CAP])
+    return shown + (f" and {len(names) - LIST_CAP:,} more" if len(names) > LIST_CAP else "")
 
 
 def _environment_context(manifest: Manifest) -> dict[str, Any]:
@@ -274,9 +279,9 @@ def _environment_context(manifest: Manifest) -> dict[str, Any]:
         if len(secret_flags) > 1:
             problems.append(
                 "secret in "
-                + ", ".join(n for n, v in decls if v.secret)
+                + _names([n for n, v in decls if v.secret])
                 + "; not secret in "
-                + ", ".join(n for n, v in decls if not v.secret)
+                + _names([n for n, v in decls if not v.secret])
             )
         if len(descriptions) > 1:
             problems.append(f"{len(descriptions)} different descriptions")
@@ -286,8 +291,8 @@ def _environment_context(manifest: Manifest) -> dict[str, Any]:
             {
                 "name": var_name,
                 "decls": decls,
-                "readers": [n for n, _ in decls],
-                "exporters": manifest.exporters.get(var_name, []),
+                "readers": cap([n for n, _ in decls], readers_uri(var_name)),
+                "exporters": cap(manifest.exporters.get(var_name, []), readers_uri(var_name)),
                 "secret": any(secret_flags),
                 "tiers": sorted({v.tier.value for _, v in decls}),
                 "conflict": bool(problems),
@@ -298,6 +303,59 @@ def _environment_context(manifest: Manifest) -> dict[str, Any]:
         "conflicts": conflicts,
         "downloads": [n for n, s in sorted(manifest.services.items()) if s.env],
     }
+
+
+@dataclass(frozen=True)
+class _FullList:
+    uri: str
+    title: str
+    nav: tuple[str, ...]
+    context: dict[str, Any]
+
+
+def _full_lists(manifest: Manifest, pages: Collection[str], size: int) -> list[_FullList]:
+    """The pages holding lists cut on other pages (:mod:`.lists`): hubs only."""
+    specs: list[tuple[str, str, dict[str, Any]]] = []
+    if {"services", "architecture"} & set(pages):
+        for name, users in sorted(manifest.used_by.items()):
+            if len(users) > LIST_CAP:
+                specs.append(
+                    (
+                        dependents_uri(name),
+                        f"Services that need {name}",
+                        {
+                            "subject": name,
+                            "variable": None,
+                            "names": users,
+                            "exporters": [],
+                            "cap": LIST_CAP,
+                        },
+                    )
+                )
+    if {"services", "environment"} & set(pages):
+        for var in sorted(set(manifest.readers) | set(manifest.exporters)):
+            readers = manifest.readers.get(var, [])
+            exporters = manifest.exporters.get(var, [])
+            if len(readers) > LIST_CAP or len(exporters) > LIST_CAP:
+                specs.append(
+                    (
+                        readers_uri(var),
+                        f"Readers of {var}",
+                        {
+                            "subject": None,
+                            "variable": var,
+                            "names": readers,
+                            "exporters": exporters,
+                            "cap": LIST_CAP,
+                        },
+                    )
+                )
+    specs.sort(key=lambda spec: spec[1])
+    where = {}
+    for sub, members in nest_groups([title for _, title, _ in specs], max(2, size)):
+        for title in members:
+            where[title] = ("Full lists", *sub)
+    return [_FullList(uri, title, where[title], ctx) for uri, title, ctx in specs]
 
 
 def _cname_records(manifest: Manifest) -> list[tuple[str, str, str, str]]:
@@ -322,12 +380,18 @@ def render_site(
     overrides: Path | None = None,
     source_name: str = "manifest.yml",
     group_size: int = GROUP_SIZE,
+    pages: Collection[str] = PAGE_KINDS,
+    directory_urls: bool = True,
 ) -> PageSet:
-    """Render every generated page and file for ``manifest``.
+    """Render the generated pages (those named in ``pages``) and downloads for ``manifest``.
 
+    ``pages`` holds names of :data:`.selection.PAGE_KINDS` (default: every page).
     ``group_size`` bounds how many service pages share one navigation group.
+    ``directory_urls`` is the engine's ``use_directory_urls``, for the links inside
+    diagrams (raw HTML, which the engine does not rewrite).
     """
-    env = make_environment(overrides)
+    urls = SiteUrls(directory_urls=directory_urls, services="services" in pages)
+    env = make_environment(overrides, pages)
     convert = conversion(manifest)
     common = {"m": manifest, "source_name": source_name, "conversion": convert}
     out = PageSet()
@@ -340,6 +404,8 @@ def render_site(
         service: str | None = None,
         **ctx: Any,
     ) -> None:
+        if _KIND[template] not in pages:
+            return
         text = env.get_template(template).render(**common, **ctx)
         out.pages.append(GeneratedPage(uri, text, title, nav, service))
 
@@ -372,7 +438,7 @@ def render_site(
             name,
             ("Services", *groups[name]),
             name,
-            **_service_context(manifest, name, svc, by_service.get(name)),
+            **_service_context(manifest, name, svc, by_service.get(name), urls),
         )
     page("domains.md.j2", "domains/index.md", "Domains", records=_cname_records(manifest))
     currencies = currency_order((c for p in rollup for c in p.total), manifest.reporting_currency)
@@ -394,7 +460,7 @@ def render_site(
         "architecture.md.j2",
         "architecture/index.md",
         "Architecture",
-        **_architecture_context(manifest),
+        **_architecture_context(manifest, urls),
     )
     page(
         "phases.md.j2",
@@ -415,6 +481,9 @@ def render_site(
         credentials=credential_shapes(),
     )
     page("api.md.j2", "reference/api.md", "Python API", ("Reference",))
+    for spec in _full_lists(manifest, pages, group_size):
+        text = env.get_template("list.md.j2").render(**common, **spec.context)
+        out.pages.append(GeneratedPage(spec.uri, text, spec.title, spec.nav))
     for name, svc in sorted(manifest.services.items()):
         if svc.env:
             out.files.append(

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .pages import GROUP_SIZE, GeneratedPage, render_site
+from .selection import PAGE_KINDS, parse_pages
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Collection, Mapping
 
     from ..model import Manifest
 
@@ -62,6 +63,9 @@ class PageOptions:
     """Most entries in one navigation group (at least 2)."""
     narratives: str = "services"
     """Folder under the docs whose ``<service>.md`` files are appended to service pages."""
+    pages: tuple[str, ...] | None = None
+    """The generated pages to build (``None``: every page with data, see
+    :func:`~manifest_docs.render.selection.select_pages`)."""
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any], where: str) -> PageOptions:
@@ -75,6 +79,10 @@ class PageOptions:
             if f.name not in options:
                 continue
             value = options[f.name]
+            if f.name == "pages":
+                if value is not None:
+                    values["pages"] = parse_pages(value, f"{where}.pages")
+                continue
             wanted = int if f.name in ("nav_position", "group_size") else str
             if not isinstance(value, wanted) or isinstance(value, bool):
                 kind = "an integer" if wanted is int else "a string"
@@ -128,16 +136,24 @@ def site_output(
     overrides: Path | None = None,
     source_name: str = "manifest.yml",
     group_size: int = GROUP_SIZE,
+    pages: Collection[str] = PAGE_KINDS,
+    directory_urls: bool = True,
 ) -> SiteOutput:
-    """Every generated page and file of the site.
+    """Every generated page and file of the site (of the generated pages, those in ``pages``).
 
     ``hand_written(src_uri)`` returns the text of the hand-written file at that path
     of the docs, or ``None``: a generated page with a hand-written twin gets the
     twin's body appended (its narrative), and a hand-written ``CNAME`` is kept
-    instead of generating one.
+    instead of generating one. ``directory_urls`` is the engine's ``use_directory_urls``
+    (diagrams link with final URLs).
     """
     rendered = render_site(
-        manifest, overrides=overrides, source_name=source_name, group_size=group_size
+        manifest,
+        overrides=overrides,
+        source_name=source_name,
+        group_size=group_size,
+        pages=pages,
+        directory_urls=directory_urls,
     )
     out = SiteOutput(files=[GeneratedPage(CSS_URI, stylesheet(), "manifest-docs.css")])
     for page in rendered.pages:

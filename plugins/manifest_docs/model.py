@@ -1174,6 +1174,25 @@ class Service(_Model):
                 (r"research", "experimental"),
                 (r"deprecated|decommissioned", "retired"),
             ),
+            also=(
+                Words(
+                    (
+                        r"(?:is|are|has been|have been|moved|went|graduated|entered|got)\s+"
+                        r"(?:now\s+|still\s+|back\s+|finally\s+)?(?:in|into|to)",
+                    ),
+                    synonyms=(
+                        (
+                            r"development(?!\s+(?:mode|environment|env|branch|builds?|server|"
+                            r"settings|config|stage|database|machine))",
+                            "development",
+                        ),
+                        (r"research(?!\s+(?:mode|notes?|papers?))", "experimental"),
+                    ),
+                    rule="status",
+                    adjacent=True,
+                    named=True,
+                ),
+            ),
         ),
     ]
     """Lifecycle status."""

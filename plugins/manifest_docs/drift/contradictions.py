@@ -400,9 +400,15 @@ _DENIED = re.compile(
 """Right before an enum's value: words that deny it (``no Dockerfile``, ``not AOF``)."""
 
 
+_NOT_A_NOUN = (
+    r"(?!\s+(?:mode|environment|env|branch|builds?|server|settings|config|stage|machine)\b)"
+)
+"""After an enum's value: nouns it only describes ("development mode" is no status)."""
+
+
 def _enum_values(spec: FieldSpec) -> Callable[[str], Iterator[Found]]:
     choices = [
-        (_w(rf"(?<![\w.-]){re.escape(c).replace('_', '[_ -]')}(?![\w-]|\.\d)"), c)
+        (_w(rf"(?<![\w.-]){re.escape(c).replace('_', '[_ -]')}(?![\w-]|\.\d){_NOT_A_NOUN}"), c)
         for c in spec.choices
     ]
 

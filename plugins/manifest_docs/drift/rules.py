@@ -72,7 +72,7 @@ _NOT_LIVE = re.compile(
     r"(?:isn't|aren't|hasn't|haven't)\s+(?:been\s+|yet\s+)*(?:live|deployed|provisioned|"
     r"published|launched|released|running|served|set up)|"
     r"not (?:yet )?(?:provisioned|deployed|published|launched|live)(?: yet)?|"
-    r"nothing is served)\b",
+    r"nothing is served)\b(?!\s+(?:mode|environment|env|branch|builds?|server|settings|config))",
     re.IGNORECASE,
 )
 """Words that say something is not live today ("is still experimental", "not provisioned

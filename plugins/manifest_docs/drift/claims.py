@@ -55,7 +55,7 @@ _CONDITIONAL = re.compile(
 """Words that make what follows a condition, not a fact: "once the console is live"."""
 _NOT_ABOUT_TODAY = re.compile(
     r"\b(?:other|many|most|some)\s+(?:projects|repos(?:itories)?|teams|companies|"
-    r"organi[sz]ations|people|setups)\b|\belsewhere\b|"
+    r"organi[sz]ations|people|setups)\b(?!['’]s)|\belsewhere\b|"
     r"(?:\b(?:notes?|pages?|docs?|documents?|guides?|wikis?|tickets?|posts?|articles?|readme)"
     r"|[\w-]\.md)\b"
     r"[^.;]{0,60}?\b(?:say|says|said|claim|claims|claimed|mention|mentions|mentioned|state|"

@@ -78,7 +78,7 @@ def edit_loop(n: int, runs: int, workdir: Path) -> dict[str, float]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from run import _projects
 
-    plug, _ = _projects(workdir / f"edit{n}", n)
+    plug, _ = _projects(workdir / f"edit{n}", n, "spread")
     zens = workdir / f"edit{n}-zensical"
     shutil.copytree(plug, zens)
     out: dict[str, float] = {"n": n}

@@ -243,6 +243,7 @@ def table(results: list[dict[str, Any]]) -> str:
 
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+LOOP_START, LOOP_END = "<!-- edit-loop:start -->", "<!-- edit-loop:end -->"
 
 TARGETS = [
     ("Load + validate, 1,000 services", "< 0.3 s"),
@@ -296,21 +297,32 @@ def report(results: list[dict[str, Any]], machine: str, runs: int) -> str:
     return "\n".join(lines)
 
 
-def write_markdown(path: Path, block: str | None) -> None:
-    """Replace the text between the markers of ``path`` (atomically) with ``block``.
+def write_markdown(path: Path, block: str | None, markers: tuple[str, str] = (START, END)) -> None:
+    """Replace the text between ``markers`` in ``path`` (atomically) with ``block``.
 
     With ``block=None`` only check that the page exists and has its markers.
     """
+    first, last = markers
     try:
         text = path.read_text("utf-8")
     except OSError as exc:
         raise SystemExit(f"{path}: cannot read the page to update ({exc.strerror})") from None
-    start, end = text.find(START), text.find(END)
+    start, end = text.find(first), text.find(last)
     if start == -1 or end < start:
-        raise SystemExit(f"{path}: expected the markers {START} and {END} around the table")
+        raise SystemExit(f"{path}: expected the markers {first} and {last} around the table")
     if block is None:
         return
-    write_atomic(path, text[: start + len(START)] + "\n" + block + text[end:])
+    write_atomic(path, text[: start + len(first)] + "\n" + block + text[end:])
+
+
+def loop_report(result: dict[str, float], machine: str, runs: int) -> str:
+    """The Markdown block of the edit-rebuild loop, for its own markers."""
+    from edit_loop import table as edit_table
+
+    return (
+        f"Measured {time.strftime('%Y-%m-%d')} on {machine}; each rebuild is the median "
+        f"of {runs} edits of one service's description.\n\n" + edit_table(result)
+    )
 
 
 def main() -> None:
@@ -335,13 +347,28 @@ def main() -> None:
         metavar="N",
         help="only time the edit-rebuild loop at N services (MkDocs vs br-ops pages + Zensical)",
     )
+    parser.add_argument(
+        "--loop-services",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="after the main table, time the edit-rebuild loop at N services (0: skip)",
+    )
     args = parser.parse_args()
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.platform(terse=True)}"
+    )
     if args.edit_loop:
         from edit_loop import edit_loop
-        from edit_loop import table as edit_table
 
+        if args.markdown:
+            write_markdown(args.markdown, None, (LOOP_START, LOOP_END))
         with tempfile.TemporaryDirectory(prefix="manifest-docs-bench-") as tmp:
-            print(edit_table(edit_loop(args.edit_loop, args.runs, Path(tmp))))
+            block = loop_report(edit_loop(args.edit_loop, args.runs, Path(tmp)), machine, args.runs)
+        print(block)
+        if args.markdown:
+            write_markdown(args.markdown, block, (LOOP_START, LOOP_END))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     catalogs = [c.strip() for c in args.catalogs.split(",") if c.strip()]
@@ -350,22 +377,33 @@ def main() -> None:
         parser.error(f"--catalogs: unknown shape(s) {', '.join(unknown)} (of {', '.join(SHAPES)})")
     if args.markdown:  # fail now, not after the run
         write_markdown(args.markdown, None)
+        if args.loop_services:
+            write_markdown(args.markdown, None, (LOOP_START, LOOP_END))
     results = []
     with tempfile.TemporaryDirectory(prefix="manifest-docs-bench-") as tmp:
         for catalog in catalogs:
             for n in sizes:
                 print(f"… {catalog}: {n} services", file=sys.stderr, flush=True)
                 results.append(bench(n, args.runs, Path(tmp), catalog))
-    machine = (
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.platform()}"
-    )
     block = report(results, machine, args.runs)
     print(block)
     if args.markdown:
         write_markdown(args.markdown, block)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), "utf-8")
+    if args.loop_services:  # the edit-rebuild loop of both engines, in its own table
+        from edit_loop import BIN, edit_loop
+
+        if not (BIN / "zensical").is_file():
+            print("… edit loop skipped: zensical is not installed", file=sys.stderr)
+            return
+        print(f"… edit loop: {args.loop_services} services", file=sys.stderr, flush=True)
+        with tempfile.TemporaryDirectory(prefix="manifest-docs-bench-") as tmp:
+            loop = edit_loop(args.loop_services, args.runs, Path(tmp))
+        block = loop_report(loop, machine, args.runs)
+        print(block)
+        if args.markdown:
+            write_markdown(args.markdown, block, (LOOP_START, LOOP_END))
 
 
 if __name__ == "__main__":

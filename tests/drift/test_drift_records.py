@@ -246,3 +246,22 @@ def test_a_value_inside_the_words_gives_way_to_the_one_beside_them(
     found = [f for f in findings(markdown, manifest=manifest) if f.rule == "fact/rollback"]
     assert len(found) == 1
     assert said in found[0].message
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    ["- `/docs`: Swagger UI\n", "Swagger UI is served at `/docs` by FastAPI.\n"],
+)
+def test_a_route_named_by_what_it_serves_at_another_path(tmp_path: Path, markdown: str) -> None:
+    manifest = _acme(
+        tmp_path,
+        (
+            "    aliases: [Acme API]\n",
+            "    aliases: [Acme API]\n    routes:\n      - path: /api/docs\n"
+            "        serves: Swagger UI\n      - path: /\n        serves: Landing page\n",
+        ),
+    )
+    found = [f for f in findings(markdown, manifest=manifest) if f.rule == "fact/route"]
+    assert len(found) == 1
+    assert "'/api/docs'" in found[0].message
+    none("Swagger UI is at `/api/docs`; the landing page is `/`.\n", manifest=manifest)

@@ -1638,6 +1638,48 @@ _LOOK = re.compile(
 project"): its objects are today's, like a sentence's."""
 
 
+_AT_PATH = re.compile(
+    r"\b(?:is|are|lives?|served|available|mounted|sits?|runs?|found)\s+(?:\w+\s+){0,2}?"
+    r"(?:at|on|under|from)\s*$",
+    re.IGNORECASE,
+)
+_PATH_FIRST = re.compile(r"^[\s`]*(/[^\s`:|]*)`?\s*(?:[:—–=|]|->|→)\s*")
+
+
+def _route_paths(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
+    """A route's content said to be served at another path.
+
+    ``Swagger UI is at `/docs``` or a list item ```/docs`: Swagger UI`` where the one
+    route that serves Swagger is ``/api/docs``. The route is named by a word of its
+    ``serves`` that no other route has; the path is a code span right after "is at"
+    (or the item's opening path).
+    """
+    if not index.routes or "/" not in unit.text:
+        return
+    text = unit.text
+    spans = [(f.start, f.text) for f in _spans(text, unit.code_spans)]
+    first = _PATH_FIRST.match(text)
+    claims = [
+        (m, p)
+        for m, p in spans
+        if p.startswith("/") and _AT_PATH.search(text, 0, m - 1 if m else 0)
+    ]
+    if first:
+        claims.append((first.start(1), first.group(1)))
+    words = set(re.findall(r"[a-z]{4,}", text.lower()))
+    for at, path in claims:
+        if len(path) < 2:
+            continue
+        named = [e for own, e in index.routes if own & words]
+        if len(named) != 1:
+            continue
+        exp = named[0]
+        others = {e.shown.rstrip("/*") for _, e in index.routes}
+        if path.rstrip("/*") != exp.shown.rstrip("/*") and path.rstrip("/*") not in others:
+            yield Contradiction(unit.line_at(at), "route", "the route", path, exp)
+            return
+
+
 def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     """Every contradiction in ``unit``.
 
@@ -1696,6 +1738,7 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
         found = [c for c in found if c.kind in _TIMELESS]
     yield from found
     yield from _check_hosting(index, unit, groups, mentions, around)
+    yield from _route_paths(index, unit)
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,9 @@ class FactIndex:
     """Each service that writes ``depends_on``: the services it needs (subject keys)."""
     cost_lines: list[CostLine] = field(default_factory=list)
     """Every cost line (domain registrations included), for what one line costs."""
+    routes: list[tuple[frozenset[str], Expectation]] = field(default_factory=list)
+    """Each route's words that no other route's ``serves`` has (``swagger``,
+    ``desktop``), and its path as a fact."""
     hostnames: dict[str, str] = field(default_factory=dict)
     """Each hostname a service answers on (its domains, a domain's ``service``): the
     service's subject key."""
@@ -195,6 +198,27 @@ class FactIndex:
                 if name in self.phase_ids:
                     out.add(self.phase_ids[name])
         return out
+
+
+_ROUTE_PLAIN = frozenset(
+    {"api", "apis", "ui", "the", "and", "of", "for", "with", "static", "files", "served", "page",
+     "pages", "app", "routers", "endpoints", "data", "access", "backend", "frontend"}
+)  # fmt: skip
+
+
+def _route_words(manifest: Manifest) -> list[tuple[frozenset[str], Expectation]]:
+    """Each route's own words (in its ``serves`` and no other route's) and its path."""
+    found = []
+    for name, svc in manifest.services.items():
+        for k, route in enumerate(svc.routes):
+            words = set(re.findall(r"[a-z]{4,}", route.serves.lower())) - _ROUTE_PLAIN
+            loc: Loc = ("services", name, "routes", k, "path")
+            found.append((words, Expectation("route", route.path, loc, _equals(route.path))))
+    counts: dict[str, int] = {}
+    for words, _ in found:
+        for w in words:
+            counts[w] = counts.get(w, 0) + 1
+    return [(frozenset(w for w in words if counts[w] == 1), e) for words, e in found]
 
 
 def _hostnames(manifest: Manifest) -> dict[str, str]:
@@ -592,6 +616,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         current_phase=current,
         cost_lines=cost_lines(manifest),
         hostnames=_hostnames(manifest),
+        routes=_route_words(manifest),
         depends={
             f"service:{n}": tuple(f"service:{d}" for d in svc.depends_on)
             for n, svc in manifest.services.items()

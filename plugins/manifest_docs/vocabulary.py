@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "FRAMEWORKS",
+    "FRAMEWORK_PHRASE",
+    "FRAMEWORK_SPELLINGS",
     "PARSERS",
     "PLATFORM_HOSTS",
     "Words",
     "framework_choices",
+    "framework_spellings",
     "platform_of",
     "same_product",
     "setting",
@@ -187,6 +190,19 @@ FRAMEWORK_PHRASE = (
 )
 """``is a small Flask app``, ``site: a Sphinx project``: what the service is (not
 ``talks to a Django project`` or ``the Django admin app`` of some other system)."""
+FRAMEWORK_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "Next.js": ("NextJS", "Nextjs"), "Vue": ("Vue.js", "VueJS"), "NestJS": ("Nest.js",),
+    "Express": ("Express.js",), "Nuxt": ("Nuxt.js",), "MkDocs": ("mkdocs",),
+    "SolidJS": ("Solid.js",), "Django": ("django",), "Flask": ("flask",),
+}  # fmt: skip
+"""Other ways pages write a framework's name (``NextJS``, ``Vue.js``)."""
+
+
+def framework_spellings() -> frozenset[str]:
+    """Every spelling of every framework in :data:`FRAMEWORKS`."""
+    return frozenset(FRAMEWORKS) | {s for v in FRAMEWORK_SPELLINGS.values() for s in v}
+
+
 _CHOICE_SPLIT = re.compile(r"\s+(?:or|/|\||\+)\s+|\s*[,;]\s*")
 _CHOICE_TAIL = re.compile(r"\s*(?:\(.*|\b(?:with|on|plus|using|and)\b.*)$", re.IGNORECASE)
 _CHOICE = re.compile(r"^([A-Za-z][\w.+#-]*(?:\s[A-Za-z][\w.+#-]*)?)(?:\s+(v?\d[\w.]*\+?))?$")

@@ -44,11 +44,12 @@ take up to 5 s" states the setting (and "May" is a month)."""
 _FUTURE = re.compile(r"\b(?:will|won't|going to|is to be|are to be|shall)\b", re.IGNORECASE)
 _PAST = re.compile(r"\b(?:was|were|had been|used to|in (?:19|20)\d\d)\b", re.IGNORECASE)
 _NEGATED = re.compile(
-    r"(?:\b(?:not|never|no longer|without)|n't|\bno\s+\w+\s+(?:is|are)"
-    r"|\bnone of the \w+ (?:is|are))\s+(?:\w+\s+){0,2}$",
+    r"(?:\b(?:not|never|no longer|without|no|nor|instead of|rather than)|n't"
+    r"|\bno\s+\w+\s+(?:is|are)|\bnone of the \w+ (?:is|are))\s+(?:\w+\s+){0,2}[`'\"]?$",
     re.IGNORECASE,
 )
-"""A negation right before a word: "not disabled", "does not autoscale", "no zone is"."""
+"""A negation right before a word: "not disabled", "does not autoscale", "no zone is",
+"there is no Dockerfile", "Nixpacks instead of a Dockerfile"."""
 _CONDITIONAL = re.compile(
     r"\b(?:once|when|whenever|until|till|if|unless|after|before|as soon as)\b", re.IGNORECASE
 )

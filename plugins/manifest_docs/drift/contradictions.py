@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from ..factwalk import field_specs, norm_command, schema_paths
 from ..model import SslMode
 from ..values import NUMBER_WORDS, SPELLED_NUMBER, number
-from ..vocabulary import FRAMEWORKS, platform_of
+from ..vocabulary import framework_spellings, platform_of
 from .claims import (
     about_elsewhere,
     conditional,
@@ -392,14 +392,6 @@ def _bool_values(spec: FieldSpec) -> Callable[[str], Iterator[Found]]:
     return values
 
 
-_DENIED = re.compile(
-    r"(?:\b(?:no|not|never|without|nor|instead of|rather than)|n't)\s+(?:an?\s+|the\s+|any\s+)?"
-    r"[`'\"]?$",
-    re.IGNORECASE,
-)
-"""Right before an enum's value: words that deny it (``no Dockerfile``, ``not AOF``)."""
-
-
 _NOT_A_NOUN = (
     r"(?!\s+(?:mode|environment|env|branch|builds?|server|settings|config|stage|machine)\b)"
 )
@@ -419,7 +411,7 @@ def _enum_values(spec: FieldSpec) -> Callable[[str], Iterator[Found]]:
                 if not any(f.start <= m.start() < f.end for f in found):
                     found.append(Found(m.start(), m.end(), m.group(0), choice))
         # "there is no Dockerfile", "not AOF": what the text denies is not its value
-        kept = [f for f in found if not _DENIED.search(text, 0, f.start)]
+        kept = [f for f in found if not negated(text[: f.start])]
         yield from sorted(kept, key=lambda f: f.start)
 
     return values
@@ -537,17 +529,9 @@ def _plain_reader(values: Callable[[str], Iterator[Found]], pattern: str) -> Rea
     return read
 
 
-_SPELLINGS = {"Next.js": ("NextJS", "Nextjs"), "Vue": ("Vue.js", "VueJS"), "NestJS": ("Nest.js",),
-              "Express": ("Express.js",), "Nuxt": ("Nuxt.js",), "MkDocs": ("mkdocs",),
-              "SolidJS": ("Solid.js",), "Django": ("django",), "Flask": ("flask",)}  # fmt: skip
 _FRAMEWORK = re.compile(
     r"(?<![\w.-])("
-    + "|".join(
-        re.escape(n)
-        for n in sorted(
-            {*FRAMEWORKS, *(s for v in _SPELLINGS.values() for s in v)}, key=len, reverse=True
-        )
-    )
+    + "|".join(re.escape(n) for n in sorted(framework_spellings(), key=len, reverse=True))
     + r")(?=-based\b|(?![\w-]|\.\w))"
 )
 """A framework's name as written, case and all ("Express", not "express delivery")."""
@@ -1130,10 +1114,10 @@ _OWN_NOUNS = frozenset(
 )  # fmt: skip
 """Nouns that may stand for the subject itself (``the container with 512 MB``)."""
 _ATTACHED = re.compile(r"[\s`'\"]*(?:(?:the|its|their|a|an)\s+)?[`'\"]*$", re.IGNORECASE)
+"""Between a value and the name right after it: the value describes that name."""
 _ADJACENT = re.compile(r"[\s:=`'\"]*(?:(?:an?|the)\s+[`'\"]*)?", re.IGNORECASE)
 """What may stand between a word and the value that must follow it: ``phase 3``,
 ``expects a `204```."""
-"""Between a value and the name right after it: the value describes that name."""
 _POSSESSIVE = re.compile(r"\b([A-Z][\w.-]*)['’]s\s+$")
 """Right before a value: whose it is (``Vercel's Pro plan``)."""
 _COMPARED = re.compile(
@@ -1207,9 +1191,9 @@ _DESIGNED = frozenset({"framework", "version"})
 
 def _all_planned(index: FactIndex, exps: list[Expectation]) -> bool:
     """Whether every fact of ``exps`` belongs to a service that is still planned."""
-    owners = {e.loc[1] for e in exps if len(e.loc) > 1 and e.loc[0] == "services"}
-    if not owners or len(owners) < len(exps):
+    if not exps or any(len(e.loc) < 2 or e.loc[0] != "services" for e in exps):
         return False
+    owners = {e.loc[1] for e in exps}
     for name in owners:
         subject = index.subject(f"service:{name}")
         status = subject.facts.get("status", []) if subject else []
@@ -1516,16 +1500,20 @@ def _roadmap_phase(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
             return
 
 
-_PHASE_NUMBER = r"(?:the\s+)?phase\s+(\d+(?:\.\d+)?)(?!\w|\.\d)(?!\s+of\b)"
+def _phase_number(group: str) -> str:
+    """``phase 2`` (or ``the phase 2.5``), its number in the named ``group``."""
+    return rf"(?:the\s+)?phase\s+(?P<{group}>\d+(?:\.\d+)?)(?!\w|\.\d)"
+
+
 _CURRENT_PHASE = re.compile(
     rf"\bcurrent(?:ly)?\s+(?:status|phase|stage|state)\s*(?::|is|=|[-—–|])?\s*"
-    rf"(?:(?:in|at|on)\s+)?{_PHASE_NUMBER}"
+    rf"(?:(?:in|at|on)\s+)?{_phase_number('label')}(?!\s+of\b)"
     rf"|(?:^|[.;,:]\s*|\b)(?P<who>[\w.&-]+(?:\s+[\w.&-]+){{0,3}}?)(?:'re|\s+(?:is|are))\s+"
-    rf"(?:now\s+|currently\s+|still\s+)?(?:in|at|on)\s+{_PHASE_NUMBER}"
-    rf"|\bwhere\s+we\s+are(?:\s+(?:now|today))?\s*[:—–-]\s*{_PHASE_NUMBER}"
+    rf"(?:now\s+|currently\s+|still\s+)?(?:in|at|on)\s+{_phase_number('owned')}(?!\s+of\b)"
+    rf"|\bwhere\s+we\s+are(?:\s+(?:now|today))?\s*[:—–-]\s*{_phase_number('here')}"
     r"|\bcurrent\s+phase\s*(?::|is|=|[-—–|])\s*(?:the\s+)?"
     r"(?P<name>[A-Z][\w&]*(?:\s+[A-Z&][\w&]*)*)"
-    r"|\bphase\s+(\d+(?:\.\d+)?)(?!\w|\.\d)\s*(?:\(\s*current\b|is\s+(?:the\s+)?"
+    rf"|\b{_phase_number('said')}\s*(?:\(\s*current\b|is\s+(?:the\s+)?"
     r"(?:current|under\s?way|in\s+progress)\b|[-—–:]\s*(?:current|in\s+progress)\s*$)",
     re.IGNORECASE,
 )
@@ -1544,14 +1532,9 @@ def _current_phase(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
         if m.group("who") and (who == "it" or not index.owners.fullmatch(who)):
             continue  # "the backend is in phase 1": the service's phase, not the roadmap's
         name = (m.group("name") or "").lower()
-        said = (
-            m.group(1)
-            or m.group(3)
-            or m.group(4)
-            or m.group(6)
-            or next(
-                (str(i) for n, i in index.phase_ids.items() if n and name.startswith(n.lower())), ""
-            )
+        numbers = (m.group(g) for g in ("label", "owned", "here", "said"))
+        said = next((n for n in numbers if n), "") or next(
+            (str(i) for n, i in index.phase_ids.items() if n and name.startswith(n.lower())), ""
         )
         if not said:
             continue
@@ -1697,25 +1680,16 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
         yield from _roadmap_phase(index, unit)
     if unit.kind != "code":
         yield from _current_phase(index, unit)
-    if unit.kind == "item" and unit.text.startswith("[ ]") and not _LOOK.match(unit.text):
-        # an open task says what is to be done, not what is; its dates and phases are
-        # still the plan's ("- [ ] Split out the Prism Console (Q2 2026)")
-        context = (*unit.headings, unit.lead) if unit.lead else unit.headings
-        timeless = _check_text(
-            index,
-            unit,
-            _heading_groups(index, context),
-            " / ".join(context[-2:]),
-            " / ".join((unit.text, *context)),
-            _mentions(index, unit.text),
-        )
-        yield from (c for c in timeless if c.kind in _TIMELESS)
-        return
+    # an open task says what is to be done, not what is; its dates and phases are still
+    # the plan's ("- [ ] Split out the Prism Console (Q2 2026)"); one that only looks at
+    # what exists ("- [ ] Open the blackroad-production project") states today's facts
+    to_do = unit.kind == "item" and unit.text.startswith("[ ]") and not _LOOK.match(unit.text)
     context = (*unit.headings, unit.lead) if unit.lead else unit.headings
     groups = _heading_groups(index, context)
-    if not (unit.kind == "code" and introduced_as_example(f"{unit.intro} {unit.lead}")):
+    example = unit.kind == "code" and introduced_as_example(f"{unit.intro} {unit.lead}")
+    if not (example or to_do):
         yield from _unknown_workflows(index, unit, " ".join((*context, unit.intro)))
-    yield from _platform_records(index, unit)
+        yield from _platform_records(index, unit)
     if unit.kind == "code":
         yield from _check_code(index, unit, groups)
         for said in _commented_commands(unit):
@@ -1734,9 +1708,11 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
             found += _check_cells(index, unit, groups, around)
     mentions = _mentions(index, unit.text)
     found += _check_text(index, unit, groups, " / ".join(context[-2:]), around, mentions)
-    if found and _other_phase(index, unit):
+    if found and (to_do or _other_phase(index, unit)):
         found = [c for c in found if c.kind in _TIMELESS]
     yield from found
+    if to_do:
+        return
     yield from _check_hosting(index, unit, groups, mentions, around)
     yield from _route_paths(index, unit)
 
@@ -1787,8 +1763,6 @@ _PLAIN_HOSTS = frozenset(
      "merge", "release", "demand", "request", "startup", "boot", "port", "monday", "friday"}
 )  # fmt: skip
 """Capitalised words after a hosting verb that name no platform ("deployed to Production")."""
-_DNS_WORDS = re.compile(r"\b(?:dns|zones?|name ?servers?|registered|registrar)\b", re.I)
-"""Before ``hosted on``, words that make it the zone's host or registrar, not the site's."""
 
 
 def _platforms(
@@ -1830,14 +1804,15 @@ def _check_hosting(
     platform the manifest does not know ("hosted on Netlify") is no one's provider.
     """
     text = unit.text
-    for field in _NAMED_FIELDS:
-        if field.needs is not None and not field.needs.search(around):
-            continue
+    fields = [f for f in _NAMED_FIELDS if f.needs is None or f.needs.search(around)]
+    spans = [m.span() for f in fields for m in f.verbs.finditer(text)]
+    for field in fields:
         for verb, shown, pid in _platforms(field, text, mentions):
             if hedged(text[max(0, verb.start() - 30) : verb.start()]):
                 continue
-            if field.rule == "provider" and _DNS_WORDS.search(text, 0, verb.start()):
-                continue  # "DNS for blackroad.io is hosted on …": the zone's host
+            a, b = verb.span()
+            if any(s <= a and b <= e and (s, e) != (a, b) for s, e in spans):
+                continue  # "DNS for x is hosted on": the longer words (the zone's) read it
             before = [  # not a name inside a hostname ("lucidia.studio is served from …")
                 (w, subs)
                 for s, w, subs in reversed(mentions)
@@ -1897,8 +1872,6 @@ def _platform_records(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     context = " ".join((*unit.headings, unit.lead, unit.intro))
     zones = [h.lower() for h in _TARGET.findall(context) if h.lower() in index.domain_names]
     if unit.kind == "code":
-        if introduced_as_example(f"{unit.intro} {unit.lead}"):
-            return
         first = next((ln for ln in unit.lines if ln.strip()), "")
         if first.lstrip().startswith(("#", ";")):
             zones += [h.lower() for h in _TARGET.findall(first) if h.lower() in index.domain_names]

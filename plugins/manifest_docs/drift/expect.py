@@ -179,13 +179,17 @@ class FactIndex:
         Names are compared without case or punctuation (``GitHub Pages`` is
         ``githubpages``).
         """
-        wanted = set(names)
+        return next((self._provider_ids[n] for n in names if n in self._provider_ids), "")
+
+    @functools.cached_property
+    def _provider_ids(self) -> dict[str, str]:
+        out: dict[str, str] = {}
         for subj in self.subjects:
             if subj.key.startswith("provider:"):
                 pid = subj.key[9:]
-                if {_squash(pid), *(_squash(n) for n in subj.names)} & wanted:
-                    return pid
-        return ""
+                for name in (pid, *subj.names):
+                    out.setdefault(_squash(name), pid)
+        return out
 
     def phases_named(self, text: str) -> set[int]:
         """The phases ``text`` names, by number (``phase 2``) or name (``Strategic Split``)."""

@@ -55,6 +55,14 @@ _COUNT_CUE = re.compile(
     rf"\bin total\b|\bin all\b|\baltogether\b|\btotal\b|\b{_CATALOG}\b", re.IGNORECASE
 )
 _STATUS = r"(active|live|planned|experimental|retired|in[- ]development|development)"
+
+
+def _status_name(word: str) -> str:
+    """The manifest's status a count's word means (``in development``, ``live``)."""
+    status = word.lower().replace("in-", "").replace("in ", "")
+    return "active" if status == "live" else status
+
+
 _STATUS_COUNTS = (
     # "3 active services", "three planned services"
     re.compile(rf"(?<![\w,.$]){_N}\s+{_STATUS}\s+services?\b", re.IGNORECASE),
@@ -249,8 +257,7 @@ def _service_total(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
 
 
 _STATUS_LABEL = re.compile(
-    r"^\W*(active|live|in[ -]development|development|planned|experimental|retired)\W*"
-    rf"\s*[:=|—–-]?\s*(\d{{1,4}}|{SPELLED_NUMBER})(?:\s+services?)?\W*$",
+    rf"^\W*{_STATUS}\W*\s*[:=|—–-]?\s*(\d{{1,4}}|{SPELLED_NUMBER})(?:\s+services?)?\W*$",
     re.IGNORECASE,
 )
 """A status and a number, as a list item or a two-column row: ``Experimental: 2``."""
@@ -279,16 +286,13 @@ def _part_counts(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     about = " ".join((*unit.headings[-1:], unit.lead, *(h for h, _ in unit.cells)))
     if listed and unit.kind in ("item", "row") and _SERVICES_WORD.search(about):
         # "Services by status:" over "- Experimental: 2", a "| planned | 5 |" row
-        status = listed.group(1).lower().replace("in-", "").replace("in ", "")
-        said.append(
-            ("active" if status == "live" else status, listed.group(2), f"{status} services")
-        )
+        status = _status_name(listed.group(1))
+        said.append((status, listed.group(2), f"{status} services"))
     for pattern in _STATUS_COUNTS:
         for m in pattern.finditer(text):
             if _counting(index, text, m.start(1)) is None:
                 continue
-            status = m.group(2).lower().replace("in-", "").replace("in ", "")
-            status = "active" if status == "live" else status
+            status = _status_name(m.group(2))
             said.append((status, m.group(1), f"{status} services"))
     for pattern in _DOMAIN_COUNTS:
         for m in pattern.finditer(text):

@@ -14,6 +14,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from manifest_docs import ops
@@ -22,52 +23,21 @@ from manifest_docs.facts import FactError, Facts
 from manifest_docs.load import load_text
 from manifest_docs.render.pages import render_site
 
-BASE = """\
-schema_version: 1
-organization:
-  name: Euro Ops
-  control_plane_repo: euro/infra
-  docs_url: https://docs.euro.dev
-phases:
-  - id: 1
-    name: Launch
-    status: current
-  - id: 2
-    name: Growth
-    status: planned
-providers:
-  railway:
-    name: Railway
-    kind: hosting
-  hetzner:
-    name: Hetzner
-    kind: hosting
-services:
-  api:
-    description: Public API
-    kind: backend
-    status: active
-    phase: 1
-    provider: railway
-"""
-
-MIXED = (
-    BASE
-    + """\
+MIXED_COSTS = """\
 costs:
   - item: Railway plan
     provider: railway
     amount: "120.00"
     period: month
     phase: 1
-    service: api
+    service: backend
   - item: Hetzner box
     provider: hetzner
     amount: "45.00"
     currency: EUR
     period: month
     phase: 1
-    service: api
+    service: backend
   - item: Hetzner storage
     provider: hetzner
     amount: "24.00"
@@ -75,7 +45,22 @@ costs:
     period: year
     phase: 2
 """
-)
+
+
+@pytest.fixture
+def base(minimal_manifest: str) -> str:
+    """The shared minimal manifest without costs or domains, and a Hetzner provider."""
+    data = yaml.safe_load(minimal_manifest)
+    del data["costs"], data["domains"]
+    data["providers"]["hetzner"] = {"name": "Hetzner", "kind": "hosting"}
+    return str(yaml.safe_dump(data, sort_keys=False))
+
+
+@pytest.fixture
+def mixed(base: str) -> str:
+    """``base`` with USD and EUR lines for the service ``backend`` (and a shared one)."""
+    return base + MIXED_COSTS
+
 
 RATES = """\
 reporting_currency: EUR
@@ -120,8 +105,8 @@ def cell_row(markdown: str, first: str) -> list[str]:
 # --------------------------------------------------------------------------- the roll-up
 
 
-def test_totals_are_kept_per_currency_reporting_first_then_alphabetical() -> None:
-    [one, two] = phase_costs(load_text(MIXED).manifest)
+def test_totals_are_kept_per_currency_reporting_first_then_alphabetical(mixed: str) -> None:
+    [one, two] = phase_costs(load_text(mixed).manifest)
     assert one.total == {
         "EUR": Totals("EUR", Decimal("45.00"), Decimal(0)),
         "USD": Totals("USD", Decimal("120.00"), Decimal(0)),
@@ -133,8 +118,8 @@ def test_totals_are_kept_per_currency_reporting_first_then_alphabetical() -> Non
     assert two.change == {"EUR": Decimal(2), "USD": Decimal(0)}
 
 
-def test_reporting_currency_comes_first() -> None:
-    text = MIXED + (
+def test_reporting_currency_comes_first(mixed: str) -> None:
+    text = mixed + (
         "reporting_currency: USD\n"
         'exchange_rates:\n  - currency: EUR\n    rate: "1.08"\n    date: 2026-01-10\n'
     )
@@ -142,8 +127,8 @@ def test_reporting_currency_comes_first() -> None:
     assert list(one.total) == ["USD", "EUR"]
 
 
-def test_a_converted_total_is_exact() -> None:
-    [one, two] = phase_costs(load_text(MIXED + RATES).manifest)
+def test_a_converted_total_is_exact(mixed: str) -> None:
+    [one, two] = phase_costs(load_text(mixed + RATES).manifest)
     rate = Decimal("0.923456")
     assert one.converted == Totals("EUR", Decimal("45.00") + Decimal("120.00") * rate, Decimal(0))
     assert one.converted is not None
@@ -154,14 +139,14 @@ def test_a_converted_total_is_exact() -> None:
     assert [r.currency for r in one.rates] == ["USD"]
 
 
-def test_service_costs_follow_the_phases_per_currency() -> None:
-    manifest = load_text(MIXED).manifest
-    api = service_costs(manifest)["api"]
+def test_service_costs_follow_the_phases_per_currency(mixed: str) -> None:
+    manifest = load_text(mixed).manifest
+    api = service_costs(manifest)["backend"]
     assert [(p, list(t)) for p, _, t in api.by_phase] == [(1, ["EUR", "USD"]), (2, ["EUR", "USD"])]
 
 
-def test_money_each_lists_and_never_adds() -> None:
-    [one, _] = phase_costs(load_text(MIXED).manifest)
+def test_money_each_lists_and_never_adds(mixed: str) -> None:
+    [one, _] = phase_costs(load_text(mixed).manifest)
     assert money_each(one.total, "monthly", "/month") == "45.00 EUR/month + $120.00/month"
     assert money_each({}, "monthly") == "$0.00"
 
@@ -169,8 +154,8 @@ def test_money_each_lists_and_never_adds() -> None:
 # --------------------------------------------------------------------------- pages
 
 
-def test_costs_page_lists_each_currency_apart() -> None:
-    costs = html.unescape(pages_of(MIXED)["costs/index.md"])
+def test_costs_page_lists_each_currency_apart(mixed: str) -> None:
+    costs = html.unescape(pages_of(mixed)["costs/index.md"])
     assert cell_row(costs, "1 — Launch")[1:4] == [
         "45.00 EUR / month + $120.00 / month",
         "0.00 EUR / year + $0.00 / year",
@@ -182,8 +167,8 @@ def test_costs_page_lists_each_currency_apart() -> None:
     assert "In EUR" not in costs
 
 
-def test_costs_page_converts_into_the_reporting_currency_with_rate_and_date() -> None:
-    costs = html.unescape(pages_of(MIXED + RATES)["costs/index.md"])
+def test_costs_page_converts_into_the_reporting_currency_with_rate_and_date(mixed: str) -> None:
+    costs = html.unescape(pages_of(mixed + RATES)["costs/index.md"])
     assert cell_row(costs, "1 — Launch")[-1] == "≈ 155.81 EUR / month"
     assert "- 1 USD = 0.923456 EUR, rate of 2026-01-10 (ECB reference rate)" in costs
     total = cell_row(costs, "**Total in EUR**")
@@ -191,31 +176,31 @@ def test_costs_page_converts_into_the_reporting_currency_with_rate_and_date() ->
     assert total[1:] == ["**155.81 EUR**", "**0.00 EUR**", "**155.81 EUR**"]
 
 
-def test_service_page_shares_per_currency_and_converted() -> None:
-    plain = html.unescape(pages_of(MIXED)["services/api.md"])
+def test_service_page_shares_per_currency_and_converted(mixed: str) -> None:
+    plain = html.unescape(pages_of(mixed)["services/backend.md"])
     assert cell_row(plain, "1 — Launch") == [
         "1 — Launch",
         "45.00 EUR + $120.00",
         "0.00 EUR + $0.00",
         "45.00 EUR + $120.00",
     ]
-    converted = html.unescape(pages_of(MIXED + RATES)["services/api.md"])
+    converted = html.unescape(pages_of(mixed + RATES)["services/backend.md"])
     assert cell_row(converted, "1 — Launch")[-1] == "≈ 155.81 EUR / month"
 
 
-def test_phases_without_lines_show_zero_in_the_default_currency() -> None:
-    costs = html.unescape(pages_of(BASE)["costs/index.md"])
+def test_phases_without_lines_show_zero_in_the_default_currency(base: str) -> None:
+    costs = html.unescape(pages_of(base)["costs/index.md"])
     assert cell_row(costs, "2 — Growth")[1:] == [
         "$0.00 / month",
         "$0.00 / year",
         "≈ $0.00 / month",
         "+$0.00 / month",
     ]
-    assert Facts(load_text(BASE).manifest).cost_total() == "$0.00"
+    assert Facts(load_text(base).manifest).cost_total() == "$0.00"
 
 
-def test_a_rate_source_is_escaped_on_the_page() -> None:
-    text = MIXED + RATES.replace("ECB reference rate", "'<b>*ECB*</b> | x'")
+def test_a_rate_source_is_escaped_on_the_page(mixed: str) -> None:
+    text = mixed + RATES.replace("ECB reference rate", "'<b>*ECB*</b> | x'")
     costs = pages_of(text)["costs/index.md"]
     assert "<b>" not in costs
     assert "*ECB*" not in costs
@@ -225,8 +210,8 @@ def test_a_rate_source_is_escaped_on_the_page() -> None:
 # --------------------------------------------------------------------------- the macro
 
 
-def test_cost_total_macro_lists_currencies_without_a_reporting_currency() -> None:
-    facts = Facts(load_text(MIXED).manifest)
+def test_cost_total_macro_lists_currencies_without_a_reporting_currency(mixed: str) -> None:
+    facts = Facts(load_text(mixed).manifest)
     assert facts.cost_total() == "45.00 EUR + $120.00"
     assert facts.cost_total(phase=2, period="year") == "24.00 EUR + $0.00"
     assert facts.cost_total(currency="EUR") == "45.00 EUR"
@@ -235,8 +220,8 @@ def test_cost_total_macro_lists_currencies_without_a_reporting_currency() -> Non
         facts.cost_total(currency="GBP")
 
 
-def test_cost_total_macro_converts_with_a_reporting_currency() -> None:
-    facts = Facts(load_text(MIXED + RATES).manifest)
+def test_cost_total_macro_converts_with_a_reporting_currency(mixed: str) -> None:
+    facts = Facts(load_text(mixed + RATES).manifest)
     assert facts.cost_total() == "155.81 EUR"
     assert facts.cost_total(currency="EUR") == "45.00 EUR"
     assert facts.cost_total(currency="USD") == "$120.00"
@@ -245,8 +230,8 @@ def test_cost_total_macro_converts_with_a_reporting_currency() -> None:
 # --------------------------------------------------------------------------- status
 
 
-def test_status_json_has_totals_per_currency_and_converted() -> None:
-    data = ops.status_data(load_text(MIXED + RATES).manifest)
+def test_status_json_has_totals_per_currency_and_converted(mixed: str) -> None:
+    data = ops.status_data(load_text(mixed + RATES).manifest)
     assert data["currencies"] == ["EUR", "USD"]
     assert data["reporting_currency"] == "EUR"
     assert data["exchange_rates"] == [
@@ -272,14 +257,14 @@ def test_status_json_has_totals_per_currency_and_converted() -> None:
     json.dumps(data)  # JSON-ready
 
 
-def test_status_text_lists_each_currency_on_its_own_row() -> None:
-    out = ops.format_status(ops.status_data(load_text(MIXED).manifest))
+def test_status_text_lists_each_currency_on_its_own_row(mixed: str) -> None:
+    out = ops.format_status(ops.status_data(load_text(mixed).manifest))
     assert "  1 Launch  45.00 EUR/month  (45.00 EUR/month + 0.00 EUR/year)   current\n" in out
     assert "            $120.00/month    ($120.00/month + $0.00/year)\n" in out
     assert "47.00 EUR/month  (45.00 EUR/month + 24.00 EUR/year)  +2.00 EUR vs previous" in out
     assert "165.00" not in out
     assert "never added" in out
-    converted = ops.format_status(ops.status_data(load_text(MIXED + RATES).manifest))
+    converted = ops.format_status(ops.status_data(load_text(mixed + RATES).manifest))
     assert "= 155.81 EUR/month" in converted
     assert "converted at 1 USD = 0.923456 EUR (rate of 2026-01-10, ECB reference rate)" in converted
 
@@ -294,20 +279,25 @@ _LINE = st.tuples(
 )
 
 
-def _manifest(lines: list[tuple[str, Decimal, str, int]]) -> str:
+def _manifest(base: str, lines: list[tuple[str, Decimal, str, int]]) -> str:
     entries = "".join(
         f'  - item: Line {i}\n    provider: railway\n    amount: "{amount}"\n'
         f"    currency: {cur}\n    period: {period}\n    quantity: {qty}\n"
-        "    phase: 1\n    service: api\n"
+        "    phase: 1\n    service: backend\n"
         for i, (cur, amount, period, qty) in enumerate(lines)
     )
-    return BASE + "costs:\n" + entries
+    return base + "costs:\n" + entries
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# ``base`` is a string, the same for every example: a function-scoped fixture is safe here.
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.lists(_LINE, min_size=1, max_size=6))
 def test_every_reader_shows_each_currency_its_own_sum(
-    lines: list[tuple[str, Decimal, str, int]],
+    base: str, lines: list[tuple[str, Decimal, str, int]]
 ) -> None:
     want: dict[str, dict[str, Decimal]] = {}
     for cur, amount, period, qty in lines:
@@ -317,7 +307,7 @@ def test_every_reader_shows_each_currency_its_own_sum(
     yearly = {c: cents(s["year"]) for c, s in want.items()}
     amortised = {c: cents(s["month"] + s["year"] / 12) for c, s in want.items()}
 
-    manifest = load_text(_manifest(lines)).manifest
+    manifest = load_text(_manifest(base, lines)).manifest
     out = render_site(manifest)
     pages = {p.src_uri: p.content for p in out.pages}
     summary = cell_row(pages["costs/index.md"], "1 — Launch")
@@ -326,7 +316,7 @@ def test_every_reader_shows_each_currency_its_own_sum(
     assert amounts(summary[3]) == amortised
     total = cell_row(pages["costs/index.md"].split("## Phase 1")[1], "**Total**")
     assert [amounts(c) for c in total[1:]] == [monthly, yearly, amortised]
-    share = cell_row(pages["services/api.md"], "1 — Launch")
+    share = cell_row(pages["services/backend.md"], "1 — Launch")
     assert [amounts(c) for c in share[1:]] == [monthly, yearly, amortised]
 
     facts = Facts(manifest)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from .model import DomainStatus, Period
+from .model import DEFAULT_CURRENCY, DomainStatus, Period
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -33,6 +33,7 @@ __all__ = [
     "by_currency",
     "conversion",
     "cost_lines",
+    "currencies",
     "currency_order",
     "money",
     "money_each",
@@ -40,9 +41,6 @@ __all__ = [
     "service_costs",
     "signed",
 ]
-
-DEFAULT_CURRENCY = "USD"
-"""The currency of an amount that names none (the model's default)."""
 
 CENT = Decimal("0.01")
 MONTHS = Decimal(12)
@@ -83,8 +81,13 @@ class CostLine:
     """Owning service, if any."""
     estimate: bool
     """Whether the amount is a projection."""
-    source: str
-    """``costs[3]`` or ``domains[0]``: where the line comes from."""
+    origin: tuple[str, int]
+    """``("costs", 3)`` or ``("domains", 0)``: the manifest entry the line comes from."""
+
+    @property
+    def source(self) -> str:
+        """``costs[3]`` or ``domains[0]``: where the line comes from."""
+        return f"{self.origin[0]}[{self.origin[1]}]"
 
     @property
     def amount(self) -> Decimal:
@@ -245,7 +248,7 @@ def cost_lines(manifest: Manifest) -> list[CostLine]:
             until_phase=c.until_phase,
             service=c.service,
             estimate=c.estimate,
-            source=f"costs[{i}]",
+            origin=("costs", i),
         )
         for i, c in enumerate(manifest.costs)
     ]
@@ -264,7 +267,7 @@ def cost_lines(manifest: Manifest) -> list[CostLine]:
                 until_phase=None,
                 service=d.service,
                 estimate=False,
-                source=f"domains[{i}]",
+                origin=("domains", i),
             )
         )
     return lines
@@ -318,6 +321,11 @@ def phase_costs(manifest: Manifest) -> list[PhaseCosts]:
         previous = monthly
         previous_converted = converted.amortised_monthly if converted else None
     return out
+
+
+def currencies(phases: Iterable[PhaseCosts], reporting: str | None = None) -> list[str]:
+    """Every currency the totals of ``phases`` use (reporting currency first, then A–Z)."""
+    return currency_order((cur for p in phases for cur in p.total), reporting)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from .costs import (
     DEFAULT_CURRENCY,
     Totals,
-    cost_lines,
+    currencies,
     currency_order,
     money,
     money_each,
@@ -32,6 +32,8 @@ from .render import escape
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+
+    from .costs import PhaseCosts
 
 __all__ = [
     "UNAVAILABLE",
@@ -347,6 +349,11 @@ class Facts:
             and (phase is None or s.phase == phase)
         )
 
+    @functools.cached_property
+    def _rollup(self) -> dict[int, PhaseCosts]:
+        """The cost roll-up by phase id, worked out once per build, not per macro call."""
+        return {p.phase: p for p in phase_costs(self.m)}
+
     def cost_total(
         self, phase: int | None = None, period: str = "amortised", currency: str | None = None
     ) -> str:
@@ -359,7 +366,7 @@ class Facts:
         ``reporting_currency`` when the manifest declares one, else one amount per
         currency (``45.00 EUR + $120.00``), never a sum across currencies.
         """
-        rollups = {p.phase: p for p in phase_costs(self.m)}
+        rollups = self._rollup
         if phase is None:
             current = self.m.current_phase
             phase = current.id if current else min(rollups, default=0)
@@ -381,7 +388,7 @@ class Facts:
             return money(getattr(pc.converted, fields[period]), pc.converted.currency)
         if currency is None:
             return money_each(pc.total, fields[period], empty=DEFAULT_CURRENCY)
-        used = {c.currency for c in cost_lines(self.m)} | {reporting or DEFAULT_CURRENCY}
+        used = {*currencies(rollups.values()), reporting or DEFAULT_CURRENCY}
         if currency not in used:
             self._fail(f"no cost is in {currency!r}; currencies: {', '.join(currency_order(used))}")
             return "—"

@@ -20,6 +20,8 @@ from .values import Duration, Size, Version, parse_money
 from .vocabulary import FRAMEWORK_PHRASE, Words, setting
 
 __all__ = [
+    "CURRENCY",
+    "DEFAULT_CURRENCY",
     "MAX_ALIASES",
     "MAX_COUNT",
     "MAX_NAME",
@@ -374,6 +376,12 @@ class Dns(_Model):
     """Whether plain HTTP is redirected to HTTPS."""
 
 
+CURRENCY = r"^[A-Z]{3}$"
+"""An ISO 4217 currency code (``USD``, ``EUR``)."""
+DEFAULT_CURRENCY = "USD"
+"""The currency of an amount that names none."""
+
+
 class Domain(_Model):
     """A domain name the organisation holds."""
 
@@ -417,7 +425,7 @@ class Domain(_Model):
         ),
     ] = None
     """Provider id the domain is registered with (default: its DNS provider)."""
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    currency: str = Field(default=DEFAULT_CURRENCY, pattern=CURRENCY)
     """ISO 4217 currency of ``yearly_cost``."""
     note: str | None = None
     """Anything a reader should know."""
@@ -432,7 +440,7 @@ class Cost(_Model):
     """Provider id (a key of ``providers``)."""
     amount: Money
     """Amount per period per unit, exact."""
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    currency: str = Field(default=DEFAULT_CURRENCY, pattern=CURRENCY)
     """ISO 4217 currency code."""
     period: Period
     """``month`` or ``year``."""
@@ -448,10 +456,6 @@ class Cost(_Model):
     """True when the amount is a projection rather than a bill."""
     note: str | None = None
     """Anything a reader should know."""
-
-
-CURRENCY = r"^[A-Z]{3}$"
-"""An ISO 4217 currency code (``USD``, ``EUR``)."""
 
 
 def _parse_rate(value: object) -> Decimal:

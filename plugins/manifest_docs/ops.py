@@ -17,6 +17,7 @@ from .costs import (
     CENT,
     DEFAULT_CURRENCY,
     conversion,
+    currencies,
     currency_order,
     money,
     phase_costs,
@@ -505,7 +506,7 @@ def status_data(manifest: Manifest) -> dict[str, Any]:
     upcoming = [p for p in ordered if p.status is PhaseStatus.PLANNED]
     next_phase = next((p for p in upcoming if current is None or p.id > current.id), None)
     rollup = phase_costs(manifest)
-    currencies = currency_order((c for pc in rollup for c in pc.total), manifest.reporting_currency)
+    used = currencies(rollup, manifest.reporting_currency)
     convert = conversion(manifest)
     domain_status = Counter(d.status.value for d in manifest.domains)
     return {
@@ -521,7 +522,7 @@ def status_data(manifest: Manifest) -> dict[str, Any]:
         "next_phase": _phase(next_phase),
         "phases": [{**(_phase(p) or {}), "services": by_phase.get(p.id, 0)} for p in ordered],
         "costs": [_phase_cost(pc, current) for pc in rollup],
-        "currencies": currencies,
+        "currencies": used,
         "reporting_currency": manifest.reporting_currency,
         "exchange_rates": [
             {
@@ -530,7 +531,7 @@ def status_data(manifest: Manifest) -> dict[str, Any]:
                 "date": r.date.isoformat(),
                 "source": r.source,
             }
-            for r in (convert.used(currencies) if convert else [])
+            for r in (convert.used(used) if convert else [])
         ],
         "domains": {
             "total": len(manifest.domains),

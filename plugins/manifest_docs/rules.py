@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from .costs import cost_lines
 from .credentials import (
     credential_like,
     credential_name,
@@ -19,7 +20,7 @@ from .credentials import (
     scan_text,
 )
 from .errors import MAX_PROBLEMS, Loc, Problem, did_you_mean
-from .model import SERVICE_NAME, DomainStatus, Manifest, PhaseStatus, Status
+from .model import SERVICE_NAME, Manifest, PhaseStatus, Status
 from .yamlsafe import line_col
 
 if TYPE_CHECKING:
@@ -401,18 +402,11 @@ class _Checker:
             seen.setdefault(rate.currency, j)
         if reporting is None:
             return
-        priced: list[tuple[Loc, str]] = [
-            (("costs", i, "currency"), c.currency) for i, c in enumerate(self.m.costs)
-        ]
-        priced += [
-            (("domains", i, "currency"), d.currency)
-            for i, d in enumerate(self.m.domains)
-            if d.yearly_cost is not None and d.status is not DomainStatus.RETIRED
-        ]
-        for loc, cur in priced:
+        for line in cost_lines(self.m):  # the lines the roll-up converts, domains included
+            cur = line.currency
             if cur != reporting and cur not in seen:
                 self.err(
-                    loc,
+                    (*line.origin, "currency"),
                     f"no exchange rate for {cur} into the reporting currency {reporting}; "
                     f"add one under exchange_rates: {{currency: {cur}, rate: <{reporting} per "
                     f"1 {cur}>, date: <when it was taken>}}",

@@ -93,7 +93,10 @@ TARGET_WORDS = Words(
 )
 """The words of a target date (of a phase or a planned service)."""
 HOSTED_ON = Words(
-    (r"(?:hosted|deployed|served|runs?|running|lives?|sits?)\s+(?:on|to|from|by|at|in)",),
+    (
+        r"(?:hosted|deployed|served|runs?|running|lives?|sits?)\s+(?:on|to|from|by|at|in)",
+        r"hosting\s*:",
+    ),
     parse="subject",
     rule="provider",
 )

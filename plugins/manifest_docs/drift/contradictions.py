@@ -1755,9 +1755,9 @@ _NAMED_FIELDS = _named_fields()
 """``hosted on``, ``registered with``, ``DNS is managed by`` (the words of the fields
 parsed as ``subject``) before a platform's name."""
 _PRODUCT = re.compile(r"[A-Z][\w.-]*[\w](?:\s+[A-Z0-9][\w.-]*[\w]?)?(?![\w-]|\.\w)")
-_PLACE_VERB = re.compile(r"^(?:hosted|deployed|served)\b", re.IGNORECASE)
-"""The verbs after which a name the manifest does not know is still a platform ("runs on
-Python 3.11" is not)."""
+_PLACE_VERB = re.compile(r"^(?:hosted|deployed|served|hosting\s*:)", re.IGNORECASE)
+"""The verbs (and the ``Hosting:`` label) after which a name the manifest does not know
+is still a platform ("runs on Python 3.11" is not)."""
 _PLAIN_HOSTS = frozenset(
     {"production", "staging", "prod", "dev", "main", "the", "our", "every", "each", "push",
      "merge", "release", "demand", "request", "startup", "boot", "port", "monday", "friday"}

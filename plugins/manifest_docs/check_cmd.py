@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
+from .cli import manifest_option
 from .cliutil import EXIT_INVALID, exit_invalid, load_or_exit, relative
 from .drift import RULES, DocsError, Finding, format_finding
-from .export import ExportError, plugin_settings, read_config
+from .export import ExportError, read_config
 from .gate import GateOptions, run_gate
 
 __all__ = ["check", "github_annotation"]
@@ -35,14 +36,7 @@ def github_annotation(f: Finding) -> str:
 
 
 @click.command()
-@click.option(
-    "--manifest",
-    "-m",
-    "manifest",
-    metavar="PATH",
-    default=None,
-    help="Manifest to read (default: $BR_MANIFEST, then manifest.yml here or above).",
-)
+@manifest_option
 @click.option(
     "--docs",
     "docs",
@@ -107,15 +101,14 @@ def check(
     docs_default = root / "docs"
     if config or config_path.is_file():
         try:
-            data = read_config(config_path)
+            site_config = read_config(config_path)
         except ExportError as exc:
             for line in exc.problems:
                 click.echo(line, err=True)
             click.echo("no docs were checked", err=True)
             sys.exit(EXIT_INVALID)
-        settings = plugin_settings(data)
-        root = config_path.resolve().parent
-        docs_default = root / str(data.get("docs_dir") or "docs")
+        settings = site_config.settings
+        root, docs_default = site_config.root, site_config.docs_dir
     if strict_freshness is not None:
         settings["strict_freshness"] = strict_freshness
     if no_committed:

@@ -6,13 +6,14 @@ Exit codes: 0 success, 1 findings (drift, failed health checks), 2 invalid input
 from __future__ import annotations
 
 import contextlib
+import importlib
 import math
 import os
 import shlex
 import sys
 import webbrowser
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar, overload
 
 import click
 
@@ -39,20 +40,42 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 
-def manifest_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The shared ``--manifest PATH`` option."""
-    return click.option(
-        "--manifest",
-        "-m",
-        "manifest",
-        metavar="PATH",
-        default=None,
-        help=f"Manifest to read (default: ${MANIFEST_ENV}, then manifest.yml here or above).",
-    )(func)
+MANIFEST_HELP = f"Manifest to read (default: ${MANIFEST_ENV}, then manifest.yml here or above)."
+"""Help of ``--manifest`` where the manifest is found by discovery (``find_manifest``)."""
+
+_F = TypeVar("_F", bound="Callable[..., Any]")
+
+
+@overload
+def manifest_option(func: _F, *, help: str = MANIFEST_HELP) -> _F: ...
+@overload
+def manifest_option(func: None = None, *, help: str = MANIFEST_HELP) -> Callable[[_F], _F]: ...
+
+
+def manifest_option(func: _F | None = None, *, help: str = MANIFEST_HELP) -> Any:
+    """The shared ``--manifest PATH`` option (``@manifest_option``, or with ``help=…``)."""
+    option = click.option("--manifest", "-m", "manifest", metavar="PATH", default=None, help=help)
+    return option if func is None else option(func)
 
 
 class _Group(click.Group):
-    """The ``br-ops`` group: an output that cannot be written is a message, not a traceback."""
+    """The ``br-ops`` group: an output that cannot be written is a message, not a traceback.
+
+    ``check`` and ``pages`` live in their own modules, which use this module's shared
+    options; they are imported when first asked for (:data:`_LAZY`), so either module
+    can be imported on its own without a cycle.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, the lazily imported ones included."""
+        return sorted({*super().list_commands(ctx), *_LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command ``cmd_name``, importing its module on first use."""
+        if cmd_name in _LAZY and cmd_name not in self.commands:
+            module = importlib.import_module(_LAZY[cmd_name], __package__)
+            self.add_command(getattr(module, cmd_name))
+        return super().get_command(ctx, cmd_name)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Run the command; a full disk or a closed terminal ends it with exit 2."""
@@ -583,13 +606,5 @@ def render(manifest: str | None, check: bool, write: bool, out: str | None, as_j
     sys.exit(EXIT_FINDINGS if check and not data["up_to_date"] else EXIT_OK)
 
 
-def _register_check() -> None:
-    """Add ``check`` (the drift gate lives in its own module)."""
-    from .check_cmd import check
-    from .pages_cmd import pages
-
-    main.add_command(check)
-    main.add_command(pages)  # generated pages as files, for Zensical
-
-
-_register_check()
+_LAZY = {"check": ".check_cmd", "pages": ".pages_cmd"}
+"""Commands defined in modules of their own (``pages``: generated pages as files, for Zensical)."""

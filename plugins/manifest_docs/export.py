@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONFIG_KEY",
     "ExportError",
+    "SiteConfig",
     "SiteExport",
     "Tagged",
     "engine_config",
@@ -106,10 +107,38 @@ def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
 _Dumper.add_representer(Tagged, _represent_tagged)
 
 
-def read_config(path: Path) -> dict[str, Any]:
-    """``mkdocs.yml`` as data (tags kept as :class:`Tagged`), or :class:`ExportError`."""
+@dataclass(frozen=True)
+class SiteConfig:
+    """``mkdocs.yml``, read once: its text (to locate problems) and its data."""
+
+    path: Path
+    """The file as named (``mkdocs.yml``)."""
+    text: str
+    """Its text."""
+    data: dict[str, Any]
+    """Its settings (tags kept as :class:`Tagged`)."""
+
+    @property
+    def root(self) -> Path:
+        """Folder of the config (paths in it are relative to this)."""
+        return self.path.resolve().parent
+
+    @property
+    def docs_dir(self) -> Path:
+        """The hand-written docs (``docs_dir``, default ``docs``)."""
+        return self.root / str(self.data.get("docs_dir") or "docs")
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The options of its ``manifest-docs`` plugin entry (see :func:`plugin_settings`)."""
+        return plugin_settings(self.data)
+
+
+def read_config(path: Path) -> SiteConfig:
+    """``mkdocs.yml`` read and parsed (tags kept as :class:`Tagged`), or :class:`ExportError`."""
     try:
-        data = yaml.load(path.read_text("utf-8"), Loader=_Loader)
+        text = path.read_text("utf-8")
+        data = yaml.load(text, Loader=_Loader)
     except OSError as exc:
         raise ExportError([f"{path}: cannot read the config ({exc.strerror or exc})"]) from None
     except yaml.YAMLError as exc:
@@ -119,7 +148,7 @@ def read_config(path: Path) -> dict[str, Any]:
         raise ExportError([f"{where}: not valid YAML: {problem}"]) from None
     if not isinstance(data, dict):
         raise ExportError([f"{path}: expected a mapping of settings"])
-    return data
+    return SiteConfig(path, text, data)
 
 
 def plugin_settings(config: dict[str, Any]) -> dict[str, Any]:
@@ -133,10 +162,12 @@ def plugin_settings(config: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _plugin_options(config: dict[str, Any], shown: str) -> PageOptions:
+def _plugin_options(config: SiteConfig) -> PageOptions:
     """The ``manifest-docs`` plugin's options (its defaults when it is not listed)."""
     try:
-        return PageOptions.from_mapping(plugin_settings(config), f"{shown}: plugins.{PLUGIN}")
+        return PageOptions.from_mapping(
+            config.settings, f"{config.path.as_posix()}: plugins.{PLUGIN}"
+        )
     except ValueError as exc:
         raise ExportError([str(exc)]) from None
 
@@ -200,10 +231,9 @@ def export_site(
     folders) or :class:`~manifest_docs.errors.ManifestError` (bad manifest).
     """
     shown = config_path.as_posix()
-    config = read_config(config_path)
-    root = config_path.resolve().parent
-    options = _plugin_options(config, shown)
-    docs_dir = root / str(config.get("docs_dir") or "docs")
+    site_config = read_config(config_path)
+    config, root, docs_dir = site_config.data, site_config.root, site_config.docs_dir
+    options = _plugin_options(site_config)
     if not docs_dir.is_dir():
         raise ExportError([f"{shown}: docs_dir {docs_dir} is not a folder"])
     if out is not None and out.resolve() == docs_dir.resolve():
@@ -215,7 +245,7 @@ def export_site(
         options.pages,
         EngineFeatures.from_config(config),
         config_name=shown,
-        config_text=config_path.read_text("utf-8"),
+        config_text=site_config.text,
     )
     if problems:
         raise ExportError(problems)

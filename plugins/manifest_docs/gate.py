@@ -16,11 +16,12 @@ same findings and agree on whether they fail. Nothing here imports MkDocs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .drift import check_docs
 from .drift.committed import check_committed
+from .render.site import typed_options
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -54,17 +55,7 @@ class GateOptions:
 
         Raises :class:`ValueError` naming ``where`` and the option on a wrongly typed value.
         """
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name not in options:
-                continue
-            value = options[f.name]
-            wanted = str if f.name == "narratives" else bool
-            if not isinstance(value, wanted):
-                kind = "a string" if wanted is str else "true or false"
-                raise ValueError(f"{where}.{f.name}: expected {kind}, got {value!r}")
-            values[f.name] = value
-        return cls(**values)
+        return typed_options(cls, options, where)
 
 
 @dataclass

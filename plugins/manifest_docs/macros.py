@@ -20,6 +20,7 @@ Jinja extension :class:`ProtectCode` (``macros: {j2_extensions:
 from __future__ import annotations
 
 import os
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,7 @@ def _config_dir(env: Any) -> Path:
 
 
 def _standalone(env: Any) -> Facts:
-    """Facts from the manifest the config names, loaded once per build (per file change)."""
+    """Facts from the manifest the config names: loaded again only when the file changed."""
     shown = str(_options(env).get("manifest") or "manifest.yml")
     path = (_config_dir(env) / shown).resolve()
     try:
@@ -130,6 +131,21 @@ def _standalone(env: Any) -> Facts:
     return facts
 
 
+@dataclass(frozen=True)
+class _Own:
+    """What :func:`define_env` worked out for an env without the plugin, for its pages."""
+
+    facts: Facts
+    docs: str | None
+    """The folder named in messages (``extra.manifest_docs.docs``), if the config sets one."""
+    engine_docs: str
+    """The engine's own docs folder, relative to the config file (where generated pages are)."""
+
+
+_OWN: weakref.WeakKeyDictionary[Any, _Own] = weakref.WeakKeyDictionary()
+"""Per macros env (one per build under mkdocs-macros, one per page under Zensical)."""
+
+
 def _page_uri(page: Any) -> str | None:
     """The page's path inside the docs (MkDocs' ``page.file.src_uri``; Zensical's ``page.path``)."""
     file = getattr(page, "file", None)
@@ -137,19 +153,17 @@ def _page_uri(page: Any) -> str | None:
     return str(uri).replace(os.sep, "/") if uri else None
 
 
-def _bind(env: Any, facts: Facts) -> None:
-    """Point ``facts`` at the page being rendered; a missing fact fails at its line."""
+def _bind(env: Any, own: _Own) -> None:
+    """Point the facts at the page being rendered; a missing fact fails at its line."""
     uri = _page_uri(getattr(env, "page", None))
     if uri is None:
         return
+    facts = own.facts
     facts.page_uri = uri
     meta = getattr(env.page, "meta", None) or {}
-    docs = _options(env).get("docs")
-    if docs is None or meta.get("manifest_docs") == "generated":
-        # A generated page (with its narrative) exists only in the engine's docs folder.
-        root = _config_dir(env)
-        docs = os.path.relpath((root / (_get(env.conf, "docs_dir") or "docs")).resolve(), root)
-    where = f"{Path(str(docs)).as_posix()}/{uri}"
+    # A generated page (with its narrative) exists only in the engine's docs folder.
+    generated = own.docs is None or meta.get("manifest_docs") == "generated"
+    where = f"{own.engine_docs if generated else own.docs}/{uri}"
 
     def report(message: str) -> None:
         line = template_line()
@@ -159,24 +173,34 @@ def _bind(env: Any, facts: Facts) -> None:
 
 
 def _facts(env: Any) -> Facts | None:
+    """The plugin's facts (``None`` while its manifest is broken), else ``env``'s own."""
     plugin = _plugin(env)
     if plugin is not None:
         facts: Facts | None = plugin.facts
         return facts
-    facts = _standalone(env)
-    _bind(env, facts)
-    return facts
+    own = _OWN.get(env)
+    return own.facts if own is not None else None
 
 
 def define_env(env: Any) -> None:
     """Register one macro per :meth:`Facts.functions` entry (resolved at call time).
 
-    Without the plugin, the manifest is loaded here (Zensical calls this for every
-    page; the load happens once, see :func:`_standalone`), so a broken manifest stops
-    the build before any page renders.
+    Without the plugin, the manifest is loaded (or, unchanged, reused) here and only
+    here — once per build under mkdocs-macros, once per page under Zensical, which
+    calls this for every page — so a broken manifest stops the build before any page
+    renders, and no macro call touches the file.
     """
     if _plugin(env) is None:
-        _facts(env)
+        root = _config_dir(env)
+        docs = _options(env).get("docs")
+        engine_docs = (root / (_get(env.conf, "docs_dir") or "docs")).resolve()
+        own = _Own(
+            _standalone(env),
+            None if docs is None else Path(str(docs)).as_posix(),
+            Path(os.path.relpath(engine_docs, root)).as_posix(),
+        )
+        _OWN[env] = own
+        _bind(env, own)  # Zensical: env.page is the page about to render
     for name in Facts.MACROS:
 
         def macro(*args: Any, _name: str = name, **kwargs: Any) -> Any:
@@ -204,7 +228,10 @@ def on_pre_page_macros(env: Any) -> None:
     mkdocs-macros builds a new Jinja environment, with the configured ``on_undefined``,
     on every rebuild.
     """
-    if _facts(env) is None:
+    own = None if _plugin(env) is not None else _OWN.get(env)
+    if own is not None:
+        _bind(env, own)  # mkdocs-macros without the plugin: one env, many pages
+    elif _facts(env) is None:
         env.env.undefined = Unavailable
     if not any(isinstance(e, ProtectCode) for e in env.env.extensions.values()):
         env.markdown = protect_code(env.markdown)

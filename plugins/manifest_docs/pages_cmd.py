@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .cli import manifest_option
 from .cliutil import EXIT_INVALID, exit_invalid, print_problems, relative
 from .errors import ManifestError
 from .export import ExportError, engine_config, export_site
@@ -82,14 +83,7 @@ def _stamp(config: Path, manifest: str | None) -> frozenset[tuple[str, int, int]
 
 
 @click.command()
-@click.option(
-    "--manifest",
-    "-m",
-    "manifest",
-    metavar="PATH",
-    default=None,
-    help="Manifest to read (default: the plugin's `manifest` option in the config).",
-)
+@manifest_option(help="Manifest to read (default: the plugin's `manifest` option in the config).")
 @click.option(
     "--config",
     "-f",

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
-import shutil
-import subprocess
 import sys
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from browserkit import LOCAL_HOST, REPO_ROOT, drawn_diagrams, row, screenshot_name, tabs
 
+sys.path.insert(0, str(REPO_ROOT / "tests" / "zensical"))  # zkit: how the Zensical site is built
+
+from zkit import build_zensical, copy_site
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from browserkit import Visit
     from playwright.sync_api import Browser
@@ -34,39 +35,11 @@ except ImportError:  # the ``chromium`` fixture skips (or fails) and says why
 
 pytestmark = pytest.mark.browser
 
-BIN = Path(sys.executable).parent
-
-
-def _run(*args: str, cwd: Path) -> None:
-    proc = subprocess.run(
-        [str(BIN / args[0]), *args[1:]],
-        cwd=cwd,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        pytest.fail(f"{' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}", pytrace=False)
-
 
 @pytest.fixture(scope="module")
 def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's site built by Zensical (``make site-zensical`` in a copy)."""
-    if not (BIN / "zensical").is_file():
-        pytest.skip("zensical is not installed (pip install -e '.[zensical]')")
-    project = tmp_path_factory.mktemp("zensical") / "site"
-    project.mkdir()
-    for name in ("mkdocs.yml", "manifest.yml"):
-        shutil.copy2(REPO_ROOT / name, project / name)
-    for name in ("docs", "overrides"):
-        shutil.copytree(REPO_ROOT / name, project / name)
-    config = "mkdocs.zensical.yml"
-    _run(
-        "br-ops", "pages", "--out", "build/zensical-docs", "--zensical-config", config, cwd=project
-    )
-    _run("zensical", "build", "-f", config, cwd=project)
-    return project / "site-zensical"
+    return build_zensical(copy_site(tmp_path_factory.mktemp("zensical") / "site"))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -127,3 +127,19 @@ def test_unknown_service_names_the_page_and_line(tmp_path: Path) -> None:
     assert str(info.value) == (
         "docs/guides/x.md:3: unknown service 'reddis' (did you mean 'redis'?)"
     )
+
+
+def test_macro_calls_do_not_touch_the_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project(tmp_path, "# x\n")
+    conf = {"root_dir": str(tmp_path), "docs_dir": "docs", "plugins": {}}
+    env = _Env(conf, SimpleNamespace(path="guides/x.md", meta={}))
+    macros.define_env(env)  # the one stat (and, the first time, load) for this page
+
+    def stat_again(_env: Any) -> None:
+        raise AssertionError("a macro call looked at the manifest file again")
+
+    monkeypatch.setattr(macros, "_standalone", stat_again)
+    source = "{{ service('redis').version }} {{ service('redis').kind }}"
+    assert render(env, source).startswith("7")

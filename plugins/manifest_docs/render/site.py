@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from .pages import GROUP_SIZE, GeneratedPage, render_site
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping
 
     from ..model import Manifest
+
+_T = TypeVar("_T")
 
 __all__ = [
     "CSS_URI",
@@ -36,6 +38,7 @@ __all__ = [
     "site_output",
     "strip_front_matter",
     "stylesheet",
+    "typed_options",
 ]
 
 CSS_URI = "assets/manifest-docs.css"
@@ -69,26 +72,44 @@ class PageOptions:
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any], where: str) -> PageOptions:
-        """Options from a plugin entry of ``mkdocs.yml``; unknown keys are ignored.
+        """Options from a plugin entry of ``mkdocs.yml`` (see :func:`typed_options`)."""
+        return typed_options(cls, options, where, parsers={"pages": _parse_pages})
 
-        Raises :class:`ValueError` naming ``where`` (e.g. ``mkdocs.yml:
-        plugins.manifest-docs``) and the option when a value has the wrong type.
-        """
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name not in options:
-                continue
-            value = options[f.name]
-            if f.name == "pages":
-                if value is not None:
-                    values["pages"] = parse_pages(value, f"{where}.pages")
-                continue
-            wanted = int if f.name in ("nav_position", "group_size") else str
-            if not isinstance(value, wanted) or isinstance(value, bool):
-                kind = "an integer" if wanted is int else "a string"
-                raise ValueError(f"{where}.{f.name}: expected {kind}, got {value!r}")
-            values[f.name] = value
-        return cls(**values)
+
+def _parse_pages(value: object, where: str) -> tuple[str, ...] | None:
+    return None if value is None else parse_pages(value, where)
+
+
+_KINDS = {bool: "true or false", int: "an integer", str: "a string"}
+
+
+def typed_options(
+    cls: type[_T],
+    options: Mapping[str, Any],
+    where: str,
+    *,
+    parsers: Mapping[str, Callable[[Any, str], Any]] | None = None,
+) -> _T:
+    """The dataclass ``cls`` from a plugin entry of ``mkdocs.yml``; unknown keys are ignored.
+
+    Each value must have the type of its field's default (``true`` is no integer);
+    ``parsers`` read the fields that need more. Raises :class:`ValueError` naming
+    ``where`` (e.g. ``mkdocs.yml: plugins.manifest-docs``) and the option.
+    """
+    values: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]  # any dataclass
+        if f.name not in options:
+            continue
+        value, name = options[f.name], f"{where}.{f.name}"
+        parse = (parsers or {}).get(f.name)
+        if parse is not None:
+            values[f.name] = parse(value, name)
+            continue
+        wanted = type(f.default)
+        if type(value) is not wanted:
+            raise ValueError(f"{name}: expected {_KINDS[wanted]}, got {value!r}")
+        values[f.name] = value
+    return cls(**values)
 
 
 @dataclass(frozen=True)

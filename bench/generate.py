@@ -24,27 +24,32 @@ KINDS = ["backend", "frontend", "worker", "gateway"]
 STATUSES = ["active", "active", "active", "development", "planned", "experimental"]
 
 
+def _postgres(description: str, variable: str, storage: str, connections: int) -> dict[str, object]:
+    """A PostgreSQL service exporting its connection string as ``variable``."""
+    return {
+        "description": description,
+        "kind": "database",
+        "status": "active",
+        "phase": 1,
+        "provider": "railway",
+        "technology": "PostgreSQL",
+        "version": "15+",
+        "exports": [
+            {
+                "name": variable,
+                "description": "Connection string",
+                "format": "postgresql://user:pass@host:5432/db",
+            }
+        ],
+        "resources": {"storage": storage, "max_connections": connections},
+        "backups": {"frequency": "daily", "retention": "30d"},
+    }
+
+
 def _shared_stores() -> dict[str, object]:
     """One PostgreSQL and one Redis that every service of the ``shared`` shape needs."""
     return {
-        "postgres": {
-            "description": "The one PostgreSQL cluster",
-            "kind": "database",
-            "status": "active",
-            "phase": 1,
-            "provider": "railway",
-            "technology": "PostgreSQL",
-            "version": "15+",
-            "exports": [
-                {
-                    "name": "DATABASE_URL",
-                    "description": "Connection string",
-                    "format": "postgresql://user:pass@host:5432/db",
-                }
-            ],
-            "resources": {"storage": "100GB", "max_connections": 5000},
-            "backups": {"frequency": "daily", "retention": "30d"},
-        },
+        "postgres": _postgres("The one PostgreSQL cluster", "DATABASE_URL", "100GB", 5000),
         "redis": {
             "description": "The one Redis",
             "kind": "cache",
@@ -68,24 +73,9 @@ def manifest(n: int, seed: int = 1, shape: str = "spread") -> dict[str, object]:
     dbs = 0 if shape == "shared" else max(1, n // 50)
     services: dict[str, object] = _shared_stores() if shape == "shared" else {}
     for i in range(dbs):
-        services[f"db-{i:03d}"] = {
-            "description": f"Shared PostgreSQL cluster {i}",
-            "kind": "database",
-            "status": "active",
-            "phase": 1,
-            "provider": "railway",
-            "technology": "PostgreSQL",
-            "version": "15+",
-            "exports": [
-                {
-                    "name": f"DB{i}_URL",
-                    "description": "Connection string",
-                    "format": "postgresql://user:pass@host:5432/db",
-                }
-            ],
-            "resources": {"storage": "10GB", "max_connections": 200},
-            "backups": {"frequency": "daily", "retention": "30d"},
-        }
+        services[f"db-{i:03d}"] = _postgres(
+            f"Shared PostgreSQL cluster {i}", f"DB{i}_URL", "10GB", 200
+        )
     for i in range(n):
         name = f"svc-{i:04d}"
         status = STATUSES[i % len(STATUSES)]

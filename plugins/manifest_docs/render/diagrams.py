@@ -21,18 +21,19 @@ styles (``use_directory_urls``).
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..model import Kind
 from .graph import Edge, Graph, Node, diagram
-from .lists import LIST_CAP, dependents_uri
 
 if TYPE_CHECKING:
     from ..model import Manifest, Service
     from .escape import Markup
+    from .lists import Capped
 
 __all__ = [
+    "DATA_KINDS",
     "GROUP_SIZE",
     "NEIGHBOUR_CAP",
     "WHOLE_MAX",
@@ -53,7 +54,8 @@ GROUP_SIZE = 30
 NEIGHBOUR_CAP = 12
 """Most dependencies, and most dependents, drawn in a service's neighbourhood."""
 
-_DATA_KINDS = {Kind.DATABASE, Kind.CACHE, Kind.STORAGE}
+DATA_KINDS = frozenset({Kind.DATABASE, Kind.CACHE, Kind.STORAGE})
+"""Kinds of service that hold data: drawn as cylinders, and the pages say so."""
 ARCHITECTURE = "architecture/index.md"
 
 
@@ -101,7 +103,7 @@ def _service_node(name: str, svc: Service, origin: str, urls: SiteUrls) -> Node:
         id=f"s:{name}",
         label=name,
         href=urls.service(name, origin),
-        shape="store" if svc.kind in _DATA_KINDS else "box",
+        shape="store" if svc.kind in DATA_KINDS else "box",
         classes=(f"kind-{svc.kind.value}", f"status-{svc.status.value}"),
         tooltip=f"{name} — {svc.kind.value}, {svc.status.value}",
     )
@@ -155,7 +157,7 @@ def overview(manifest: Manifest) -> Markup:
             f"k:{k.value}",
             f"{k.value} ({members[k]:,})",
             href=f"#kind-{k.value}",
-            shape="store" if k in _DATA_KINDS else "box",
+            shape="store" if k in DATA_KINDS else "box",
             classes=(f"kind-{k.value}",),
             tooltip=f"{members[k]:,} {k.value} services",
         )
@@ -182,6 +184,25 @@ class GroupDiagram:
     """Services of that kind in all."""
     svg: Markup
     """The drawing."""
+
+
+def _bounded(
+    manifest: Manifest,
+    names: list[str],
+    origin: str,
+    urls: SiteUrls,
+    more: str,
+    href: str | None,
+) -> list[Node]:
+    """Nodes of the first :data:`NEIGHBOUR_CAP` of ``names``, then one for the others.
+
+    The last is an "and N more" node with id ``more``, linked to ``href`` (if any).
+    """
+    nodes = [_service_node(n, manifest.services[n], origin, urls) for n in names[:NEIGHBOUR_CAP]]
+    if len(names) > NEIGHBOUR_CAP:
+        rest = len(names) - NEIGHBOUR_CAP
+        nodes.append(Node(more, f"and {rest:,} more", href=href, shape="more"))
+    return nodes
 
 
 def _degree(manifest: Manifest, name: str) -> int:
@@ -213,10 +234,8 @@ def group_diagrams(manifest: Manifest, urls: SiteUrls) -> list[GroupDiagram]:
                     uses[d] = uses.get(d, 0) + 1
         outside = sorted(uses, key=lambda d: (-uses[d], d))
         drawn = set(outside[:NEIGHBOUR_CAP])
-        rest = len(outside) - len(drawn)
-        nodes += [_service_node(d, manifest.services[d], ARCHITECTURE, urls) for d in sorted(drawn)]
-        if rest:
-            nodes.append(Node("more", f"and {rest:,} more", shape="more"))
+        by_name = [*sorted(drawn), *outside[NEIGHBOUR_CAP:]]  # the drawn ones by name
+        nodes += _bounded(manifest, by_name, ARCHITECTURE, urls, "more", None)
         edges = [
             Edge(f"s:{n}", f"s:{d}" if d in inside or d in drawn else "more")
             for n in chunk
@@ -229,12 +248,15 @@ def group_diagrams(manifest: Manifest, urls: SiteUrls) -> list[GroupDiagram]:
     return out
 
 
-def neighbourhood(manifest: Manifest, name: str, urls: SiteUrls) -> Markup | None:
+def neighbourhood(
+    manifest: Manifest, name: str, urls: SiteUrls, dependents: Capped
+) -> Markup | None:
     """What ``name`` needs and what needs it, at most :data:`NEIGHBOUR_CAP` of each.
 
-    ``None`` for a service with neither. The "more" nodes link to the full list of
-    dependents when there is one (more than :data:`~.lists.LIST_CAP`), else to the
-    page's own Dependencies table.
+    ``None`` for a service with neither. ``dependents`` is the service's list of
+    dependents as its page shows it (:func:`.lists.cap`): the "more" node of what needs
+    it links to that list's full page when there is one, else (like the other "more"
+    node) to the page's own Dependencies table.
     """
     svc = manifest.services[name]
     origin = f"services/{name}.md"
@@ -242,34 +264,20 @@ def neighbourhood(manifest: Manifest, name: str, urls: SiteUrls) -> Markup | Non
     needed_by = [u for u in manifest.used_by.get(name, []) if u != name and u not in needs]
     if not needs and not needed_by:
         return None
-    store = svc.kind in _DATA_KINDS
-    focus = Node(
-        f"s:{name}",
-        name,
+    store = svc.kind in DATA_KINDS
+    focus = replace(
+        _service_node(name, svc, origin, urls),
+        href=None,
         shape="store" if store else "focus",
         classes=(f"kind-{svc.kind.value}", f"status-{svc.status.value}", *(("focus",) * store)),
-        tooltip=f"{name} — {svc.kind.value}, {svc.status.value}",
     )
-    nodes: list[Node] = []
-    edges: list[Edge] = []
-    for u in needed_by[:NEIGHBOUR_CAP]:
-        nodes.append(_service_node(u, manifest.services[u], origin, urls))
-        edges.append(Edge(f"s:{u}", focus.id))
-    if len(needed_by) > NEIGHBOUR_CAP:
-        total = len(manifest.used_by.get(name, []))
-        href = urls.page(dependents_uri(name), origin) if total > LIST_CAP else "#dependencies"
-        rest = len(needed_by) - NEIGHBOUR_CAP
-        nodes.append(Node("more:in", f"and {rest:,} more", href=href, shape="more"))
-        edges.append(Edge("more:in", focus.id))
-    nodes.append(focus)
-    for d in needs[:NEIGHBOUR_CAP]:
-        nodes.append(_service_node(d, manifest.services[d], origin, urls))
-        edges.append(Edge(focus.id, f"s:{d}"))
-        if name in manifest.services[d].depends_on:  # a cycle: drawn as an arrow back
-            edges.append(Edge(f"s:{d}", focus.id))
-    if len(needs) > NEIGHBOUR_CAP:
-        rest = len(needs) - NEIGHBOUR_CAP
-        nodes.append(Node("more:out", f"and {rest:,} more", href="#dependencies", shape="more"))
-        edges.append(Edge(focus.id, "more:out"))
+    full = urls.page(dependents.full, origin) if dependents.full else "#dependencies"
+    inbound = _bounded(manifest, needed_by, origin, urls, "more:in", full)
+    outbound = _bounded(manifest, needs, origin, urls, "more:out", "#dependencies")
+    edges = [Edge(n.id, focus.id) for n in inbound]
+    for n in outbound:
+        edges.append(Edge(focus.id, n.id))
+        if n.id != "more:out" and name in manifest.services[n.id.removeprefix("s:")].depends_on:
+            edges.append(Edge(n.id, focus.id))  # a cycle: drawn as an arrow back
     title = f"{name}: what it needs and what needs it"
-    return diagram(Graph(tuple(nodes), tuple(edges), title=title))
+    return diagram(Graph((*inbound, focus, *outbound), tuple(edges), title=title))

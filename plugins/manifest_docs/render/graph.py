@@ -221,12 +221,11 @@ def _back_edges(n: int, succ: list[list[int]]) -> set[tuple[int, int]]:
 
 def _columns(n: int, forward: list[tuple[int, int]]) -> list[int]:
     """Longest-path layering of an acyclic edge list (Kahn's order, index-stable)."""
-    preds: list[list[int]] = [[] for _ in range(n)]
     succ: list[list[int]] = [[] for _ in range(n)]
+    indegree = [0] * n
     for s, t in forward:
         succ[s].append(t)
-        preds[t].append(s)
-    indegree = [len(p) for p in preds]
+        indegree[t] += 1
     column = [0] * n
     ready = [v for v in range(n) if indegree[v] == 0]
     while ready:
@@ -280,7 +279,8 @@ def layout(graph: Graph) -> Layout:
     column = _columns(n, [p for p in pairs if p not in back])
     width_of = [label_width(node.label) for node in graph.nodes]
 
-    # Columns of slots; every edge becomes a chain of slots in consecutive columns.
+    # Columns of slots; every edge becomes a chain of slots in consecutive columns, left
+    # to right (an edge closing a cycle runs from its target to its source).
     count = max(column, default=-1) + 1
     slots: list[list[_Slot]] = [[] for _ in range(count)]
     for v in range(n):
@@ -382,21 +382,17 @@ def layout(graph: Graph) -> Layout:
         for v in range(n)
     )
     routes = []
-    for k, ((s, t), chain) in enumerate(zip(pairs, chains, strict=True)):
-        points: list[tuple[float, float]] = []
-        first, last = chain[0], chain[-1]
-        assert isinstance(first, int)
-        assert isinstance(last, int)
-        points.append((col_x[column[first]] + col_w[column[first]], cy(first)))
-        for slot in chain[1:-1]:
-            assert not isinstance(slot, int)
-            c = column[first] + 1 + slot[1]
-            points += [(col_x[c], cy(slot)), (col_x[c] + col_w[c], cy(slot))]
-        points.append((col_x[column[last]], cy(last)))
-        backward = (s, t) in back
-        if backward:
-            points.reverse()
-        routes.append(Route(edges[k], tuple(points), backward))
+    for edge, pair, chain in zip(edges, pairs, chains, strict=True):
+        # Each slot of the chain sits in the next column: its left and right side there,
+        # less the left side of the first slot and the right side of the last.
+        start = column[pair[1] if pair in back else pair[0]]
+        sides = [
+            (x, cy(slot))
+            for c, slot in enumerate(chain, start)
+            for x in (col_x[c], col_x[c] + col_w[c])
+        ][1:-1]
+        backward = pair in back
+        routes.append(Route(edge, tuple(reversed(sides) if backward else sides), backward))
     height_total = max((p.y + p.h for p in placed_nodes), default=0.0) + MARGIN
     return Layout(
         graph.title,

@@ -26,12 +26,12 @@ from ..costs import (
     phase_costs,
     service_costs,
 )
-from ..model import EnvTier, EnvVar, Kind, Manifest, Service, Status
+from ..model import EnvTier, EnvVar, Manifest, Service, Status
+from .diagrams import DATA_KINDS, SiteUrls, group_diagrams, neighbourhood, overview, whole
 from .diagrams import GROUP_SIZE as DIAGRAM_GROUP_SIZE
 from .diagrams import WHOLE_MAX as WHOLE_DIAGRAM_MAX
-from .diagrams import SiteUrls, group_diagrams, neighbourhood, overview, whole
 from .escape import Markup, code, doc, link, md
-from .lists import LIST_CAP, cap, dependents_uri, more, readers_uri
+from .lists import LIST_CAP, Capped, cap, dependents_uri, more, readers_uri
 from .schema_doc import credential_shapes, limits, schema_docs
 from .selection import PAGE_KINDS
 
@@ -75,8 +75,6 @@ TEMPLATE_NAMES = (
     "list.md.j2",
 )
 """Templates a project can override by name."""
-
-_DATA_KINDS = {Kind.DATABASE, Kind.CACHE, Kind.STORAGE}
 
 _KIND = {
     "services.md.j2": "catalog",
@@ -222,7 +220,12 @@ def _nav_groups(manifest: Manifest, size: int = GROUP_SIZE) -> dict[str, tuple[s
 
 
 def _service_context(
-    manifest: Manifest, name: str, svc: Service, costs: ServiceCosts | None, urls: SiteUrls
+    manifest: Manifest,
+    name: str,
+    svc: Service,
+    costs: ServiceCosts | None,
+    urls: SiteUrls,
+    dependents: Capped,
 ) -> dict[str, Any]:
     tiers = [(tier, [v for v in svc.env if v.tier is tier]) for tier in EnvTier]
     consumers = {
@@ -235,16 +238,23 @@ def _service_context(
         "phase": manifest.phase_by_id.get(svc.phase),
         "provider": manifest.providers.get(svc.provider),
         "tiers": [(t, vs) for t, vs in tiers if vs],
-        "used_by": cap(manifest.used_by.get(name, []), dependents_uri(name)),
+        "used_by": dependents,
         "consumers": consumers,
-        "neighbourhood": neighbourhood(manifest, name, urls),
+        "neighbourhood": neighbourhood(manifest, name, urls, dependents),
         "costs": costs,
         "domains_held": [d for d in manifest.domains if d.service == name],
-        "is_data": svc.kind in _DATA_KINDS,
+        "is_data": svc.kind in DATA_KINDS,
     }
 
 
-def _architecture_context(manifest: Manifest, urls: SiteUrls) -> dict[str, Any]:
+def _dependents(manifest: Manifest) -> dict[str, Capped]:
+    """Each service's dependents as pages show them (:func:`.lists.cap`), once per build."""
+    return {name: cap(users, dependents_uri(name)) for name, users in manifest.used_by.items()}
+
+
+def _architecture_context(
+    manifest: Manifest, urls: SiteUrls, dependents: dict[str, Capped]
+) -> dict[str, Any]:
     """One diagram of everything for a small catalog; else an overview and groups."""
     small = len(manifest.services) <= WHOLE_DIAGRAM_MAX
     return {
@@ -252,16 +262,14 @@ def _architecture_context(manifest: Manifest, urls: SiteUrls) -> dict[str, Any]:
         "overview": None if small else overview(manifest),
         "groups": [] if small else group_diagrams(manifest, urls),
         "group_size": DIAGRAM_GROUP_SIZE,
-        "used_by": {
-            name: cap(users, dependents_uri(name)) for name, users in manifest.used_by.items()
-        },
+        "used_by": dependents,
     }
 
 
 def _names(names: list[str]) -> str:
-    """``a, b, c`` — or the first :data:`.lists.LIST_CAP` and how many more."""
-    shown = ", ".join(names[:LIST_CAP])
-    return shown + (f" and {len(names) - LIST_CAP:,} more" if len(names) > LIST_CAP else "")
+    """``a, b, c`` — or the first :data:`.lists.LIST_CAP` and how many more (no link)."""
+    capped = cap(names, "")
+    return ", ".join(capped.shown) + (f" and {capped.more:,} more" if capped.more else "")
 
 
 def _environment_context(manifest: Manifest) -> dict[str, Any]:
@@ -313,20 +321,22 @@ class _FullList:
     context: dict[str, Any]
 
 
-def _full_lists(manifest: Manifest, pages: Collection[str], size: int) -> list[_FullList]:
+def _full_lists(
+    manifest: Manifest, pages: Collection[str], size: int, dependents: dict[str, Capped]
+) -> list[_FullList]:
     """The pages holding lists cut on other pages (:mod:`.lists`): hubs only."""
     specs: list[tuple[str, str, dict[str, Any]]] = []
     if {"services", "architecture"} & set(pages):
-        for name, users in sorted(manifest.used_by.items()):
-            if len(users) > LIST_CAP:
+        for name, capped in sorted(dependents.items()):
+            if capped.full is not None:
                 specs.append(
                     (
-                        dependents_uri(name),
+                        capped.full,
                         f"Services that need {name}",
                         {
                             "subject": name,
                             "variable": None,
-                            "names": users,
+                            "names": manifest.used_by[name],
                             "exporters": [],
                             "cap": LIST_CAP,
                         },
@@ -395,6 +405,7 @@ def render_site(
     convert = conversion(manifest)
     common = {"m": manifest, "source_name": source_name, "conversion": convert}
     out = PageSet()
+    dependents = _dependents(manifest)
 
     def page(
         template: str,
@@ -438,7 +449,7 @@ def render_site(
             name,
             ("Services", *groups[name]),
             name,
-            **_service_context(manifest, name, svc, by_service.get(name), urls),
+            **_service_context(manifest, name, svc, by_service.get(name), urls, dependents[name]),
         )
     page("domains.md.j2", "domains/index.md", "Domains", records=_cname_records(manifest))
     currencies = currency_order((c for p in rollup for c in p.total), manifest.reporting_currency)
@@ -460,7 +471,7 @@ def render_site(
         "architecture.md.j2",
         "architecture/index.md",
         "Architecture",
-        **_architecture_context(manifest, urls),
+        **_architecture_context(manifest, urls, dependents),
     )
     page(
         "phases.md.j2",
@@ -481,7 +492,7 @@ def render_site(
         credentials=credential_shapes(),
     )
     page("api.md.j2", "reference/api.md", "Python API", ("Reference",))
-    for spec in _full_lists(manifest, pages, group_size):
+    for spec in _full_lists(manifest, pages, group_size, dependents):
         text = env.get_template("list.md.j2").render(**common, **spec.context)
         out.pages.append(GeneratedPage(spec.uri, text, spec.title, spec.nav))
     for name, svc in sorted(manifest.services.items()):

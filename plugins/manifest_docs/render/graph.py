@@ -475,6 +475,11 @@ def _node(p: Placed) -> str:
     return f'<g class="{md(classes)}">{body}</g>'
 
 
+MIN_SCALE = 10 / FONT_PX
+"""How far a diagram may shrink to fit its column: until its text is 10 px; a diagram
+wider than that scrolls sideways."""
+
+
 def svg(drawing: Layout) -> Markup:
     """The layout as an inline ``<svg>`` inside ``<div class="mdocs-graph">``, one HTML block.
 
@@ -482,12 +487,13 @@ def svg(drawing: Layout) -> Markup:
     HTML block), no ``{`` or ``}`` (so a Jinja pass over the page leaves it alone).
     """
     w, h = _num(drawing.width), _num(drawing.height)
+    narrowest = _num(drawing.width * MIN_SCALE)
     title = md(drawing.title)
     lines = [
         '<div class="mdocs-graph">',
         f'<svg xmlns="http://www.w3.org/2000/svg" class="mdocs-graph__svg" width="{w}" '
         f'height="{h}" viewBox="0 0 {w} {h}" role="group" aria-label="{title}" '
-        f'font-size="{FONT_PX}">',
+        f'font-size="{FONT_PX}" style="max-width:{w}px;min-width:{narrowest}px">',
         f"<title>{title}</title>",
         '<g class="mdocs-graph__edges">',
     ]

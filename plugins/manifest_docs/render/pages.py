@@ -17,14 +17,16 @@ import jinja2
 
 from ..artefacts import env_example
 from ..costs import (
+    DEFAULT_CURRENCY,
     PhaseCosts,
     ServiceCosts,
     conversion,
-    currency_order,
+    currencies,
     money,
     money_each,
     phase_costs,
     service_costs,
+    signed,
 )
 from ..model import EnvTier, EnvVar, Manifest, Service, Status
 from .diagrams import DATA_KINDS, SiteUrls, group_diagrams, neighbourhood, overview, whole
@@ -148,6 +150,7 @@ def make_environment(
         link=link,
         money=money,
         money_each=money_each,
+        signed=signed,
         md=md,
         mdjoin=mdjoin,
         more=more,
@@ -452,14 +455,15 @@ def render_site(
             **_service_context(manifest, name, svc, by_service.get(name), urls, dependents[name]),
         )
     page("domains.md.j2", "domains/index.md", "Domains", records=_cname_records(manifest))
-    currencies = currency_order((c for p in rollup for c in p.total), manifest.reporting_currency)
+    used = currencies(rollup, manifest.reporting_currency)
     page(
         "costs.md.j2",
         "costs/index.md",
         "Costs",
         phases=rollup,
-        currencies=currencies,
-        rates=convert.used(currencies) if convert else [],
+        currencies=used,
+        zero=manifest.reporting_currency or DEFAULT_CURRENCY,
+        rates=convert.used(used) if convert else [],
     )
     page(
         "environment.md.j2",

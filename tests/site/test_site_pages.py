@@ -157,18 +157,11 @@ def test_catalog_groups_services_by_status_then_phase(site: Path) -> None:
     active = article.section("Active · phase 1 (Foundation)")
     assert [r[0] for r in active.rows()] == ["backend", "docs-site", "postgres", "redis"]
     planned = article.section("Planned · phase 2 (Expansion)")
+    # The heading gives status and phase; a target date sits under the service's name.
     assert planned.rows() == [
-        [
-            "gateway",
-            "planned",
-            "gateway",
-            "2 (target 2026-Q3)",
-            "Railway",
-            "—",
-            "gw.example.org",
-            "—",
-        ],
+        ["gateway target 2026-Q3", "gateway", "Railway", "—", "gw.example.org"],
     ]
+    assert planned.find_all("span", "mdocs-aside")[0].text() == "target 2026-Q3"
     assert "6 services:\n4 active, 1 experimental, 1 planned." in article.text()
 
 
@@ -188,9 +181,12 @@ def test_catalog_rows_link_to_built_service_pages(site: Path) -> None:
         assert (site / "services" / href / "index.html").is_file()
 
 
-def test_catalog_shows_domain_and_health_path(site: Path) -> None:
-    cells = row(page(site, "services/").article, "backend")
-    assert cells[4:] == ["Railway", "platform-team", "api.example.org", "/healthz"]
+def test_catalog_shows_provider_owner_and_domain(site: Path) -> None:
+    # Five columns fit a desktop column; health endpoints are on each service's page.
+    article = page(site, "services/").article
+    cells = row(article, "backend")
+    assert cells[1:] == ["backend", "Railway", "platform-team", "api.example.org"]
+    assert "/healthz" not in article.text()
 
 
 # --------------------------------------------------------------------------- a service page
@@ -255,27 +251,25 @@ def test_service_env_vars_are_grouped_by_tier(site: Path) -> None:
     tables = env.tables()
     assert [r[0] for r in tables[0][1:]] == ["DATABASE_URL", "REDIS_URL", "SECRET_KEY"]
     assert [r[0] for r in tables[1][1:]] == ["SENTRY_DSN"]
+    assert tables[0][0] == ["Variable", "Description", "Value"]
     assert tables[2][1] == [
         "LOG_LEVEL",
         "Log verbosity.",
-        "—",
-        "—",
-        "INFO (default)",
-        "DEBUG, INFO, WARNING",
+        "default INFO; one of DEBUG, INFO, WARNING",
     ]
-    assert row(env, "DATABASE_URL")[3] == "exported by postgres"
-    assert row(env, "SECRET_KEY")[3] == "generate: openssl rand -hex 32"
+    assert row(env, "DATABASE_URL")[2] == (
+        "exported by postgres; for example postgresql://user:pass@host:5432/app"
+    )
+    assert row(env, "SECRET_KEY")[2] == "secret generate: openssl rand -hex 32"
 
 
 def test_service_env_secrets_are_marked_and_never_valued(site: Path) -> None:
     env = page(site, "services/backend/").article.section("Environment variables")
-    for name in ("SECRET_KEY", "SENTRY_DSN"):
-        cells = row(env, name)
-        assert cells[2] == "secret"
-        assert cells[4] == "—"
+    assert row(env, "SECRET_KEY")[2] == "secret generate: openssl rand -hex 32"
+    assert row(env, "SENTRY_DSN")[2] == "secret —"
     marks = env.find_all("span", "mdocs-secret")
     assert len(marks) == 2
-    assert row(env, "LOG_LEVEL")[2] == "—"
+    assert "secret" not in row(env, "LOG_LEVEL")[2]
     assert env.link(".env.example") == "../../environment/backend.env.example"
 
 
@@ -385,16 +379,12 @@ def test_domains_page_lists_cname_records(site: Path) -> None:
         "Main product domain.",
         "backend",
         "active",
-        "Cloudflare",
-        "yes",
-        "strict",
-        "1.2",
-        "yes",
-        "yes",
         "$25.00 / year at Cloudflare",
     ]
     assert row(primary, "example.net")[2] == "GitHub Pages"
-    assert row(primary, "example.net")[9] == "—"  # always_https not stated
+    tls = article.section("DNS and TLS")
+    assert row(tls, "example.org")[1:] == ["Cloudflare, proxied", "strict", "1.2", "always, HSTS"]
+    assert row(tls, "example.net")[4] == "—"  # the manifest states neither
     secondary = article.section("Secondary domains")
     assert [r[0] for r in secondary.rows()] == ["example.dev", "example.io"]
     assert row(secondary, "example.dev")[-1] == "$25.00 / year at Namecheap"
@@ -469,11 +459,12 @@ def test_environment_page_lists_every_variable_with_readers_and_exporters(site: 
         "SENTRY_DSN",
         "SITE_URL",
     ]
-    assert by_name["DATABASE_URL"][3:5] == ["backend", "postgres"]
-    assert by_name["REDIS_URL"][3:5] == ["backend", "redis"]
-    assert by_name["SENTRY_DSN"][3] == "backend, gateway"
-    assert by_name["SECRET_KEY"][2] == "secret"
-    assert by_name["LOG_LEVEL"][2] == "—"
+    assert by_name["DATABASE_URL"][2:4] == ["backend", "postgres"]
+    assert by_name["REDIS_URL"][2:4] == ["backend", "redis"]
+    assert by_name["SENTRY_DSN"][2] == "backend, gateway"
+    assert by_name["SECRET_KEY"][1] == "required secret"
+    assert by_name["LOG_LEVEL"][1] == "optional"
+    assert by_name["DATABASE_URL"][4].endswith("; from postgres")
 
 
 def test_environment_page_flags_conflicting_secret_flags(site: Path) -> None:

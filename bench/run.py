@@ -101,6 +101,14 @@ def _notes_nav(folder: Path, size: int = 30) -> list[object]:
     return tree
 
 
+PLUGINS: list[object] = [
+    "search",
+    {"manifest-docs": {"manifest": "manifest.yml", "check_committed": False}},
+    {"macros": {"modules": ["manifest_docs.macros"]}},
+]
+"""The plugin project's plugins (the plain project has only ``search``)."""
+
+
 def _projects(root: Path, n: int, shape: str) -> tuple[Path, Path]:
     """The plugin project and the equivalent plain-Markdown project."""
     plug = root / "plugin"
@@ -111,11 +119,7 @@ def _projects(root: Path, n: int, shape: str) -> tuple[Path, Path]:
                 "site_name": "bench",
                 "site_url": "https://docs.example.org/",
                 "theme": THEME,
-                "plugins": [
-                    "search",
-                    {"manifest-docs": {"manifest": "manifest.yml", "check_committed": False}},
-                    {"macros": {"modules": ["manifest_docs.macros"]}},
-                ],
+                "plugins": PLUGINS,
                 "markdown_extensions": EXTENSIONS,
             },
             sort_keys=False,

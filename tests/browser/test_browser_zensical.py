@@ -7,15 +7,12 @@ Zensical is not installed (``pip install -e '.[zensical]'``).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import sys
-import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
-from browserkit import LOCAL_HOST, REPO_ROOT, drawn_diagrams, row, screenshot_name, tabs
+from browserkit import REPO_ROOT, drawn_diagrams, row, screenshot_name, serve, tabs
 
 sys.path.insert(0, str(REPO_ROOT / "tests" / "zensical"))  # zkit: how the Zensical site is built
 
@@ -42,24 +39,11 @@ def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_zensical(copy_site(tmp_path_factory.mktemp("zensical") / "site"))
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def zensical_url(zensical_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(zensical_site))
-    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    """Base URL (ending in ``/``) of the Zensical build, served on 127.0.0.1."""
+    with serve(zensical_site, name="zensical-server") as url:
+        yield url
 
 
 @pytest.fixture

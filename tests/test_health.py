@@ -926,7 +926,10 @@ def test_unknown_service_is_a_usage_error(manifest_file: Path) -> None:
             for value in ("nan", "inf", "-inf", "0", "-1", "601", "soon")
         ),
         (["--retries", "-1"], "'--retries': -1 is not in the range 0<=x<=10"),
-        (["--env", "qa"], "Invalid value for '--env'"),
+        (
+            ["--env", "qa"],
+            "unknown environment 'qa'; the manifest's environments: prod, staging, dev",
+        ),
     ],
 )
 def test_bad_options_exit_2(manifest_file: Path, args: list[str], message: str) -> None:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 NESTING = f"nested more than {MAX_DEPTH} levels deep; a manifest needs far fewer"
-EMPTY = "file is empty; expected a mapping starting with 'schema_version: 1'"
+EMPTY = "file is empty; expected a mapping starting with 'schema_version: 2'"
 
 
 def replace_once(text: str, old: str, new: str) -> str:
@@ -389,8 +389,8 @@ def test_missing_required_nested_key_is_reported_at_the_mapping(minimal_manifest
 def test_missing_schema_version_is_reported_at_the_top(minimal_manifest: str) -> None:
     text = replace_once(minimal_manifest, "schema_version: 1\n", "")
     assert problems_in(text) == [
-        "manifest.yml:1:1: missing required key 'schema_version' — Version of this schema; "
-        "always '1'."
+        "manifest.yml:1:1: missing required key 'schema_version' — Version of this schema: "
+        "'2' ('1' still loads; 'br-ops migrate' upgrades it)."
     ]
 
 
@@ -537,7 +537,7 @@ def test_unreadable_date_is_located(minimal_manifest: str) -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("2", "unsupported schema_version 2"),
+        ("3", "unsupported schema_version 3"),
         ("true", "unsupported schema_version True"),
         ("1.0", "unsupported schema_version 1.0"),
         ('"1"', "unsupported schema_version '1' (write it as a number, without quotes)"),
@@ -547,7 +547,7 @@ def test_unsupported_schema_version(minimal_manifest: str, value: str, message: 
     text = replace_once(minimal_manifest, "schema_version: 1", f"schema_version: {value}")
     assert problems_in(text) == [
         f"manifest.yml:1:17: schema_version: {message}; "
-        "this version of manifest-docs reads schema_version: 1"
+        "this version of manifest-docs reads schema_version: 1 or 2"
     ]
 
 
@@ -859,7 +859,7 @@ def test_warnings_do_not_fail_loading() -> None:
     assert loaded.legacy
     assert [str(w) for w in loaded.warnings] == [
         "manifest.yml:1:1: warning: legacy manifest format detected (projects/planned_projects);"
-        " read as schema v1 ('br-ops migrate' writes the file out in v1)",
+        " read as schema v1 ('br-ops migrate' writes it out as schema v2)",
         "manifest.yml:5:20: warning: deployment_state.active_services: says 5 active services, "
         "but the file lists 1 (api); v1 computes counts instead",
     ]

@@ -26,9 +26,10 @@ from .cliutil import (
     relative,
 )
 from .drift.committed import refresh_committed
-from .dump import dump_manifest, json_schema_text
+from .dump import dump_manifest, json_schema_text, same_facts, upgrade_v1
+from .errors import ManifestError
 from .fsutil import write_atomic
-from .load import MANIFEST_ENV
+from .load import MANIFEST_ENV, load_text
 from .model import EnvTier, Kind
 from .render import escape
 
@@ -118,11 +119,14 @@ def validate(manifest: str | None) -> None:
     loaded = load_or_exit(manifest)
     shown = manifest or relative(loaded.path or Path("manifest.yml"))
     click.echo(ops.validate_summary(loaded.manifest, shown, legacy=loaded.legacy))
+    note = None if loaded.legacy else ops.schema_note(loaded.manifest, shown)
+    if note:
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command()
 def schema() -> None:
-    """Print the JSON Schema of manifest.yml (schema v1).
+    """Print the JSON Schema of manifest.yml (schema v2).
 
     \b
     Example:
@@ -138,18 +142,36 @@ def schema() -> None:
     "-o",
     metavar="FILE",
     default=None,
-    help="Write the v1 manifest here (atomically) instead of printing it.",
+    help="Write the v2 manifest here (atomically) instead of printing it.",
 )
 def migrate(path: str, output: str | None) -> None:
-    """Convert a legacy (pre-v1) manifest at PATH to schema v1 and print it.
+    """Upgrade the manifest at PATH to schema v2 and print it.
+
+    A v1 file is edited in place of its version line, so its comments stay: the
+    environments v1 implied (prod, staging, dev as its services use them) are
+    declared after it. The upstream legacy format is converted and written out
+    whole. Either way the result is loaded again and must hold every fact of PATH.
 
     \b
-    Example:
+    Examples:
+      br-ops migrate manifest.yml -o manifest.yml
       br-ops migrate infra/blackroad-manifest.yml -o manifest.yml
     """
     loaded = load_or_exit(path)
-    header = f"# Converted by 'br-ops migrate' from {path}; review before committing.\n"
-    text = dump_manifest(loaded.manifest, header=header if loaded.legacy else "")
+    if loaded.legacy:
+        header = f"# Converted by 'br-ops migrate' from {path}; review before committing.\n"
+        text = dump_manifest(loaded.manifest, header=header)
+    else:
+        original = Path(path).read_text(encoding="utf-8")
+        if loaded.manifest.schema_version != 1:
+            click.echo(f"{path} is already schema v{loaded.manifest.schema_version}", err=True)
+            text = original
+        else:
+            try:
+                text = upgrade_v1(original, loaded.manifest)
+            except ValueError as exc:
+                _fail(f"{path}: {exc}; change it to 'schema_version: 2' by hand")
+    _same_facts(path, loaded.manifest, text)
     if output:
         try:
             write_atomic(output, text)
@@ -161,6 +183,16 @@ def migrate(path: str, output: str | None) -> None:
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+def _same_facts(path: str, before: Manifest, text: str) -> None:
+    """Exit 2, writing nothing, unless ``text`` loads and states every fact ``before`` does."""
+    try:
+        after = load_text(text).manifest
+    except ManifestError as exc:
+        _fail(f"{path}: the upgraded manifest does not load, so nothing was written:\n{exc}")
+    if not same_facts(before, after):
+        _fail(f"{path}: the upgrade would change facts, so nothing was written; report this")
 
 
 # --------------------------------------------------------------------------- operations
@@ -213,6 +245,17 @@ def _service(m: Manifest, name: str) -> str:
         return ops.resolve_service(m, name)
     except ops.UnknownServiceError as exc:
         _fail(str(exc))
+
+
+def _environment(m: Manifest, env: str | None, option: str) -> str:
+    """``env`` if the manifest has it (``None``: production).
+
+    Otherwise a usage error (exit 2) on ``option`` naming the environments it has.
+    """
+    try:
+        return ops.environment(m, env)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
 
 
 def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -327,16 +370,21 @@ def repo(manifest: str | None, service: str, as_json: bool) -> None:
 @main.command("open")
 @manifest_option
 @click.argument("service")
-@click.argument("env", required=False, default="prod", type=click.Choice(ops.ENVIRONMENTS))
+@click.argument("env", required=False, default=None)
 @click.option("--browser", is_flag=True, help="Open the URL in a web browser.")
 @click.option(
     "--dashboard", is_flag=True, help="With --browser: open the provider dashboard instead."
 )
 @json_option
 def open_(
-    manifest: str | None, service: str, env: str, browser: bool, dashboard: bool, as_json: bool
+    manifest: str | None,
+    service: str,
+    env: str | None,
+    browser: bool,
+    dashboard: bool,
+    as_json: bool,
 ) -> None:
-    """Print SERVICE's URL for ENV (prod, staging or dev) and its dashboard.
+    """Print SERVICE's URL for ENV (default: production) and its dashboard.
 
     The URL is https://HOST for the environment's hostname; the dashboard comes from
     the service's links.dashboard, else its provider's dashboard. Exit 1 when the
@@ -347,11 +395,15 @@ def open_(
       br-ops open blackroad-backend
       br-ops open blackroad-backend staging --browser
     \b
-    JSON: {"service", "env", "url", "urls": {"prod", "staging", "dev"},
+    ENV is one of the manifest's environments (prod, staging and dev unless it
+    declares its own under environments:).
+
+    \b
+    JSON: {"service", "env", "url", "urls": {ENV: URL or null, ...},
            "dashboard", "dashboard_source", "opened"}
     """
     m = load_or_exit(manifest).manifest
-    data = ops.open_data(m, _service(m, service), env)
+    data = ops.open_data(m, _service(m, service), _environment(m, env, "'ENV'"))
     target = data["dashboard"] if dashboard else data["url"]
     if browser and target:
         data["opened"] = webbrowser.open(target)
@@ -454,10 +506,9 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.argument("services", nargs=-1, metavar="[SERVICE]...")
 @click.option(
     "--env",
-    type=click.Choice(ops.ENVIRONMENTS),
-    default="prod",
-    show_default=True,
-    help="Whose hostnames to probe.",
+    metavar="ENV",
+    default=None,
+    help="Whose hostnames to probe: one of the manifest's environments (default: production).",
 )
 @click.option(
     "--base-url",
@@ -494,7 +545,7 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 def health_(
     manifest: str | None,
     services: tuple[str, ...],
-    env: str,
+    env: str | None,
     base_url: str | None,
     timeout: float,
     retries: int,
@@ -529,7 +580,7 @@ def health_(
     """
     m = load_or_exit(manifest).manifest
     names = [_service(m, s) for s in services]
-    plan = health.plan_checks(m, names, env=env, base_url=base_url)
+    plan = health.plan_checks(m, names, env=_environment(m, env, "'--env'"), base_url=base_url)
     report = health.run_checks(plan, timeout=timeout, retries=retries, concurrency=concurrency)
     _out(as_json, report.to_json() if as_json else report, _health_text)
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)

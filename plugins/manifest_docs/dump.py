@@ -1,18 +1,28 @@
-"""Write a :class:`~manifest_docs.model.Manifest` back out as schema-v1 YAML."""
+"""Write a :class:`~manifest_docs.model.Manifest` back out as YAML, and upgrade v1 files.
+
+:func:`dump_manifest` writes a model as current-schema YAML (what ``br-ops migrate``
+gives for the upstream legacy format, which has no comments worth keeping).
+:func:`upgrade_v1` turns a v1 file into v2 by editing its text, so its comments stay:
+the version line changes and the environments v1 implied are declared.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import yaml
 
-from .model import Manifest, model_for_json_schema
+from .model import DEFAULT_ENVIRONMENTS, SCHEMA_VERSIONS, Manifest, model_for_json_schema
 
-__all__ = ["SCHEMA_COMMENT", "dump_manifest", "json_schema_text"]
+__all__ = ["SCHEMA_COMMENT", "dump_manifest", "json_schema_text", "same_facts", "upgrade_v1"]
+
+CURRENT = SCHEMA_VERSIONS[-1]
+"""The schema version written."""
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=schema/manifest.schema.json\n"
-"""First line of a v1 manifest: lets editors validate and autocomplete it."""
+"""First line of a manifest: lets editors validate and autocomplete it."""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -23,13 +33,75 @@ class _Dumper(yaml.SafeDumper):
 
 
 def dump_manifest(manifest: Manifest, *, header: str = "") -> str:
-    """The manifest as v1 YAML text, defaults left out, keys in schema order."""
+    """The manifest as current-schema YAML text, defaults left out, keys in schema order.
+
+    A v1 manifest gains the environments it implied (see :func:`implied_environments`);
+    an environment's one hostname is written alone rather than as a one-item list.
+    """
     data: dict[str, Any] = manifest.model_dump(mode="json", exclude_defaults=True)
-    data = {"schema_version": 1, **data}
+    data["schema_version"] = CURRENT
+    if not manifest.environments:
+        data["environments"] = implied_environments(manifest)
+    for svc in data.get("services", {}).values():
+        hosts = svc.get("domains")
+        if hosts:
+            svc["domains"] = {env: h[0] if len(h) == 1 else h for env, h in hosts.items()}
+    order = list(type(manifest).model_fields)
+    data = {key: data[key] for key in order if key in data}
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return SCHEMA_COMMENT + header + body
 
 
+def implied_environments(manifest: Manifest) -> dict[str, dict[str, Any]]:
+    """The environments a v1 manifest uses, as v2 declares them.
+
+    Prod (the production one) and whichever of staging and dev some service has a
+    hostname for, in that order.
+    """
+    used = {env for svc in manifest.services.values() for env in svc.domains.envs()}
+    names = [n for n in DEFAULT_ENVIRONMENTS if n == "prod" or n in used]
+    return {name: ({"production": True} if name == "prod" else {}) for name in names}
+
+
+def same_facts(before: Manifest, after: Manifest) -> bool:
+    """Whether two manifests state the same facts, whatever their schema versions.
+
+    Declaring the environments v1 implied adds no fact, so ``environments`` counts only
+    when ``before`` declares some.
+    """
+    skip = {"schema_version"} | (set() if before.environments else {"environments"})
+    return after.model_dump(exclude=skip) == before.model_dump(exclude=skip)
+
+
+_VERSION_LINE = re.compile(r"^schema_version:[ \t]*1[ \t]*(#.*)?$", re.MULTILINE)
+
+
+def upgrade_v1(text: str, manifest: Manifest) -> str:
+    """``text`` (a v1 manifest that loaded as ``manifest``) rewritten as v2, comments kept.
+
+    The ``schema_version: 1`` line becomes ``2``; unless the file declares environments,
+    the ones v1 implied follow it. Raises ``ValueError`` when the version line is not a
+    plain top-level ``schema_version: 1``.
+    """
+    match = _VERSION_LINE.search(text)
+    if match is None:
+        raise ValueError("no top-level 'schema_version: 1' line to change")
+    lines = [f"schema_version: {CURRENT}"]
+    if not re.search(r"^environments[ \t]*:", text, re.MULTILINE):
+        lines += [
+            "",
+            "# The environments schema v1 implied (prod, staging and dev, as used below);",
+            "# add each one's provider project and region, or rename them.",
+            "environments:",
+        ]
+        for name, fields in implied_environments(manifest).items():
+            if fields:
+                lines += [f"  {name}:", *(f"    {k}: {str(v).lower()}" for k, v in fields.items())]
+            else:
+                lines.append(f"  {name}: {{}}")
+    return text[: match.start()] + "\n".join(lines) + text[match.end() :]
+
+
 def json_schema_text() -> str:
-    """The JSON Schema of schema v1, as committed in ``schema/manifest.schema.json``."""
+    """The JSON Schema of the current schema, as committed in ``schema/manifest.schema.json``."""
     return json.dumps(model_for_json_schema(), indent=2, sort_keys=False) + "\n"

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
 from .costs import (
     DEFAULT_CURRENCY,
@@ -142,6 +142,8 @@ class Fact:
         if name.startswith("__"):
             raise AttributeError(name)
         value = self._value
+        if isinstance(value, RootModel):  # a service's hostnames: environment -> list
+            value = value.root
         if isinstance(value, BaseModel):
             fields = type(value).model_fields
             if name in fields:
@@ -419,7 +421,8 @@ class Facts:
         for name, s in sorted(self.m.services.items()):
             if (status and s.status.value != status) or (kind and s.kind.value != kind):
                 continue
-            prod = f"`{s.domains.prod}`" if s.domains.prod else "—"
+            host = s.domains.first(self.m.production)
+            prod = f"`{host}`" if host else "—"
             rows.append(
                 f"| {self.service_link(name)} | {s.status.value} | {s.kind.value} | "
                 f"{s.phase} | {prod} |"

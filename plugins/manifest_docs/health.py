@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 from . import __version__
 from .errors import visible
 from .model import Status
-from .ops import ENVIRONMENTS, Style, plain
+from .ops import Style, environment, plain
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -269,7 +269,7 @@ def plan_checks(
     manifest: Manifest,
     services: Sequence[str] | None = None,
     *,
-    env: str = "prod",
+    env: str | None = None,
     base_url: str | None = None,
 ) -> HealthPlan:
     """What to probe: every health endpoint of ``services`` (default: all active ones).
@@ -278,8 +278,7 @@ def plan_checks(
     has no hostname for ``env`` is skipped with a note. ``services`` must already be
     resolved to service names.
     """
-    if env not in ENVIRONMENTS:
-        raise ValueError(f"unknown environment {env!r}; expected one of {', '.join(ENVIRONMENTS)}")
+    env = environment(manifest, env)
     if base_url is not None and (problem := validate_base_url(base_url)):
         raise ValueError(problem)
     names = (
@@ -297,7 +296,7 @@ def plan_checks(
         if not svc.health:
             skipped.append(Skip(name, "no health endpoints in the manifest"))
             continue
-        host = dict(svc.domains.items()).get(env)
+        host = svc.domains.first(env)
         if base_url is not None:
             base = base_url.rstrip("/")
         elif host:

@@ -92,7 +92,7 @@ class _Converter:
         self.warn(
             (),
             "legacy manifest format detected (projects/planned_projects); "
-            "read as schema v1 ('br-ops migrate' writes the file out in v1)",
+            "read as schema v1 ('br-ops migrate' writes it out as schema v2)",
         )
         out: dict[str, Any] = {"schema_version": 1}
         self.link(("schema_version",), ("version",))

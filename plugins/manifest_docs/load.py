@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from .credentials import redact
 from .errors import MAX_PROBLEMS, Loc, ManifestError, Problem, did_you_mean, quote
 from .legacy import convert_legacy, is_legacy
-from .model import Manifest
+from .model import SCHEMA_VERSIONS, Manifest
 from .rules import check_manifest, scan_credentials
 from .yamlsafe import SourceMap, parse_yaml, read_yaml
 
@@ -135,15 +135,19 @@ def _validate(
     elif isinstance(data, dict) and data.get("schema_version") is not None:
         version = data["schema_version"]
         # ``type(...) is int``: YAML's true and 1.0 compare equal to 1 but are not it.
-        if type(version) is not int or version != 1:
-            hint = " (write it as a number, without quotes)" if str(version).strip() == "1" else ""
+        if type(version) is not int or version not in SCHEMA_VERSIONS:
+            known = {str(v) for v in SCHEMA_VERSIONS}
+            hint = (
+                " (write it as a number, without quotes)" if str(version).strip() in known else ""
+            )
             raise ManifestError(
                 [
                     *early,
                     source.problem(
                         ("schema_version",),
                         f"unsupported schema_version {quote(version)}{hint}; "
-                        "this version of manifest-docs reads schema_version: 1",
+                        "this version of manifest-docs reads schema_version: "
+                        + " or ".join(str(v) for v in SCHEMA_VERSIONS),
                     ),
                 ]
             )

@@ -1,4 +1,4 @@
-"""Schema v1 of ``manifest.yml``: the typed model every other part reads.
+"""The schema of ``manifest.yml`` (v2; v1 files load unchanged): the typed model every part reads.
 
 Every field carries a docstring; they are the descriptions in the JSON Schema and on
 the generated reference page. The model only checks the shape of each value; the
@@ -14,7 +14,15 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    RootModel,
+    StringConstraints,
+)
 
 from .values import Duration, Size, Version, parse_money
 from .vocabulary import FRAMEWORK_PHRASE, Words, setting
@@ -22,6 +30,7 @@ from .vocabulary import FRAMEWORK_PHRASE, Words, setting
 __all__ = [
     "CURRENCY",
     "DEFAULT_CURRENCY",
+    "DEFAULT_ENVIRONMENTS",
     "MAX_ALIASES",
     "MAX_COUNT",
     "MAX_NAME",
@@ -32,15 +41,17 @@ __all__ = [
     "Deploy",
     "DisasterRecovery",
     "Dns",
+    "DnsRecord",
     "Domain",
     "DomainStatus",
     "EnvTier",
     "EnvVar",
-    "Environments",
+    "Environment",
     "ExchangeRate",
     "ExportedVar",
     "HealthCheck",
     "HealthEndpoint",
+    "Hostnames",
     "KeyNamespace",
     "Kind",
     "Links",
@@ -72,6 +83,14 @@ MAX_ALIASES = 100
 SERVICE_NAME = r"^[a-z0-9][a-z0-9-]{0,62}$"
 ENV_NAME = r"^[A-Z][A-Z0-9_]*$"
 HOSTNAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+ENVIRONMENT_NAME = r"^[a-z][a-z0-9-]{0,62}$"
+_LABEL = r"[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?"
+RECORD_NAME = rf"^(@|\*|(\*\.)?({_LABEL}\.)*{_LABEL})$"
+"""A record's name in its zone: ``@``, ``www``, ``_dmarc``, ``*.preview`` or a full name."""
+DEFAULT_ENVIRONMENTS = ("prod", "staging", "dev")
+"""The environments of a manifest that declares none (schema v1's fixed three)."""
+SCHEMA_VERSIONS = (1, 2)
+"""The ``schema_version`` values this version reads; the last is the current one."""
 
 HEALTH_CONTEXT = (
     r"\bhealth(?:[ _-]?checks?|checks?|z)?\b|\bprob(?:e|es|ed|ing)\b|\bliveness\b|\breadiness\b"
@@ -385,6 +404,28 @@ DEFAULT_CURRENCY = "USD"
 """The currency of an amount that names none."""
 
 
+class DnsRecord(_Model):
+    """A DNS record declared in a domain's zone (service hostnames add their own CNAMEs)."""
+
+    name: str = Field(pattern=RECORD_NAME)
+    """``@`` for the domain itself, a label such as ``www`` or ``_dmarc``, or a full name
+    inside the domain."""
+    type: Literal["A", "AAAA", "CNAME", "ALIAS", "MX", "TXT", "CAA", "NS", "SRV"]
+    """Record type."""
+    value: str = Field(min_length=1, max_length=MAX_TEXT)
+    """What it points to or holds: an address, a hostname, a text value."""
+    ttl: int | None = Field(default=None, ge=1, le=MAX_COUNT)
+    """Time to live in seconds (the DNS provider's automatic TTL when omitted)."""
+    proxied: bool | None = None
+    """Whether the DNS provider's edge proxies it (only where the provider has that notion)."""
+    priority: int | None = Field(default=None, ge=0, le=65535)
+    """Priority, for MX and SRV records."""
+    placeholder: bool = False
+    """The value is a placeholder, not the record in the zone today."""
+    note: str | None = None
+    """Anything a reader should know about it."""
+
+
 class Domain(_Model):
     """A domain name the organisation holds."""
 
@@ -432,6 +473,9 @@ class Domain(_Model):
     """ISO 4217 currency of ``yearly_cost``."""
     note: str | None = None
     """Anything a reader should know."""
+    records: list[DnsRecord] = []
+    """Records of its zone beyond the service hostnames' CNAMEs (which follow from each
+    service's ``deploy.target``): apex A or ALIAS, MX, TXT, CAA, or a CNAME stated here."""
 
 
 class Cost(_Model):
@@ -778,20 +822,65 @@ class Deploy(_Model):
     """Platform hostname the service's domains CNAME to, e.g. ``x.up.railway.app``."""
 
 
-class Environments(_Model):
-    """A service's hostnames per environment."""
+Hostname = Annotated[str, StringConstraints(pattern=HOSTNAME)]
+"""A lower-case DNS name such as ``api.example.org``."""
 
-    prod: str | None = Field(default=None, pattern=HOSTNAME)
-    """Production hostname."""
-    staging: str | None = Field(default=None, pattern=HOSTNAME)
-    """Staging hostname."""
-    dev: str | None = Field(default=None, pattern=HOSTNAME)
-    """Development hostname."""
+
+def _host_list(value: Any) -> Any:
+    """Each environment's hostnames as a list: one hostname may be written alone."""
+    if isinstance(value, dict):
+        return {
+            env: [hosts] if isinstance(hosts, str) else ([] if hosts is None else hosts)
+            for env, hosts in value.items()
+        }
+    return value
+
+
+class Hostnames(RootModel[dict[str, list[Hostname]]]):
+    """A service's hostnames: for each environment, one hostname or a list of them.
+
+    ``prod: api.example.org`` or ``prod: [example.org, www.example.org]``; the keys are
+    the manifest's environments (``environments:``, or prod, staging and dev when it
+    declares none). The first hostname of an environment is its main one.
+    """
+
+    root: Annotated[
+        dict[str, list[Hostname]],
+        BeforeValidator(_host_list, json_schema_input_type=dict[str, Hostname | list[Hostname]]),
+    ] = {}
 
     def items(self) -> list[tuple[str, str]]:
-        """The environments that have a hostname, in prod, staging, dev order."""
-        pairs = (("prod", self.prod), ("staging", self.staging), ("dev", self.dev))
-        return [(env, host) for env, host in pairs if host]
+        """Every (environment, hostname) pair, environments in the order written."""
+        return [(env, host) for env, hosts in self.root.items() for host in hosts]
+
+    def of(self, env: str) -> list[str]:
+        """The hostnames of ``env`` (none when it has no hostname)."""
+        return list(self.root.get(env, ()))
+
+    def first(self, env: str) -> str | None:
+        """The main hostname of ``env``, or ``None``."""
+        hosts = self.root.get(env)
+        return hosts[0] if hosts else None
+
+    def envs(self) -> list[str]:
+        """The environments that have at least one hostname, in the order written."""
+        return [env for env, hosts in self.root.items() if hosts]
+
+
+class Environment(_Model):
+    """An environment the team deploys to (prod, staging, preview, eu-prod…)."""
+
+    description: str | None = None
+    """What the environment is for."""
+    production: bool = False
+    """Whether this is production: the environment pages and ``br-ops`` show by default
+    (at most one; without it, ``prod`` or ``production``, else the first declared)."""
+    provider: str | None = None
+    """Provider id (a key of ``providers``) whose account or project holds it."""
+    project: Annotated[str | None, PROJECT_WORDS] = None
+    """The provider's project or account for this environment, e.g. ``acme-staging``."""
+    region: str | None = None
+    """Region it runs in, e.g. ``us-west1``."""
 
 
 class Route(_Model):
@@ -1246,8 +1335,9 @@ class Service(_Model):
     """Provider id (a key of ``providers``) that hosts it."""
     deploy: Deploy | None = None
     """How it is built and started."""
-    domains: Environments = Environments()
-    """Hostnames per environment."""
+    domains: Hostnames = Hostnames()
+    """Hostnames per environment (a key of ``environments``): one hostname or a list, the
+    first being the main one, e.g. ``prod: [example.org, www.example.org]``."""
     routes: list[Route] = []
     """Paths it serves."""
     depends_on: list[str] = []
@@ -1282,12 +1372,17 @@ class Service(_Model):
 class Manifest(_Model):
     """The whole ``manifest.yml``."""
 
-    schema_version: Literal[1]
-    """Version of this schema; always ``1``."""
+    schema_version: Literal[1, 2]
+    """Version of this schema: ``2`` (``1`` still loads; ``br-ops migrate`` upgrades it)."""
     organization: Organization
     """Who owns all of this."""
     last_updated: dt.date | None = None
     """Date the manifest was last edited."""
+    environments: dict[
+        Annotated[str, StringConstraints(pattern=ENVIRONMENT_NAME)], Environment
+    ] = {}
+    """The environments services deploy to, keyed by name (lower-case, digits, dashes);
+    without any, prod, staging and dev."""
     phases: list[Phase]
     """The roadmap, in order."""
     providers: dict[str, Provider]
@@ -1352,6 +1447,23 @@ class Manifest(_Model):
         """Phases keyed by id."""
         return {p.id: p for p in self.phases}
 
+    @cached_property
+    def environment_names(self) -> tuple[str, ...]:
+        """The declared environments in the order written (prod, staging, dev if none)."""
+        return tuple(self.environments) or DEFAULT_ENVIRONMENTS
+
+    @cached_property
+    def production(self) -> str:
+        """The production environment (what pages and ``br-ops`` show by default).
+
+        The one marked ``production``, else ``prod`` or ``production``, else the first.
+        """
+        marked = [name for name, env in self.environments.items() if env.production]
+        if marked:
+            return marked[0]
+        names = self.environment_names
+        return next((n for n in ("prod", "production") if n in names), names[0])
+
     @property
     def current_phase(self) -> Phase | None:
         """The phase whose status is ``current``, if any."""
@@ -1367,5 +1479,5 @@ def model_for_json_schema() -> dict[str, Any]:
     schema = Manifest.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://docs.blackroad.systems/schema/manifest.schema.json"
-    schema["title"] = "manifest.yml (schema v1)"
+    schema["title"] = f"manifest.yml (schema v{SCHEMA_VERSIONS[-1]})"
     return schema

@@ -24,7 +24,7 @@ from .costs import (
     signed,
 )
 from .errors import did_you_mean
-from .model import EnvTier, Kind, PhaseStatus, Status
+from .model import DEFAULT_ENVIRONMENTS, SCHEMA_VERSIONS, EnvTier, Kind, PhaseStatus, Status
 
 if TYPE_CHECKING:
     from .costs import PhaseCosts, Totals
@@ -37,6 +37,7 @@ __all__ = [
     "UnknownServiceError",
     "clone_urls",
     "env_data",
+    "environment",
     "format_env",
     "format_list",
     "format_open",
@@ -47,6 +48,7 @@ __all__ = [
     "plain",
     "repo_data",
     "resolve_service",
+    "schema_note",
     "status_data",
     "validate_summary",
 ]
@@ -63,7 +65,26 @@ STATUS_ORDER: tuple[Status, ...] = (
 )
 """Order in which statuses are grouped and counted."""
 
-ENVIRONMENTS = ("prod", "staging", "dev")
+ENVIRONMENTS = DEFAULT_ENVIRONMENTS
+"""The environments of a manifest that declares none."""
+
+
+def environment(manifest: Manifest, env: str | None) -> str:
+    """``env`` checked against the manifest's environments (``None``: production).
+
+    Raises ``ValueError`` naming the environments there are, with a "did you mean".
+    """
+    if env is None:
+        return manifest.production
+    names = manifest.environment_names
+    if env not in names:
+        raise ValueError(
+            f"unknown environment {env!r}{did_you_mean(env, names)}; "
+            f"the manifest's environments: {', '.join(names)}"
+        )
+    return env
+
+
 """Environment names a service can have a hostname for."""
 
 
@@ -110,6 +131,17 @@ def validate_summary(manifest: Manifest, shown: str, *, legacy: bool = False) ->
     return f"{shown}: valid{kind} — {services} ({statuses}), {', '.join(rest)}"
 
 
+def schema_note(manifest: Manifest, shown: str) -> str | None:
+    """What to tell the owner of an older (non-legacy) manifest, or ``None``."""
+    current = SCHEMA_VERSIONS[-1]
+    if manifest.schema_version >= current:
+        return None
+    return (
+        f"{shown}: schema v{manifest.schema_version} still loads; "
+        f"'br-ops migrate {shown} -o {shown}' upgrades it to v{current}"
+    )
+
+
 def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
     """Left-aligned columns; the last column is not padded."""
     if not rows:
@@ -125,7 +157,7 @@ def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
 # --------------------------------------------------------------------------- list
 
 
-def _service_row(name: str, svc: Service) -> dict[str, Any]:
+def _service_row(name: str, svc: Service, production: str) -> dict[str, Any]:
     return {
         "name": name,
         "description": svc.description,
@@ -135,7 +167,7 @@ def _service_row(name: str, svc: Service) -> dict[str, Any]:
         "target_date": svc.target_date,
         "provider": svc.provider,
         "repo": svc.repo,
-        "prod_domain": svc.domains.prod,
+        "prod_domain": svc.domains.first(production),
     }
 
 
@@ -164,7 +196,7 @@ def list_data(
             continue
         if phase is not None and svc.phase != phase:
             continue
-        groups[svc.status.value].append(_service_row(name, svc))
+        groups[svc.status.value].append(_service_row(name, svc, manifest.production))
     return {
         "filters": {
             "status": want_status.value if want_status else None,
@@ -384,19 +416,19 @@ def format_repo(data: dict[str, Any], style: Style = plain) -> str:
 # --------------------------------------------------------------------------- open
 
 
-def open_data(manifest: Manifest, name: str, env: str = "prod") -> dict[str, Any]:
+def open_data(manifest: Manifest, name: str, env: str | None = None) -> dict[str, Any]:
     """Service ``name``'s URLs; the ``br-ops open --json`` shape.
 
-    ``{"service", "env", "url", "urls": {"prod", "staging", "dev"}, "dashboard",
-    "dashboard_source", "opened"}``: ``url`` is ``https://HOST`` for ``env`` (``null``
-    without a hostname); ``dashboard`` comes from ``links.dashboard``, else the
+    ``{"service", "env", "url", "urls": {ENV: URL or null, ...}, "dashboard",
+    "dashboard_source", "opened"}``: ``url`` is ``https://HOST`` for ``env`` (default:
+    production; ``null`` without a hostname), ``urls`` has every environment's main
+    hostname; ``dashboard`` comes from ``links.dashboard``, else the
     provider's ``dashboard`` (``dashboard_source`` says which, or ``null``);
     ``opened`` is filled in by the adapter when it opened a browser.
     """
-    if env not in ENVIRONMENTS:
-        raise ValueError(f"unknown environment {env!r}; expected one of {', '.join(ENVIRONMENTS)}")
+    env = environment(manifest, env)
     svc = manifest.services[name]
-    hosts = {"prod": svc.domains.prod, "staging": svc.domains.staging, "dev": svc.domains.dev}
+    hosts = {e: svc.domains.first(e) for e in manifest.environment_names}
     urls = {e: (f"https://{h}" if h else None) for e, h in hosts.items()}
     dashboard, source = None, None
     provider = manifest.providers.get(svc.provider)

@@ -25,6 +25,7 @@ from .facts import Facts, template_line
 from .gate import GateOptions, run_gate
 from .load import LoadedManifest, load_manifest
 from .navigation import build_section, error_page
+from .ops import schema_note
 from .render.pages import GeneratedPage, PageSet
 from .render.selection import PAGE_KINDS, EngineFeatures, select_pages
 from .render.site import CSS_URI, SiteOutput, site_output, stylesheet
@@ -88,6 +89,9 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
         else:
             for warning in self.loaded.warnings:
                 log.warning(str(warning))
+            note = schema_note(self.loaded.manifest, self.config.manifest)
+            if note and not self.loaded.legacy:
+                log.info(f"manifest-docs: {note}")
             self.facts = Facts(self.loaded.manifest, report=self._report)
             self.selected = _select(self.loaded, self.config.pages, config)
         if CSS_URI not in config.extra_css:

@@ -19,6 +19,7 @@ from .credentials import (
     has_contextual,
     scan_text,
 )
+from .dns import zone
 from .errors import MAX_PROBLEMS, Loc, Problem, did_you_mean
 from .model import SERVICE_NAME, Manifest, PhaseStatus, Status
 from .yamlsafe import line_col
@@ -224,7 +225,9 @@ class _Checker:
         for name, svc in self.m.services.items():
             self.service(name, svc)
         self.aliases()
+        self.environments()
         self.domains()
+        self.dns()
         self.costs()
         self.currencies()
         self.ci_cd()
@@ -342,16 +345,65 @@ class _Checker:
                 owner.setdefault(alias.lower(), name)
         hosts: dict[str, str] = {}
         for name, svc in self.m.services.items():
-            if svc.status is not Status.ACTIVE:
-                continue
-            for env, host in svc.domains.items():
-                key = f"{env}:{host}"
-                if key in hosts:
+            for env, listed in svc.domains.root.items():
+                for i, host in enumerate(listed):
+                    if host in listed[:i]:
+                        self.err(
+                            ("services", name, "domains", env, i),
+                            f"{host} is listed twice for {env}",
+                        )
+                        continue
+                    key = f"{env}:{host}"
+                    if key in hosts and svc.status is Status.ACTIVE:
+                        self.err(
+                            ("services", name, "domains", env, i),
+                            f"{host} is also the {env} domain of active service {hosts[key]!r}",
+                        )
+                    if svc.status is Status.ACTIVE:
+                        hosts[key] = name
+
+    def environments(self) -> None:
+        names = self.m.environment_names
+        production = [n for n, env in self.m.environments.items() if env.production]
+        for extra in production[1:]:
+            self.err(
+                ("environments", extra, "production"),
+                f"{production[0]!r} is already the production environment; mark only one",
+            )
+        for env_name, declared_env in self.m.environments.items():
+            if declared_env.provider is not None:
+                self.provider_ref(("environments", env_name, "provider"), declared_env.provider)
+        declared = "declared environments" if self.m.environments else "environments"
+        for name, svc in self.m.services.items():
+            for env in svc.domains.root:
+                if env not in names:
+                    hint = did_you_mean(env, names)
+                    fix = (
+                        "declare it under environments:"
+                        if self.m.environments
+                        else "declare the team's environments under environments:"
+                    )
                     self.err(
                         ("services", name, "domains", env),
-                        f"{host} is also the {env} domain of active service {hosts[key]!r}",
+                        f"unknown environment {env!r}{hint}; {declared}: "
+                        f"{', '.join(names)} ({fix})",
+                        key=True,
                     )
-                hosts[key] = name
+
+    def dns(self) -> None:
+        for i, dom in enumerate(self.m.domains):
+            for j, rec in enumerate(dom.records):
+                name = rec.name
+                if "." in name and name != dom.name and not name.endswith("." + dom.name):
+                    self.err(
+                        ("domains", i, "records", j, "name"),
+                        f"record name {name!r} is outside {dom.name}; write a label "
+                        f"({name.split('.')[0]!r}) or a name ending in .{dom.name}",
+                    )
+        for conflict in zone(self.m).conflicts:
+            line, _ = self.source.locate(conflict.other)
+            where = ".".join(str(part) for part in conflict.other)
+            self.err(conflict.loc, f"{conflict.message} (the other: line {line}, {where})")
 
     def domains(self) -> None:
         seen: dict[str, int] = {}

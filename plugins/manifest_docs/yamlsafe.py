@@ -167,7 +167,7 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
-        return fail("file is empty; expected a mapping starting with 'schema_version: 1'", 1, 1)
+        return fail("file is empty; expected a mapping starting with 'schema_version: 2'", 1, 1)
     return text, []
 
 
@@ -724,7 +724,7 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
                     shown,
                     1,
                     1,
-                    "file is empty; expected a mapping starting with 'schema_version: 1'",
+                    "file is empty; expected a mapping starting with 'schema_version: 2'",
                 )
             ],
         )

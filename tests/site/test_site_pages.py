@@ -232,7 +232,13 @@ def test_service_routes_show_their_own_status(site: Path) -> None:
     badge = [b for b in section.find_all("span", "mdocs-badge") if b.text() == "planned"]
     assert badge
     assert "mdocs-badge--planned" in badge[0].classes
-    assert row(section, "prod") == ["prod", "api.example.org"]
+    # Every hostname of every environment, with the record that sends it here.
+    assert section.tables()[0] == [
+        ["Environment", "Hostname", "Record"],
+        ["prod", "api.example.org", "CNAME backend-prod.up.railway.app"],
+        ["prod", "example.org", "CNAME backend-prod.up.railway.app"],
+        ["staging", "staging-api.example.org", "—"],
+    ]
     assert "Registered domains pointing here: example.org (active)." in section.text()
 
 
@@ -368,11 +374,21 @@ def test_page_without_narrative_edits_the_manifest(site: Path, url: str) -> None
 
 def test_domains_page_lists_cname_records(site: Path) -> None:
     article = page(site, "domains/").article
-    records = article.section("Service hostnames and DNS records")
-    assert records.rows() == [
-        ["api.example.org", "prod", "backend", "backend-prod.up.railway.app"],
-        ["docs.example.org", "prod", "docs-site", "exampleorg.github.io"],
-        ["staging-api.example.org", "staging", "backend", "backend-prod.up.railway.app"],
+    records = article.section("Hostnames and DNS records")
+    assert records.headings("h3") == ["prod (production)", "staging"]
+    prod, staging, others = records.tables()
+    assert prod[1:] == [
+        ["api.example.org", "backend", "CNAME backend-prod.up.railway.app"],
+        ["docs.example.org", "docs-site", "CNAME exampleorg.github.io"],
+        # Declared (proxied, trailing dot) and implied by deploy.target: one record.
+        ["example.org", "backend", "CNAME backend-prod.up.railway.app (proxied)"],
+        ["gw.example.org", "gateway planned", "—"],
+    ]
+    # deploy.target is production's: a staging hostname's record is not known.
+    assert staging[1:] == [["staging-api.example.org", "backend", "—"]]
+    assert others[1:] == [
+        ["_dmarc.example.org", "TXT v=DMARC1; p=none", "auto", "—"],
+        ["example.org", "MX 10 mx.mail.example", "3600 s", "Mail provider."],
     ]
     primary = article.section("Primary domains")
     assert row(primary, "example.org")[1:] == [
@@ -550,8 +566,9 @@ def test_schema_page_documents_fields_from_the_model(site: Path) -> None:
         cells = row(service, name)
         assert cells[-1] == " ".join((Service.model_fields[name].description or "").split())
         assert cells[-1]
-    assert row(service, "depends_on")[1:4] == ["list of text", "no", "[]"]
-    assert row(service, "description")[2] == "yes"
+    assert row(service, "depends_on")[1:3] == ["list of text", "[]"]
+    assert row(service, "description")[2] == "required"
+    assert row(service, "env")[1] == "list of EnvVar"  # the model's name is the link
     assert service.link("EnvVar") == "#envvar"
     assert "EnvVar" in article.headings("h2")
 

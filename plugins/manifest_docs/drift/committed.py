@@ -47,7 +47,8 @@ def readme_table(manifest: Manifest) -> str:
     for name, svc in sorted(
         manifest.services.items(), key=lambda kv: (kv[1].status.value != "active", kv[0])
     ):
-        prod = f"`{svc.domains.prod}`" if svc.domains.prod else "—"
+        host = svc.domains.first(manifest.production)
+        prod = f"`{host}`" if host else "—"
         rows.append(f"| {name} | {svc.status.value} | {svc.kind.value} | {svc.phase} | {prod} |")
     return "\n".join(rows) + "\n"
 

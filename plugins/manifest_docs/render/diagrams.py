@@ -127,7 +127,7 @@ def whole(manifest: Manifest, urls: SiteUrls) -> Markup:
             )
             edges.append(Edge(f"h:{domain.name}", f"s:{domain.service}", dashed=True))
     for n in names:
-        host = manifest.services[n].domains.prod
+        host = manifest.services[n].domains.first(manifest.production)
         if host:
             entries.setdefault(f"h:{host}", Node(f"h:{host}", host, shape="pill"))
             edges.append(Edge(f"h:{host}", f"s:{n}", dashed=True))

@@ -28,7 +28,8 @@ from ..costs import (
     service_costs,
     signed,
 )
-from ..model import EnvTier, EnvVar, Manifest, Service, Status
+from ..dns import HostRow, zone
+from ..model import SCHEMA_VERSIONS, EnvTier, EnvVar, Manifest, Service, Status
 from .diagrams import DATA_KINDS, SiteUrls, group_diagrams, neighbourhood, overview, whole
 from .diagrams import GROUP_SIZE as DIAGRAM_GROUP_SIZE
 from .diagrams import WHOLE_MAX as WHOLE_DIAGRAM_MAX
@@ -371,22 +372,6 @@ def _full_lists(
     return [_FullList(uri, title, where[title], ctx) for uri, title, ctx in specs]
 
 
-def _cname_records(manifest: Manifest) -> list[tuple[str, str, str, str]]:
-    """(host, target, service, environment) for every service host with a deploy target."""
-    records = []
-    for name, svc in sorted(manifest.services.items()):
-        target = svc.deploy.target if svc.deploy else None
-        hosting = manifest.providers.get(svc.provider)
-        for env, host in svc.domains.items():
-            if target:
-                records.append((host, target, name, env))
-            elif hosting and svc.provider == "github-pages" and manifest.organization.github_org:
-                records.append(
-                    (host, f"{manifest.organization.github_org.lower()}.github.io", name, env)
-                )
-    return sorted(records)
-
-
 def render_site(
     manifest: Manifest,
     *,
@@ -426,6 +411,10 @@ def render_site(
     groups = _nav_groups(manifest, group_size)
     rollup: list[PhaseCosts] = phase_costs(manifest)
     by_service = service_costs(manifest, rollup)
+    dns = zone(manifest)
+    host_rows: dict[tuple[str, str, str], HostRow] = {
+        (row.service, row.env, row.host): row for row in dns.hosts
+    }
     catalog = [
         (
             status,
@@ -452,9 +441,10 @@ def render_site(
             name,
             ("Services", *groups[name]),
             name,
+            hosts=[host_rows[(name, env, host)] for env, host in svc.domains.items()],
             **_service_context(manifest, name, svc, by_service.get(name), urls, dependents[name]),
         )
-    page("domains.md.j2", "domains/index.md", "Domains", records=_cname_records(manifest))
+    page("domains.md.j2", "domains/index.md", "Domains", dns=dns)
     used = currencies(rollup, manifest.reporting_currency)
     page(
         "costs.md.j2",
@@ -492,6 +482,7 @@ def render_site(
         "Manifest schema",
         ("Reference",),
         models=schema_docs(),
+        version=SCHEMA_VERSIONS[-1],
         limits=limits(),
         credentials=credential_shapes(),
     )

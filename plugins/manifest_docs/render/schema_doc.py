@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 from pydantic_core import PydanticUndefined
 
 from .. import model as _model
@@ -95,9 +95,21 @@ def type_name(annotation: Any) -> tuple[str, tuple[str, ...]]:
         return f"mapping of name → {inner}", links
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return "one of " + ", ".join(str(m.value) for m in annotation), ()
+    if isinstance(annotation, type) and issubclass(annotation, RootModel):
+        return type_name(_written_as(annotation))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation.__name__, (annotation.__name__,)
     return _SCALARS.get(annotation, getattr(annotation, "__name__", str(annotation))), ()
+
+
+def _written_as(model: type[RootModel[Any]]) -> Any:
+    """What a root model accepts in YAML (its validator's input type, else its root type)."""
+    info = model.model_fields["root"]
+    for meta in info.metadata:
+        written = getattr(meta, "json_schema_input_type", PydanticUndefined)
+        if written is not PydanticUndefined:
+            return written
+    return info.annotation
 
 
 def _default(value: Any) -> str:

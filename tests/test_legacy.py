@@ -327,3 +327,17 @@ def test_a_projects_section_that_is_not_a_mapping_is_a_warning_not_silence() -> 
         "manifest.yml:2:11: warning: projects: expected a mapping of projects, got int; "
         "skipped" in [str(w) for w in loaded.warnings]
     )
+
+
+def test_legacy_runbooks_go_to_the_one_active_backend(loaded_upstream: LoadedManifest) -> None:
+    books = loaded_upstream.manifest.services["blackroad-backend"].runbooks
+    assert [(b.title, b.kind) for b in books] == [
+        ("Manual deploy", "deployment"),
+        ("Rollback", "deployment"),
+        ("Service down", "incident"),
+        ("Database issues", "incident"),
+    ]
+    assert books[0].steps[0] == "git checkout main"
+    dropped = [str(w) for w in loaded_upstream.warnings if "not carried over" in str(w)]
+    assert dropped
+    assert dropped[0].endswith("not carried over: migrations")

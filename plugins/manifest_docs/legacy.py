@@ -120,16 +120,55 @@ class _Converter:
         if ci:
             out["ci_cd"] = ci
         self.counts(out["services"])
-        dropped = sorted(k for k in old if k not in _KNOWN_TOP) + [
-            k for k in ("runbooks", "migrations") if k in old
+        carried = self.runbooks(out["services"])
+        kept = {"runbooks"} if carried else set()
+        dropped = [
+            k
+            for k in sorted({*(k for k in old if k not in _KNOWN_TOP), "runbooks", "migrations"})
+            if k in old and k not in kept
         ]
         if dropped:
             self.warn(
                 (dropped[0],),
-                "legacy sections with no v1 equivalent were not carried "
+                "legacy sections with no equivalent were not carried "
                 f"over: {', '.join(sorted(set(dropped)))}",
             )
         return out
+
+    def runbooks(self, services: dict[str, Any]) -> bool:
+        """Put the legacy ``runbooks`` (group → name → steps) on the one active backend.
+
+        The legacy file keeps them for the whole workspace, which in its shape is one
+        monolith; with more than one active backend nobody can say whose they are, so
+        they are left out (and the caller warns).
+        """
+        groups = _map(self.old.get("runbooks"))
+        owners = [
+            n
+            for n, s in services.items()
+            if s.get("kind") == "backend" and s.get("status") == "active"
+        ]
+        if not groups or len(owners) != 1:
+            return False
+        kinds = {"deployment": "deployment", "incident_response": "incident"}
+        books: list[dict[str, Any]] = []
+        for group, entries in groups.items():
+            for name, steps in _map(entries).items():
+                if not isinstance(steps, list) or not steps:
+                    continue
+                book: dict[str, Any] = {
+                    "title": str(name).replace("_", " ").capitalize(),
+                    "steps": [str(step) for step in steps],
+                }
+                if group in kinds:
+                    book["kind"] = kinds[group]
+                self.link(
+                    ("services", owners[0], "runbooks", len(books)), ("runbooks", group, name)
+                )
+                books.append(book)
+        if books:
+            services[owners[0]]["runbooks"] = books
+        return bool(books)
 
     def providers(self) -> dict[str, Any]:
         rw = _map(self.old.get("railway"))

@@ -57,6 +57,7 @@ __all__ = [
     "Links",
     "Manifest",
     "Money",
+    "Network",
     "Organization",
     "Period",
     "Phase",
@@ -65,6 +66,7 @@ __all__ = [
     "Resources",
     "Review",
     "Route",
+    "Runbook",
     "Service",
     "SslMode",
     "Status",
@@ -1009,6 +1011,34 @@ class HealthEndpoint(_Model):
     """What the endpoint reports."""
 
 
+class Runbook(_Model):
+    """A procedure an operator follows: its steps here, or a link to where they live."""
+
+    title: str = Field(min_length=1, max_length=MAX_NAME)
+    """What it is for, e.g. ``Roll back a deploy``."""
+    kind: Literal["deployment", "incident", "maintenance", "recovery"] | None = None
+    """When it is used: ``deployment``, ``incident``, ``maintenance`` or ``recovery``."""
+    steps: list[str] = []
+    """The steps, in order."""
+    url: str | None = Field(default=None, pattern=r"^https?://")
+    """Where the full procedure lives."""
+
+
+class Network(_Model):
+    """How a service is reached, and how its traffic and data are protected."""
+
+    access: Literal["private", "public"] | None = None
+    """``private``: reachable only on the provider's private network; ``public``: from
+    the internet."""
+    tls: Literal["required", "optional", "off"] | None = None
+    """Whether connections use TLS: ``required``, ``optional`` (the client chooses) or
+    ``off``."""
+    encryption_at_rest: bool | None = None
+    """Whether its stored data is encrypted at rest."""
+    note: str | None = None
+    """Anything a reader should know (which network, how clients connect)."""
+
+
 class Resources(_Model):
     """Resources and configuration facts of a service."""
 
@@ -1350,6 +1380,8 @@ class Service(_Model):
     """Health and status endpoints."""
     resources: Resources | None = None
     """Resources and configuration facts."""
+    network: Network | None = None
+    """How it is reached and how its traffic and data are protected."""
     backups: Backups | None = None
     """Backups, for data services."""
     key_namespaces: list[KeyNamespace] = []
@@ -1364,6 +1396,8 @@ class Service(_Model):
     """Review dates."""
     links: Links = Links()
     """Runbook, dashboard and repository links."""
+    runbooks: list[Runbook] = []
+    """Procedures for operating it (deploys, incidents, recovery), with their steps."""
 
 
 # --------------------------------------------------------------------------- manifest

@@ -242,6 +242,30 @@ def test_service_routes_show_their_own_status(site: Path) -> None:
     assert "Registered domains pointing here: example.org (active)." in section.text()
 
 
+def test_service_network_says_how_it_is_reached_and_protected(site: Path) -> None:
+    network = page(site, "services/postgres/").article.section("Network")
+    assert network.rows() == [
+        ["Access", "private network only"],
+        ["TLS in transit", "required"],
+        ["Encrypted at rest", "yes"],
+    ]
+    assert "Reached over the platform's private network only." in network.text()
+    assert "Network" not in page(site, "services/backend/").article.headings("h2")
+
+
+def test_service_runbooks_list_their_steps_as_text(site: Path) -> None:
+    runbooks = page(site, "services/backend/").article.section("Runbooks")
+    assert runbooks.headings("h3") == ["Roll back a deploy", "Paging"]
+    assert [li.text() for li in runbooks.find_all("li")] == [
+        "Open the platform's deployments",
+        "Or: git revert <commit> && git push",  # markup in a step stays text
+    ]
+    assert "For deploys." in runbooks.text()
+    assert runbooks.link("https://runbooks.example.org/paging") == (
+        "https://runbooks.example.org/paging"
+    )
+
+
 def test_service_dependencies_link_both_ways(site: Path) -> None:
     deps = page(site, "services/backend/").article.section("Dependencies")
     assert deps.rows() == [["postgres, redis", "gateway"]]

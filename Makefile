@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve site-zensical serve-zensical check test lint typecheck schema screenshot bench clean
+.PHONY: site serve site-zensical serve-zensical check test test-browser-all lint typecheck schema screenshot bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ test: $(VENV)/.installed-dev
 	@$(BIN)/python -m pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$rc
+
+## test-browser-all: the browser crawl over every page of the 1,000-service site (slow)
+test-browser-all: $(VENV)/.installed-dev
+	SYNTHETIC_PAGES=all REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q tests/browser/test_browser_crawl.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check plugins tests bench

@@ -342,8 +342,8 @@ def test_credential_as_a_key_is_reported_at_the_key_without_echoing_it(
         f"{where}: services.redis['<redacted>']: unknown key '<redacted>'; allowed keys: "
         "description, aliases, kind, status, phase, target_date, owner, project, repo, branch, "
         "language, framework, runtime, technology, version, provider, deploy, domains, routes, "
-        "depends_on, env, exports, health, resources, backups, key_namespaces, migrations, "
-        "usage, observability, review, links",
+        "depends_on, env, exports, health, resources, network, backups, key_namespaces, "
+        "migrations, usage, observability, review, links, runbooks",
     ]
 
 

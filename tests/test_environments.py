@@ -18,8 +18,8 @@ import pytest
 from manifest_docs import ops
 from manifest_docs.dns import full_name, zone, zone_of
 from manifest_docs.dump import same_facts
-from manifest_docs.errors import ManifestError
 from manifest_docs.load import load_text
+from manifestkit import position, problems_in, replace_once
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,32 +51,20 @@ HOSTS = """\
 """
 
 
-def _replace(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
-    return text.replace(old, new)
-
-
 def _v2(minimal_manifest: str, *, hosts: str = HOSTS, extra: str = "") -> str:
-    text = _replace(minimal_manifest, "schema_version: 1\n", "schema_version: 2\n" + ENVIRONMENTS)
-    text = _replace(text, "    domains:\n      prod: api.example.com\n", hosts)
+    text = replace_once(
+        minimal_manifest, "schema_version: 1\n", "schema_version: 2\n" + ENVIRONMENTS
+    )
+    text = replace_once(text, "    domains:\n      prod: api.example.com\n", hosts)
     return text + extra
+
+
+def _row(text: str, needle: str, nth: int = 1) -> int:
+    return position(text, needle, nth)[0]
 
 
 def _load(text: str) -> Manifest:
     return load_text(text).manifest
-
-
-def _problems(text: str) -> list[str]:
-    with pytest.raises(ManifestError) as info:
-        load_text(text)
-    return [str(p) for p in info.value.problems]
-
-
-def _line(text: str, needle: str, nth: int = 1) -> int:
-    start = -1
-    for _ in range(nth):
-        start = text.index(needle, start + 1)
-    return text.count("\n", 0, start) + 1
 
 
 # --------------------------------------------------------------------------- environments
@@ -104,7 +92,7 @@ def test_declared_environments_have_free_names_and_one_production(minimal_manife
 
 
 def test_production_without_a_mark_is_prod_then_the_first(minimal_manifest: str) -> None:
-    text = _replace(_v2(minimal_manifest), "    production: true\n", "")
+    text = replace_once(_v2(minimal_manifest), "    production: true\n", "")
     assert _load(text).production == "eu-prod"  # neither prod nor production: the first
     renamed = text.replace("us-prod", "production")
     assert _load(renamed).production == "production"
@@ -112,17 +100,19 @@ def test_production_without_a_mark_is_prod_then_the_first(minimal_manifest: str)
 
 def test_a_hostname_for_an_undeclared_environment_is_located(minimal_manifest: str) -> None:
     text = _v2(minimal_manifest, hosts="    domains:\n      eu-prd: api.example.com\n")
-    assert _problems(text) == [
-        f"manifest.yml:{_line(text, 'eu-prd:')}:7: services.backend.domains.eu-prd: unknown "
+    assert problems_in(text) == [
+        f"manifest.yml:{_row(text, 'eu-prd:')}:7: services.backend.domains.eu-prd: unknown "
         "environment 'eu-prd' (did you mean 'eu-prod'?); declared environments: eu-prod, "
         "us-prod, preview (declare it under environments:)"
     ]
 
 
 def test_without_declarations_only_the_three_defaults_exist(minimal_manifest: str) -> None:
-    text = _replace(minimal_manifest, "      prod: api.example.com\n", "      qa: qa.example.com\n")
-    assert _problems(text) == [
-        f"manifest.yml:{_line(text, 'qa:')}:7: services.backend.domains.qa: unknown environment "
+    text = replace_once(
+        minimal_manifest, "      prod: api.example.com\n", "      qa: qa.example.com\n"
+    )
+    assert problems_in(text) == [
+        f"manifest.yml:{_row(text, 'qa:')}:7: services.backend.domains.qa: unknown environment "
         "'qa'; environments: prod, staging, dev (declare the team's environments under "
         "environments:)"
     ]
@@ -131,15 +121,15 @@ def test_without_declarations_only_the_three_defaults_exist(minimal_manifest: st
 def test_two_production_environments_and_unknown_providers_are_errors(
     minimal_manifest: str,
 ) -> None:
-    text = _replace(
+    text = replace_once(
         _v2(minimal_manifest),
         "  us-prod:\n    provider: railway\n",
         "  us-prod:\n    production: true\n    provider: rialway\n",
     )
-    assert _problems(text) == [
-        f"manifest.yml:{_line(text, 'production: true', 2)}:17: environments.us-prod.production: "
+    assert problems_in(text) == [
+        f"manifest.yml:{_row(text, 'production: true', 2)}:17: environments.us-prod.production: "
         "'eu-prod' is already the production environment; mark only one",
-        f"manifest.yml:{_line(text, 'rialway')}:15: environments.us-prod.provider: unknown "
+        f"manifest.yml:{_row(text, 'rialway')}:15: environments.us-prod.provider: unknown "
         "provider 'rialway' (did you mean 'railway'?); known providers: cloudflare, github, "
         "github-pages, railway",
     ]
@@ -149,8 +139,8 @@ def test_a_hostname_listed_twice_is_an_error(minimal_manifest: str) -> None:
     text = _v2(
         minimal_manifest, hosts="    domains:\n      eu-prod: [a.example.com, a.example.com]\n"
     )
-    assert _problems(text) == [
-        f"manifest.yml:{_line(text, 'eu-prod: [a')}:32: services.backend.domains.eu-prod[1]: "
+    assert problems_in(text) == [
+        f"manifest.yml:{_row(text, 'eu-prod: [a')}:32: services.backend.domains.eu-prod[1]: "
         "a.example.com is listed twice for eu-prod"
     ]
 
@@ -159,8 +149,8 @@ def test_a_list_of_hostnames_with_a_bad_one_names_the_item(minimal_manifest: str
     text = _v2(
         minimal_manifest, hosts="    domains:\n      eu-prod: [api.example.com, Not_A_Host]\n"
     )
-    (problem,) = _problems(text)
-    assert problem.startswith(f"manifest.yml:{_line(text, 'Not_A_Host')}:"), problem
+    (problem,) = problems_in(text)
+    assert problem.startswith(f"manifest.yml:{_row(text, 'Not_A_Host')}:"), problem
     assert "services.backend.domains.eu-prod[1]" in problem
 
 
@@ -184,7 +174,7 @@ RECORDS = """\
 
 
 def _with_records(text: str, records: str = RECORDS) -> str:
-    return _replace(text, '    yearly_cost: "12.00"\n', '    yearly_cost: "12.00"\n' + records)
+    return replace_once(text, '    yearly_cost: "12.00"\n', '    yearly_cost: "12.00"\n' + records)
 
 
 def test_full_names_and_zones(minimal_manifest: str) -> None:
@@ -202,7 +192,7 @@ def test_declared_records_merge_with_the_cnames_deploy_targets_imply(
     minimal_manifest: str,
 ) -> None:
     text = _with_records(_v2(minimal_manifest))
-    text = _replace(
+    text = replace_once(
         text,
         "    health:\n      - path: /health\n",
         "    deploy:\n      target: backend.up.railway.app\n    health:\n      - path: /health\n",
@@ -244,22 +234,22 @@ def test_a_declared_cname_that_contradicts_the_deploy_target_is_located(
         value: old-host.example.net
 """
     # api.example.com is a registered domain of its own here; state the record there.
-    text = _replace(
+    text = replace_once(
         minimal_manifest,
         "    purpose: Public API\n    service: backend\n",
         "    purpose: Public API\n    service: backend\n"
         + records.replace("name: api", 'name: "@"'),
     )
-    text = _replace(
+    text = replace_once(
         text,
         "    health:\n      - path: /health\n",
         "    deploy:\n      target: backend.up.railway.app\n    health:\n      - path: /health\n",
     )
-    assert _problems(text) == [
-        f"manifest.yml:{_line(text, 'target: backend')}:15: services.backend.deploy.target: "
+    assert problems_in(text) == [
+        f"manifest.yml:{_row(text, 'target: backend')}:15: services.backend.deploy.target: "
         "api.example.com: CNAME backend.up.railway.app contradicts CNAME old-host.example.net; "
         "a name with a CNAME has no other record "
-        f"(the other: line {_line(text, APEX)}, domains.1.records.0)"
+        f"(the other: line {_row(text, APEX)}, domains.1.records.0)"
     ]
 
 
@@ -275,11 +265,11 @@ def test_a_cname_beside_another_record_is_an_error_except_at_the_apex(
 """
     )
     text = _with_records(minimal_manifest, clash)
-    (problem,) = _problems(text)
+    (problem,) = problems_in(text)
     assert problem == (
-        f"manifest.yml:{_line(text, 'type: TXT') - 1}:9: domains[0].records[3]: www.example.com: "
+        f"manifest.yml:{_row(text, 'type: TXT') - 1}:9: domains[0].records[3]: www.example.com: "
         "TXT hello contradicts CNAME example.com; a name with a CNAME has no other record "
-        f"(the other: line {_line(text, 'name: www')}, domains.0.records.2)"
+        f"(the other: line {_row(text, 'name: www')}, domains.0.records.2)"
     )
     apex = RECORDS.replace(
         "type: A\n        value: 192.0.2.10", "type: CNAME\n        value: lb.example.net"
@@ -292,8 +282,8 @@ def test_a_record_name_outside_its_domain_is_refused(minimal_manifest: str) -> N
         minimal_manifest,
         "    records:\n      - name: www.example.org\n        type: A\n        value: 192.0.2.1\n",
     )
-    assert _problems(text) == [
-        f"manifest.yml:{_line(text, 'www.example.org')}:15: domains[0].records[0].name: record "
+    assert problems_in(text) == [
+        f"manifest.yml:{_row(text, 'www.example.org')}:15: domains[0].records[0].name: record "
         "name 'www.example.org' is outside example.com; write a label ('www') or a name "
         "ending in .example.com"
     ]

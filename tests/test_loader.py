@@ -9,6 +9,7 @@ import pytest
 from manifest_docs.errors import ManifestError
 from manifest_docs.load import LoadedManifest, load_manifest, load_text
 from manifest_docs.yamlsafe import MAX_BYTES, MAX_DEPTH
+from manifestkit import at, position, problems_in, problems_in_file, replace_once
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -16,40 +17,6 @@ if TYPE_CHECKING:
 
 NESTING = f"nested more than {MAX_DEPTH} levels deep; a manifest needs far fewer"
 EMPTY = "file is empty; expected a mapping starting with 'schema_version: 2'"
-
-
-def replace_once(text: str, old: str, new: str) -> str:
-    """``text`` with its one ``old`` replaced by ``new`` (fails unless ``old`` is unique)."""
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
-    return text.replace(old, new)
-
-
-def position(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
-    """1-based (line, column) of the ``nth`` ``needle``, read from the text, not the loader."""
-    start = -1
-    for _ in range(nth):
-        start = text.index(needle, start + 1)
-    return text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
-
-
-def problems_in(text: str) -> list[str]:
-    """Every problem ``load_text`` reports for ``text``, as printed."""
-    with pytest.raises(ManifestError) as info:
-        load_text(text)
-    return [str(p) for p in info.value.problems]
-
-
-def problems_in_file(path: Path | str) -> list[str]:
-    """Every problem ``load_manifest`` reports for ``path``, as printed."""
-    with pytest.raises(ManifestError) as info:
-        load_manifest(path)
-    return [str(p) for p in info.value.problems]
-
-
-def at(text: str, needle: str, nth: int = 1) -> str:
-    """``manifest.yml:LINE:COL`` of ``needle`` in ``text``."""
-    line, col = position(text, needle, nth)
-    return f"manifest.yml:{line}:{col}"
 
 
 # --------------------------------------------------------------------------- the good case

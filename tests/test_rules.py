@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from manifest_docs.credentials import find_credential, redact
-from manifest_docs.errors import ManifestError
 from manifest_docs.load import load_text
+from manifestkit import after, at, problems_in, replace_once
 
 NEW_LINE_DOMAIN = "\n  - name: "
 SECOND_DEPENDENCY = "      - postgres\n      - "
@@ -16,42 +16,6 @@ CREDENTIAL_ADVICE = (
     "value in the platform's secret store (placeholders such as 'user:pass' or '<password>' "
     "are fine)"
 )
-
-
-def replace_once(text: str, old: str, new: str) -> str:
-    """``text`` with its one ``old`` replaced by ``new`` (fails unless ``old`` is unique)."""
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
-    return text.replace(old, new)
-
-
-def position(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
-    """1-based (line, column) of the ``nth`` ``needle``, read from the text, not the loader."""
-    start = -1
-    for _ in range(nth):
-        start = text.index(needle, start + 1)
-    return text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
-
-
-def problems_in(text: str) -> list[str]:
-    with pytest.raises(ManifestError) as info:
-        load_text(text)
-    return [str(p) for p in info.value.problems]
-
-
-def at(text: str, needle: str, nth: int = 1) -> str:
-    """``manifest.yml:LINE:COL`` of the ``nth`` ``needle`` in ``text``."""
-    line, col = position(text, needle, nth)
-    return f"manifest.yml:{line}:{col}"
-
-
-def after(text: str, prefix: str, nth: int = 1) -> str:
-    """``manifest.yml:LINE:COL`` of what follows the ``nth`` ``prefix`` in ``text``."""
-    start = -1
-    for _ in range(nth):
-        start = text.index(prefix, start + 1)
-    end = start + len(prefix)
-    line = text.count("\n", 0, end) + 1
-    return f"manifest.yml:{line}:{end - text.rfind(chr(10), 0, end)}"
 
 
 # --------------------------------------------------------------------------- depends_on

@@ -26,10 +26,10 @@ from .cliutil import (
     relative,
 )
 from .drift.committed import refresh_committed
-from .dump import dump_manifest, json_schema_text, same_facts, upgrade_v1
-from .errors import ManifestError
+from .dump import json_schema_text
+from .dump import migrate as migrate_manifest
 from .fsutil import write_atomic
-from .load import MANIFEST_ENV, load_text
+from .load import MANIFEST_ENV
 from .model import EnvTier, Kind
 from .render import escape
 
@@ -119,7 +119,7 @@ def validate(manifest: str | None) -> None:
     loaded = load_or_exit(manifest)
     shown = manifest or relative(loaded.path or Path("manifest.yml"))
     click.echo(ops.validate_summary(loaded.manifest, shown, legacy=loaded.legacy))
-    note = None if loaded.legacy else ops.schema_note(loaded.manifest, shown)
+    note = ops.schema_note(loaded.manifest, shown, legacy=loaded.legacy)
     if note:
         click.echo(f"note: {note}", err=True)
 
@@ -158,20 +158,13 @@ def migrate(path: str, output: str | None) -> None:
       br-ops migrate infra/blackroad-manifest.yml -o manifest.yml
     """
     loaded = load_or_exit(path)
-    if loaded.legacy:
-        header = f"# Converted by 'br-ops migrate' from {path}; review before committing.\n"
-        text = dump_manifest(loaded.manifest, header=header)
-    else:
-        original = Path(path).read_text(encoding="utf-8")
-        if loaded.manifest.schema_version != 1:
-            click.echo(f"{path} is already schema v{loaded.manifest.schema_version}", err=True)
-            text = original
-        else:
-            try:
-                text = upgrade_v1(original, loaded.manifest)
-            except ValueError as exc:
-                _fail(f"{path}: {exc}; change it to 'schema_version: 2' by hand")
-    _same_facts(path, loaded.manifest, text)
+    try:
+        result = migrate_manifest(loaded, Path(path).read_text(encoding="utf-8-sig"), path)
+    except ValueError as exc:
+        _fail(str(exc))
+    if result.note:
+        click.echo(result.note, err=True)
+    text = result.text
     if output:
         try:
             write_atomic(output, text)
@@ -183,16 +176,6 @@ def migrate(path: str, output: str | None) -> None:
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
-
-
-def _same_facts(path: str, before: Manifest, text: str) -> None:
-    """Exit 2, writing nothing, unless ``text`` loads and states every fact ``before`` does."""
-    try:
-        after = load_text(text).manifest
-    except ManifestError as exc:
-        _fail(f"{path}: the upgraded manifest does not load, so nothing was written:\n{exc}")
-    if not same_facts(before, after):
-        _fail(f"{path}: the upgrade would change facts, so nothing was written; report this")
 
 
 # --------------------------------------------------------------------------- operations

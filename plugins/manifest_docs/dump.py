@@ -10,13 +10,27 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .errors import ManifestError
+from .load import load_text
 from .model import DEFAULT_ENVIRONMENTS, SCHEMA_VERSIONS, Manifest, model_for_json_schema
 
-__all__ = ["SCHEMA_COMMENT", "dump_manifest", "json_schema_text", "same_facts", "upgrade_v1"]
+if TYPE_CHECKING:
+    from .load import LoadedManifest
+
+__all__ = [
+    "SCHEMA_COMMENT",
+    "Migration",
+    "dump_manifest",
+    "json_schema_text",
+    "migrate",
+    "same_facts",
+    "upgrade_v1",
+]
 
 CURRENT = SCHEMA_VERSIONS[-1]
 """The schema version written."""
@@ -100,6 +114,47 @@ def upgrade_v1(text: str, manifest: Manifest) -> str:
             else:
                 lines.append(f"  {name}: {{}}")
     return text[: match.start()] + "\n".join(lines) + text[match.end() :]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """What ``br-ops migrate`` writes, and what it tells the user."""
+
+    text: str
+    """The manifest as the current schema."""
+    note: str | None = None
+    """Said on stderr (the file was already current), else ``None``."""
+
+
+def migrate(loaded: LoadedManifest, original: str, shown: str) -> Migration:
+    """The manifest ``loaded`` from ``original`` (a file shown as ``shown``), upgraded.
+
+    A legacy file is converted and written out whole; a v1 file is edited
+    (:func:`upgrade_v1`), so its comments stay; a current file comes back as it is.
+    The result is loaded again and must state every fact ``loaded`` does
+    (:func:`same_facts`). Raises ``ValueError`` saying why nothing may be written.
+    """
+    manifest = loaded.manifest
+    if loaded.legacy:
+        header = f"# Converted by 'br-ops migrate' from {shown}; review before committing.\n"
+        result = Migration(dump_manifest(manifest, header=header))
+    elif manifest.schema_version == CURRENT:
+        return Migration(original, f"{shown} is already schema v{CURRENT}")
+    else:
+        try:
+            result = Migration(upgrade_v1(original, manifest))
+        except ValueError as exc:
+            fix = f"change it to 'schema_version: {CURRENT}' by hand"
+            raise ValueError(f"{shown}: {exc}; {fix}") from None
+    try:
+        after = load_text(result.text).manifest
+    except ManifestError as exc:
+        raise ValueError(
+            f"{shown}: the upgraded manifest does not load, so nothing was written:\n{exc}"
+        ) from None
+    if not same_facts(manifest, after):
+        raise ValueError(f"{shown}: the upgrade would change facts, so nothing was written")
+    return result
 
 
 def json_schema_text() -> str:

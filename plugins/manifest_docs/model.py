@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -26,6 +26,9 @@ from pydantic import (
 
 from .values import Duration, Size, Version, parse_money
 from .vocabulary import FRAMEWORK_PHRASE, Words, setting
+
+if TYPE_CHECKING:
+    from .dns import Zone
 
 __all__ = [
     "CURRENCY",
@@ -1480,6 +1483,16 @@ class Manifest(_Model):
     def phase_by_id(self) -> dict[int, Phase]:
         """Phases keyed by id."""
         return {p.id: p for p in self.phases}
+
+    @cached_property
+    def dns(self) -> Zone:
+        """Every hostname and DNS record, declared and implied, merged once.
+
+        :func:`manifest_docs.dns.zone` of this manifest; the rules and the pages read it.
+        """
+        from .dns import zone  # dns reads this model: imported here, once, when first asked
+
+        return zone(self)
 
     @cached_property
     def environment_names(self) -> tuple[str, ...]:

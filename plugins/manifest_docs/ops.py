@@ -85,9 +85,6 @@ def environment(manifest: Manifest, env: str | None) -> str:
     return env
 
 
-"""Environment names a service can have a hostname for."""
-
-
 def plain(role: str, text: str) -> str:
     """The default style: text unchanged, whatever its role."""
     return text
@@ -131,10 +128,13 @@ def validate_summary(manifest: Manifest, shown: str, *, legacy: bool = False) ->
     return f"{shown}: valid{kind} — {services} ({statuses}), {', '.join(rest)}"
 
 
-def schema_note(manifest: Manifest, shown: str) -> str | None:
-    """What to tell the owner of an older (non-legacy) manifest, or ``None``."""
+def schema_note(manifest: Manifest, shown: str, *, legacy: bool = False) -> str | None:
+    """What to tell the owner of an older schema's manifest, or ``None``.
+
+    A legacy file has its own warnings (from the converter), so it gets no note here.
+    """
     current = SCHEMA_VERSIONS[-1]
-    if manifest.schema_version >= current:
+    if legacy or manifest.schema_version >= current:
         return None
     return (
         f"{shown}: schema v{manifest.schema_version} still loads; "

@@ -89,8 +89,10 @@ class ManifestDocsPlugin(BasePlugin[ManifestDocsConfig]):
         else:
             for warning in self.loaded.warnings:
                 log.warning(str(warning))
-            note = schema_note(self.loaded.manifest, self.config.manifest)
-            if note and not self.loaded.legacy:
+            note = schema_note(
+                self.loaded.manifest, self.config.manifest, legacy=self.loaded.legacy
+            )
+            if note:
                 log.info(f"manifest-docs: {note}")
             self.facts = Facts(self.loaded.manifest, report=self._report)
             self.selected = _select(self.loaded, self.config.pages, config)

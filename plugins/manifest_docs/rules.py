@@ -19,7 +19,6 @@ from .credentials import (
     has_contextual,
     scan_text,
 )
-from .dns import zone
 from .errors import MAX_PROBLEMS, Loc, Problem, did_you_mean
 from .model import SERVICE_NAME, Manifest, PhaseStatus, Status
 from .yamlsafe import line_col
@@ -400,7 +399,7 @@ class _Checker:
                         f"record name {name!r} is outside {dom.name}; write a label "
                         f"({name.split('.')[0]!r}) or a name ending in .{dom.name}",
                     )
-        for conflict in zone(self.m).conflicts:
+        for conflict in self.m.dns.conflicts:
             line, _ = self.source.locate(conflict.other)
             where = ".".join(str(part) for part in conflict.other)
             self.err(conflict.loc, f"{conflict.message} (the other: line {line}, {where})")

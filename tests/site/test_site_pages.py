@@ -236,7 +236,7 @@ def test_service_routes_show_their_own_status(site: Path) -> None:
     assert section.tables()[0] == [
         ["Environment", "Hostname", "Record"],
         ["prod", "api.example.org", "CNAME backend-prod.up.railway.app"],
-        ["prod", "example.org", "CNAME backend-prod.up.railway.app"],
+        ["prod", "example.org", "CNAME backend-prod.up.railway.app (proxied)"],
         ["staging", "staging-api.example.org", "—"],
     ]
     assert "Registered domains pointing here: example.org (active)." in section.text()

@@ -28,7 +28,6 @@ from ..costs import (
     service_costs,
     signed,
 )
-from ..dns import HostRow, zone
 from ..model import SCHEMA_VERSIONS, EnvTier, EnvVar, Manifest, Service, Status
 from .diagrams import DATA_KINDS, SiteUrls, group_diagrams, neighbourhood, overview, whole
 from .diagrams import GROUP_SIZE as DIAGRAM_GROUP_SIZE
@@ -41,6 +40,8 @@ from .selection import PAGE_KINDS
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator
     from pathlib import Path
+
+    from ..dns import HostRow
 
 __all__ = [
     "GROUP_SIZE",
@@ -411,7 +412,7 @@ def render_site(
     groups = _nav_groups(manifest, group_size)
     rollup: list[PhaseCosts] = phase_costs(manifest)
     by_service = service_costs(manifest, rollup)
-    dns = zone(manifest)
+    dns = manifest.dns
     host_rows: dict[tuple[str, str, str], HostRow] = {
         (row.service, row.env, row.host): row for row in dns.hosts
     }

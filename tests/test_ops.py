@@ -290,6 +290,8 @@ def test_env_json_shape_never_carries_a_secret_value(manifest_file: Path) -> Non
     data = json.loads(out)
     assert set(data) == {
         "service",
+        "environment",
+        "production",
         "kind",
         "status",
         "tier",

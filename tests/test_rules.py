@@ -307,7 +307,7 @@ def test_credential_as_a_key_is_reported_at_the_key_without_echoing_it(
         "description, aliases, kind, status, phase, target_date, owner, project, repo, branch, "
         "language, framework, runtime, technology, version, provider, deploy, domains, routes, "
         "depends_on, env, exports, health, resources, network, backups, key_namespaces, "
-        "migrations, usage, observability, review, links, runbooks",
+        "migrations, usage, observability, review, links, runbooks, environments",
     ]
 
 

@@ -45,6 +45,8 @@ __all__ = [
     "conflict_message",
     "diff_rendered",
     "env_example",
+    "env_examples",
+    "env_file_name",
     "env_value",
     "format_render",
     "railway_config",
@@ -77,8 +79,13 @@ def env_value(var: EnvVar) -> str:
 _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def env_example(name: str, service: Service) -> str:
-    """The ``.env.example`` text for service ``name``.
+def env_file_name(environment: str | None = None) -> str:
+    """``.env.example``, or ``.env.staging.example`` for another environment's values."""
+    return f".env.{environment}.example" if environment else ".env.example"
+
+
+def env_example(name: str, service: Service, *, environment: str | None = None) -> str:
+    """The ``.env.example`` text for service ``name`` (as ``environment`` sees it, if given).
 
     Comments (descriptions, allowed values, generate commands) are always one line;
     each variable is one ``NAME=value`` line whose value is written by
@@ -87,9 +94,10 @@ def env_example(name: str, service: Service) -> str:
     variable and nothing in the file runs. Raises ``ValueError`` for a variable name
     that is not a shell name (the model's pattern already refuses one).
     """
+    where = f" ({dotenv_comment(environment)} environment)" if environment else ""
     lines = [
-        f"# .env.example for {dotenv_comment(name)} — generated from manifest.yml; "
-        "do not edit by hand.",
+        f"# {env_file_name(environment)} for {dotenv_comment(name)}{where} — generated from "
+        "manifest.yml; do not edit by hand.",
         "# Secrets are left empty: take them from the platform's secret store.",
     ]
     for tier in EnvTier:
@@ -115,6 +123,24 @@ def env_example(name: str, service: Service) -> str:
         exports = ", ".join(dotenv_comment(e.name) for e in service.exports)
         lines += ["", f"# {dotenv_comment(name)} exports: {exports}"]
     return "\n".join(lines) + "\n"
+
+
+def env_examples(manifest: Manifest) -> dict[str, list[tuple[str | None, str]]]:
+    """Every ``.env.example`` the manifest implies, by service, in manifest order.
+
+    For each service with variables: ``(None, text)`` for production's values, then
+    ``(ENV, text)`` for each other environment whose variables differ from them.
+    """
+    out: dict[str, list[tuple[str | None, str]]] = {}
+    for name, svc in manifest.services.items():
+        files: list[tuple[str | None, str]] = [(None, env_example(name, svc))] if svc.env else []
+        for env in manifest.environment_names:
+            view = manifest.service_in(name, env)
+            if view.env and view.env != svc.env:
+                files.append((env, env_example(name, view, environment=env)))
+        if files:
+            out[name] = files
+    return out
 
 
 # --------------------------------------------------------------------------- Railway
@@ -225,12 +251,17 @@ _RECORD_HEADER = (
     "# Do not edit by hand, except to add a file that br-ops should take over.",
 )
 
+_ENV_FILE = r"\.env(?:\.[a-z][a-z0-9-]{0,62})?\.example"
+"""``.env.example`` and an environment's ``.env.staging.example``."""
+
 _LISTABLE = re.compile(
-    r"[A-Za-z0-9_][A-Za-z0-9_.-]*/(?:" + "|".join(map(re.escape, GENERATED_NAMES)) + ")"
+    r"[A-Za-z0-9_][A-Za-z0-9_.-]*/(?:"
+    + "|".join([_ENV_FILE, *map(re.escape, GENERATED_NAMES[1:])])
+    + ")"
 )
 """A path the record may list: ``<folder>/<generated name>``, the folder not hidden."""
 
-_HEADED = (".env.example", "railway.toml")
+_HEADED = re.compile(rf"{_ENV_FILE}|railway\.toml")
 """Generated files whose first line says they are generated (JSON has no comments)."""
 
 
@@ -302,15 +333,17 @@ def read_record(text: str) -> set[str] | None:
 def render_files(manifest: Manifest) -> list[RenderedFile]:
     """Every deploy file the manifest implies, sorted by path, the record included.
 
-    ``<service>/.env.example`` for each service with environment variables,
-    ``<service>/railway.toml`` + ``<service>/railway.json`` for each Railway service
-    that :func:`railway_config` covers, and :data:`RECORD_NAME` listing them all.
+    ``<service>/.env.example`` for each service with environment variables (production's
+    values), ``<service>/.env.<env>.example`` for each other environment whose variables
+    differ, ``<service>/railway.toml`` + ``<service>/railway.json`` for each Railway
+    service that :func:`railway_config` covers, and :data:`RECORD_NAME` listing them all.
     """
     out: list[RenderedFile] = []
+    env_files = env_examples(manifest)
     for name in sorted(manifest.services):
         svc = manifest.services[name]
-        if svc.env:
-            out.append(RenderedFile(f"{name}/.env.example", env_example(name, svc)))
+        for env, text in env_files.get(name, []):
+            out.append(RenderedFile(f"{name}/{env_file_name(env)}", text))
         config = railway_config(name, svc, manifest)
         if config is not None:
             out.append(RenderedFile(f"{name}/railway.json", railway_json(config)))
@@ -374,7 +407,7 @@ def _obstacle(folder: Path, path: str) -> tuple[str, bool] | None:
 def _has_our_header(path: str, data: bytes) -> bool:
     """Whether ``data`` starts with the header ``render`` writes for ``path``."""
     folder, _, name = path.partition("/")
-    if name not in _HEADED:
+    if not _HEADED.fullmatch(name):
         return False
     first = data.split(b"\n", 1)[0].decode("utf-8", errors="replace")
     return first.startswith(f"# {name} for {folder} ") and "generated from manifest.yml" in first

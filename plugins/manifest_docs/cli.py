@@ -296,8 +296,21 @@ def list_(
     show_default=True,
     help="table for people; dotenv prints the service's .env.example.",
 )
+@click.option(
+    "--env",
+    "environment",
+    metavar="ENV",
+    help="The values of this environment (default: production).",
+)
 @json_option
-def env(manifest: str | None, service: str, tier: str | None, fmt: str, as_json: bool) -> None:
+def env(
+    manifest: str | None,
+    service: str,
+    tier: str | None,
+    fmt: str,
+    environment: str | None,
+    as_json: bool,
+) -> None:
     """Show SERVICE's environment variables by tier (never a secret's value).
 
     Each variable shows its description, source, example or default, allowed values
@@ -309,9 +322,11 @@ def env(manifest: str | None, service: str, tier: str | None, fmt: str, as_json:
       br-ops env blackroad-backend
       br-ops env blackroad-backend --tier required
       br-ops env blackroad-backend --format dotenv > .env.example
+      br-ops env blackroad-backend --env staging
       br-ops env postgres --json
     \b
-    JSON: {"service", "kind", "status", "tier", "counts": {"required", "important",
+    JSON: {"service", "environment", "production", "kind", "status", "tier",
+           "counts": {"required", "important",
            "optional"}, "variables": [{"name", "tier", "description", "secret",
            "source", "provided_by", "example", "default", "value", "allowed",
            "generate"}], "exports": [{"name", "description", "format", "consumers"}],
@@ -321,13 +336,15 @@ def env(manifest: str | None, service: str, tier: str | None, fmt: str, as_json:
         _fail("--json and --format dotenv do not go together; pick one")
     m = load_or_exit(manifest).manifest
     name = _service(m, service)
+    env_name = _environment(m, environment, "--env")
     if fmt == "dotenv":
-        svc = m.services[name]
+        svc = m.service_in(name, env_name)
         if tier is not None:
             svc = svc.model_copy(update={"env": [v for v in svc.env if v.tier.value == tier]})
-        click.echo(artefacts.env_example(name, svc), nl=False)
+        shown = None if env_name == m.production else env_name
+        click.echo(artefacts.env_example(name, svc, environment=shown), nl=False)
         return
-    _show(as_json, ops.env_data(m, name, tier=tier), ops.format_env)
+    _show(as_json, ops.env_data(m, name, tier=tier, env=env_name), ops.format_env)
 
 
 @main.command()

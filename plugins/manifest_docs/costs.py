@@ -81,6 +81,8 @@ class CostLine:
     """Owning service, if any."""
     estimate: bool
     """Whether the amount is a projection."""
+    environment: str | None
+    """The environment it pays for, or ``None`` when shared by all."""
     origin: tuple[str, int]
     """``("costs", 3)`` or ``("domains", 0)``: the manifest entry the line comes from."""
 
@@ -248,6 +250,7 @@ def cost_lines(manifest: Manifest) -> list[CostLine]:
             until_phase=c.until_phase,
             service=c.service,
             estimate=c.estimate,
+            environment=c.environment,
             origin=("costs", i),
         )
         for i, c in enumerate(manifest.costs)
@@ -267,6 +270,7 @@ def cost_lines(manifest: Manifest) -> list[CostLine]:
                 until_phase=None,
                 service=d.service,
                 estimate=False,
+                environment=None,
                 origin=("domains", i),
             )
         )

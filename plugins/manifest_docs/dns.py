@@ -2,7 +2,8 @@
 
 Two sources say what a zone holds. A domain's ``records`` state records outright; a
 service's production hostnames imply one more each, a CNAME to the platform that
-serves it (its ``deploy.target``, or ``<org>.github.io`` for GitHub Pages).
+serves it (its ``deploy.target``, or ``<org>.github.io`` for GitHub Pages), and so do
+another environment's hostnames when that environment's override states a target.
 :func:`zone` merges them: a declared record and an implied one that agree are one
 record; two that disagree, or a CNAME beside any other record of the same name (except
 at a zone's apex, where a CNAME is flattened), are a :class:`Conflict` the loader
@@ -130,6 +131,21 @@ def platform_target(manifest: Manifest, name: str, svc: Service) -> tuple[str, L
     return None
 
 
+def _target_in(manifest: Manifest, name: str, svc: Service, env: str) -> tuple[str, Loc] | None:
+    """Where ``env``'s hostnames of service ``name`` point, when the manifest says.
+
+    ``deploy.target`` is the production deployment's hostname; another environment's
+    hostnames point at the target its override states, else somewhere not stated.
+    """
+    if env == manifest.production:
+        return platform_target(manifest, name, svc)
+    over = svc.environments.get(env)
+    deploy = over.deploy if over is not None else None
+    if deploy is not None and deploy.target:
+        return deploy.target, ("services", name, "environments", env, "deploy", "target")
+    return None
+
+
 _ADDRESS = frozenset({"CNAME", "A", "AAAA", "ALIAS"})
 """Types that say where a name is served (what a hostname row shows)."""
 
@@ -205,12 +221,11 @@ def zone(manifest: Manifest) -> Zone:
         add(rec)
     hosts: list[HostRow] = []
     for name, svc in manifest.services.items():
-        target = platform_target(manifest, name, svc)
+        targets = {env: _target_in(manifest, name, svc, env) for env in svc.domains.envs()}
         for env, host in svc.domains.items():
             found: Record | None = None
-            # ``deploy.target`` is the production deployment's hostname: other
-            # environments' hostnames point elsewhere, which the manifest does not say.
-            if target is not None and env == manifest.production:
+            target = targets[env]
+            if target is not None:
                 value, loc = target
                 found = add(
                     Record(

@@ -297,12 +297,26 @@ class Facts:
             self._fail(f"unknown service {name!r}{did_you_mean(name, self.m.services)}")
         return resolved
 
-    def service(self, name: str) -> Fact:
-        """A service by name or alias: ``{{ service('redis').version }}``."""
+    def service(self, name: str, env: str | None = None) -> Fact:
+        """A service by name or alias: ``{{ service('redis').version }}``.
+
+        With ``env``, as that environment sees it (its override laid over the service):
+        ``{{ service('api', env='staging').deploy.replicas }}``.
+        """
         resolved = self._service_name(name)
         if resolved is None:
             return self._fact(None, f"services.{name}")
-        return self._fact(self.m.services[resolved], f"services.{resolved}")
+        if env is not None and env not in self.m.environment_names:
+            names = self.m.environment_names
+            self._fail(
+                f"unknown environment {env!r}{did_you_mean(env, names)}; "
+                f"the manifest's environments: {', '.join(names)}"
+            )
+            return self._fact(None, f"services.{resolved}")
+        if env is None or env == self.m.production:
+            return self._fact(self.m.services[resolved], f"services.{resolved}")
+        view = self.m.service_in(resolved, env)
+        return self._fact(view, f"services.{resolved}(env={env})")
 
     def fact(self, path: str) -> Fact:
         """Any value by dotted path: ``{{ fact('providers.railway.region') }}``."""

@@ -84,6 +84,13 @@ class ManifestFact:
     qualifier: str = ""
     """Text that must appear next to a prose value for it to be about this fact."""
 
+    @property
+    def environment(self) -> str:
+        """The environment whose override states it (``""``: the service's own value)."""
+        loc = self.loc
+        in_override = loc[:1] == ("services",) and len(loc) > 3 and loc[2] == "environments"
+        return str(loc[3]) if in_override else ""
+
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
     """The annotation without ``None`` and ``list[...]``, and whether it was a list."""
@@ -134,6 +141,8 @@ def _schema(root: type[BaseModel]) -> tuple[_Field, ...]:
     def visit(model: type[BaseModel]) -> None:
         if model in seen:
             return
+        if model is not root and _is_override(model) and not _is_override(root):
+            return  # an environment's override: its facts are the shared fields' again
         seen.add(model)
         for name, info in model.model_fields.items():
             inner, many = _unwrap(info.annotation)
@@ -146,6 +155,10 @@ def _schema(root: type[BaseModel]) -> tuple[_Field, ...]:
 
     visit(root)
     return tuple(out)
+
+
+def _is_override(model: type[BaseModel]) -> bool:
+    return getattr(model, "override_of", None) is not None
 
 
 @functools.cache
@@ -210,6 +223,8 @@ def _subject(loc: Loc, model: BaseModel, current: str) -> str:
         return f"service:{loc[1]}"
     if head == ("services",) and len(loc) == 4 and loc[2] == "env":
         return f"env:{loc[1]}.{getattr(model, 'name', loc[3])}"
+    if head == ("services",) and len(loc) == 6 and loc[2] == "environments" and loc[4] == "env":
+        return f"env:{loc[1]}.{getattr(model, 'name', loc[5])}"
     if head == ("providers",) and len(loc) == 2:
         return f"provider:{loc[1]}"
     if head == ("domains",) and len(loc) == 2:

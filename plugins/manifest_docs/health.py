@@ -284,12 +284,16 @@ def plan_checks(
     names = (
         list(dict.fromkeys(services))
         if services
-        else [n for n, s in sorted(manifest.services.items()) if s.status is Status.ACTIVE]
+        else [
+            n
+            for n in sorted(manifest.services)
+            if manifest.service_in(n, env).status is Status.ACTIVE
+        ]
     )
     targets: list[Target] = []
     skipped: list[Skip] = []
     for name in names:
-        svc = manifest.services[name]
+        svc = manifest.service_in(name, env)  # as this environment runs it (its own status)
         if svc.status is not Status.ACTIVE:
             skipped.append(Skip(name, f"{svc.status.value} (only active services are checked)"))
             continue

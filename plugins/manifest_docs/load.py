@@ -160,6 +160,8 @@ def _validate(
         errors.extend(_rules_without(exc, data, source))
         raise ManifestError(_capped(errors, omitted) + warnings) from None
     errors.extend(check_manifest(manifest, source))
+    for at, failed in manifest.views.problems:
+        errors.extend(_translate(failed, data, source, prefix=at)[0])
     if errors:
         raise ManifestError(_capped(errors) + warnings)
     return LoadedManifest(manifest, source, legacy=legacy, warnings=sorted(warnings))
@@ -277,12 +279,17 @@ def _describe(value: Any) -> str:
     return quote(value)
 
 
-def _translate(exc: ValidationError, data: Any, source: SourceMap) -> tuple[list[Problem], int]:
-    """Problems for pydantic's errors (at most :data:`MAX_PROBLEMS`), and how many more."""
+def _translate(
+    exc: ValidationError, data: Any, source: SourceMap, *, prefix: Loc = ()
+) -> tuple[list[Problem], int]:
+    """Problems for pydantic's errors (at most :data:`MAX_PROBLEMS`), and how many more.
+
+    ``prefix`` is where in the manifest the failing model lies, when it is not the whole.
+    """
     problems = []
     errors = exc.errors(include_url=False)
     for err in errors[:MAX_PROBLEMS]:
-        loc = _path_in(data, err["loc"])
+        loc = _path_in(data, (*prefix, *err["loc"]))
         kind = err["type"]
         value = err.get("input")
         owner, annotation = _field_at(loc)

@@ -8,11 +8,14 @@ rules that look across the whole manifest (references, secrets, duplicates) live
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import types
+import typing
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -22,6 +25,7 @@ from pydantic import (
     PlainSerializer,
     RootModel,
     StringConstraints,
+    create_model,
 )
 
 from .values import Duration, Size, Version, parse_money
@@ -29,6 +33,7 @@ from .vocabulary import FRAMEWORK_PHRASE, Words, setting
 
 if TYPE_CHECKING:
     from .dns import Zone
+    from .overlay import Views
 
 __all__ = [
     "CURRENCY",
@@ -71,6 +76,7 @@ __all__ = [
     "Route",
     "Runbook",
     "Service",
+    "ServiceOverride",
     "SslMode",
     "Status",
     "Workflow",
@@ -173,6 +179,40 @@ DEPLOY_MIGRATES = Words(
 """A deploy step that runs the migrations (``4. Runs Alembic migrations`` under
 "Deployment process"): what ``auto_upgrade`` says, read where deploys are described."""
 
+STATUS_WORDS = Words(
+    (),
+    label_only=("status",),
+    synonyms=(
+        (r"live|(?:in )?production|deployed|running|✅", "active"),
+        (r"not started|todo|to ?do", "planned"),
+        (r"in development|wip|in progress", "development"),
+        (r"research", "experimental"),
+        (r"deprecated|decommissioned", "retired"),
+    ),
+    also=(
+        Words(
+            (
+                r"(?:is|are|has been|have been|moved|went|graduated|entered|got)\s+"
+                r"(?:now\s+|still\s+|back\s+|finally\s+)?(?:in|into|to)",
+            ),
+            synonyms=(
+                (
+                    r"development(?!\s+(?:mode|environment|env|branch|builds?|server|"
+                    r"settings|config|stage|database|machine))",
+                    "development",
+                ),
+                (r"research(?!\s+(?:mode|notes?|papers?))", "experimental"),
+            ),
+            rule="status",
+            adjacent=True,
+            named=True,
+        ),
+    ),
+)
+"""The words of a lifecycle status ("live", "in production", "moved to development")."""
+VERSION_WORDS = Words((r"versions?",), keys=("redis_version", "server_version", "postgres_version"))
+"""The words of a technology's version."""
+
 Money = Annotated[
     Decimal,
     BeforeValidator(parse_money),
@@ -193,6 +233,8 @@ class _Model(BaseModel):
         str_strip_whitespace=False,
         str_max_length=MAX_TEXT,
     )
+    override_of: ClassVar[type[BaseModel] | None] = None
+    """For the model of an environment's override: the model whose values it replaces."""
 
 
 class Status(StrEnum):
@@ -504,6 +546,8 @@ class Cost(_Model):
     """Last phase the cost applies to; empty means every later phase too."""
     service: str | None = None
     """Service that owns the cost, if any."""
+    environment: str | None = None
+    """Environment the cost is for (a key of ``environments``); empty: shared by all."""
     estimate: bool = False
     """True when the amount is a projection rather than a bill."""
     note: str | None = None
@@ -1280,6 +1324,86 @@ class Observability(_Model):
     """Conditions that alert someone."""
 
 
+# --------------------------------------------------------------------------- per environment
+
+
+def _partial(model: type[_Model], *, keep: tuple[str, ...] = ()) -> type[_Model]:
+    """``model`` with every field optional (except ``keep``), nested models partial too.
+
+    The type of an environment's override: it states only what differs, so nothing is
+    required; each field keeps its docstring, bounds and pattern.
+    """
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        new = copy.copy(info)
+        annotation: Any = info.annotation
+        nested = [c for c in _concrete(annotation) if isinstance(c, type) and issubclass(c, _Model)]
+        if nested and not issubclass(nested[0], RootModel):
+            annotation = _partial(nested[0])
+        if name not in keep:
+            new.default, new.default_factory = None, None
+            annotation = annotation | None
+        fields[name] = (annotation, new)
+    doc = f"{model.__doc__} Only the keys given replace the service's own."
+    made = create_model(f"{model.__name__}Override", __base__=_Model, __doc__=doc, **fields)
+    made.override_of = model
+    return made
+
+
+def _concrete(annotation: Any) -> tuple[Any, ...]:
+    """The members of ``X | None`` (or ``X`` alone)."""
+    args = typing.get_args(annotation) if typing.get_origin(annotation) in _UNIONS else ()
+    return tuple(a for a in args if a is not type(None)) or (annotation,)
+
+
+_UNIONS = (typing.Union, types.UnionType)
+
+if TYPE_CHECKING:  # the same fields as their models, each one optional
+    DeployOverride = Deploy
+    ResourcesOverride = Resources
+    NetworkOverride = Network
+    BackupsOverride = Backups
+    EnvVarOverride = EnvVar
+else:
+    DeployOverride = _partial(Deploy)
+    ResourcesOverride = _partial(Resources)
+    NetworkOverride = _partial(Network)
+    BackupsOverride = _partial(Backups)
+    EnvVarOverride = _partial(EnvVar, keep=("name",))
+
+
+class ServiceOverride(_Model):
+    """What differs for a service in one environment, laid over the service's own values.
+
+    The merge rule, the one every page, macro and command uses: a key given here
+    replaces the service's (``null`` removes it); a mapping (``deploy``,
+    ``resources``, ``network``, ``backups``) merges key by key, so ``deploy:
+    {replicas: 1}`` keeps the rest of ``deploy``; ``env`` merges by variable ``name``
+    (a listed variable replaces the keys it gives, a new name adds a variable); keys
+    not given keep the shared value.
+    """
+
+    status: Annotated[Status | None, STATUS_WORDS] = None
+    """Lifecycle status in this environment (``active`` in staging while planned in prod)."""
+    provider: Annotated[str | None, HOSTED_ON] = None
+    """Provider id that hosts it in this environment."""
+    project: Annotated[str | None, PROJECT_WORDS] = None
+    """Provider project or account it runs in, in this environment."""
+    version: Annotated[Version | None, VERSION_WORDS] = None
+    """Version of its technology in this environment."""
+    deploy: DeployOverride | None = None
+    """Build and start settings that differ (replicas, target, start command…)."""
+    resources: ResourcesOverride | None = None
+    """Resources that differ (memory, storage, connections…)."""
+    network: NetworkOverride | None = None
+    """Network access and TLS that differ."""
+    backups: BackupsOverride | None = None
+    """Backup settings that differ."""
+    env: list[EnvVarOverride] = []
+    """Variables whose value, default, source or tier differ, by ``name``; a name the
+    service does not list adds a variable (then give its ``tier`` and ``description``)."""
+
+
 class Service(_Model):
     """One deployable service (or managed resource such as a database)."""
 
@@ -1291,39 +1415,7 @@ class Service(_Model):
     """Other names the prose uses (``PostgreSQL``, ``Postgres``); the drift gate uses them."""
     kind: Kind
     """What the service is."""
-    status: Annotated[
-        Status,
-        Words(
-            (),
-            label_only=("status",),
-            synonyms=(
-                (r"live|(?:in )?production|deployed|running|✅", "active"),
-                (r"not started|todo|to ?do", "planned"),
-                (r"in development|wip|in progress", "development"),
-                (r"research", "experimental"),
-                (r"deprecated|decommissioned", "retired"),
-            ),
-            also=(
-                Words(
-                    (
-                        r"(?:is|are|has been|have been|moved|went|graduated|entered|got)\s+"
-                        r"(?:now\s+|still\s+|back\s+|finally\s+)?(?:in|into|to)",
-                    ),
-                    synonyms=(
-                        (
-                            r"development(?!\s+(?:mode|environment|env|branch|builds?|server|"
-                            r"settings|config|stage|database|machine))",
-                            "development",
-                        ),
-                        (r"research(?!\s+(?:mode|notes?|papers?))", "experimental"),
-                    ),
-                    rule="status",
-                    adjacent=True,
-                    named=True,
-                ),
-            ),
-        ),
-    ]
+    status: Annotated[Status, STATUS_WORDS]
     """Lifecycle status."""
     phase: Annotated[int, Words((r"phase",), adjacent=True, named=True)] = Field(ge=0, le=MAX_COUNT)
     """Phase id the service belongs to."""
@@ -1359,10 +1451,7 @@ class Service(_Model):
     """Runtime, e.g. ``Python 3.11+``."""
     technology: str | None = Field(default=None, min_length=1, max_length=MAX_NAME)
     """Product name of a managed resource, e.g. ``PostgreSQL``."""
-    version: Annotated[
-        Version | None,
-        Words((r"versions?",), keys=("redis_version", "server_version", "postgres_version")),
-    ] = None
+    version: Annotated[Version | None, VERSION_WORDS] = None
     """Version of the service's technology, e.g. ``15+``."""
     provider: Annotated[str, HOSTED_ON]
     """Provider id (a key of ``providers``) that hosts it."""
@@ -1401,6 +1490,12 @@ class Service(_Model):
     """Runbook, dashboard and repository links."""
     runbooks: list[Runbook] = []
     """Procedures for operating it (deploys, incidents, recovery), with their steps."""
+    environments: dict[str, ServiceOverride] = {}
+    """What differs in an environment (a key of ``environments``), over the values above:
+    replicas, resources, deploy target, project, variables, status."""
+
+
+ServiceOverride.override_of = Service
 
 
 # --------------------------------------------------------------------------- manifest
@@ -1510,6 +1605,23 @@ class Manifest(_Model):
             return marked[0]
         names = self.environment_names
         return next((n for n in ("prod", "production") if n in names), names[0])
+
+    @cached_property
+    def views(self) -> Views:
+        """Every service as each environment sees it (:mod:`manifest_docs.overlay`)."""
+        from .overlay import views  # overlay reads this model: imported when first asked
+
+        return views(self)
+
+    def service_in(self, name: str, env: str | None = None) -> Service:
+        """Service ``name`` as environment ``env`` sees it (production when ``None``).
+
+        The service's own values are production's; another environment lays its
+        ``environments`` entry over them. Raises ``KeyError`` for an unknown name.
+        """
+        if env is None or env == self.production:
+            return self.services[name]
+        return self.views.services[env][name]
 
     @property
     def current_phase(self) -> Phase | None:

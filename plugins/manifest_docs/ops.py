@@ -251,17 +251,25 @@ def _consumers(manifest: Manifest, exporter: str, var_name: str) -> list[str]:
     return sorted(out)
 
 
-def env_data(manifest: Manifest, name: str, *, tier: EnvTier | str | None = None) -> dict[str, Any]:
-    """Environment variables of service ``name``; the ``br-ops env --json`` shape.
+def env_data(
+    manifest: Manifest,
+    name: str,
+    *,
+    tier: EnvTier | str | None = None,
+    env: str | None = None,
+) -> dict[str, Any]:
+    """Environment variables of service ``name`` in ``env`` (production when ``None``).
 
-    ``{"service", "kind", "status", "tier", "counts": {TIER: N}, "variables": [VAR],
+    The ``br-ops env --json`` shape: ``{"service", "environment", "kind", "status",
+    "tier", "counts": {TIER: N}, "variables": [VAR],
     "exports": [{"name", "description", "format", "consumers": [SERVICE]}],
     "used_by": [SERVICE]}``. VAR is ``{"name", "tier", "description", "secret",
     "source", "provided_by", "example", "default", "value", "allowed", "generate"}``
     in tier order (required, important, optional); a secret's ``example``,
     ``default`` and ``value`` are always ``null``. ``tier`` filters ``variables``.
     """
-    svc = manifest.services[name]
+    environment_name = environment(manifest, env)
+    svc = manifest.service_in(name, environment_name)
     want = EnvTier(tier) if tier is not None else None
     variables = []
     for t in EnvTier:
@@ -288,6 +296,8 @@ def env_data(manifest: Manifest, name: str, *, tier: EnvTier | str | None = None
     counts = Counter(v.tier.value for v in svc.env)
     return {
         "service": name,
+        "environment": environment_name,
+        "production": environment_name == manifest.production,
         "kind": svc.kind.value,
         "status": svc.status.value,
         "tier": want.value if want else None,
@@ -309,6 +319,8 @@ def env_data(manifest: Manifest, name: str, *, tier: EnvTier | str | None = None
 def format_env(data: dict[str, Any], style: Style = plain) -> str:
     """Text for ``br-ops env``: variables by tier, then what the service exports."""
     name = data["service"]
+    if not data.get("production", True):
+        name = f"{name} ({data['environment']})"
     counts = data["counts"]
     total = sum(counts.values())
     lines = []

@@ -26,6 +26,7 @@ from .yamlsafe import line_col
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from .model import ServiceOverride
     from .yamlsafe import SourceMap
 
 __all__ = ["check_manifest", "scan_credentials"]
@@ -65,13 +66,33 @@ _LITERALS = ("value", "default", "example", "allowed")
 
 
 def _env_vars(data: Any) -> Iterator[tuple[Loc, dict[str, Any]]]:
-    """Every env var mapping of the (raw) manifest data, with its path."""
+    """Every env var mapping of the (raw) manifest data, with its path.
+
+    A variable listed in an environment's override is yielded merged over the service's
+    variable of the same name, so it is judged as the secret it is.
+    """
     services = data.get("services") if isinstance(data, dict) else None
     for name, svc in (services or {}).items() if isinstance(services, dict) else ():
-        env = svc.get("env") if isinstance(svc, dict) else None
-        for i, var in enumerate(env if isinstance(env, list) else []):
-            if isinstance(var, dict):
-                yield ("services", name, "env", i), var
+        if not isinstance(svc, dict):
+            continue
+        shared = _vars_of(svc)
+        for i, var in enumerate(shared):
+            yield ("services", name, "env", i), var
+        overrides = svc.get("environments")
+        for env, over in overrides.items() if isinstance(overrides, dict) else ():
+            for i, var in enumerate(_vars_of(over)):
+                yield ("services", name, "environments", env, "env", i), _merged(shared, var)
+
+
+def _vars_of(node: Any) -> list[dict[str, Any]]:
+    env = node.get("env") if isinstance(node, dict) else None
+    return [var for var in env if isinstance(var, dict)] if isinstance(env, list) else []
+
+
+def _merged(shared: list[dict[str, Any]], var: dict[str, Any]) -> dict[str, Any]:
+    """``var`` (an override's) over the shared variable of its name, if there is one."""
+    base = next((v for v in shared if v.get("name") == var.get("name")), {})
+    return {**base, **var}
 
 
 def _env_strings(data: Any) -> Iterator[tuple[Loc, str, bool]]:
@@ -127,14 +148,26 @@ def _judge(data: Any, loc: Loc, string: str) -> str | None:
 
 
 def _env_var_at(data: Any, loc: Loc) -> tuple[dict[str, Any] | None, str]:
-    """The env var mapping ``loc`` lies in and the field it names (``None``, ``""`` if not)."""
-    if len(loc) < 5 or loc[0] != "services" or loc[2] != "env" or not isinstance(loc[3], int):
+    """The env var mapping ``loc`` lies in and the field it names (``None``, ``""`` if not).
+
+    In an environment's override, the variable merged over the service's own.
+    """
+    if len(loc) >= 7 and loc[:1] == ("services",) and loc[2] == "environments":
+        inner, attr = (*loc[:2], *loc[4:6]), loc[6]
+        over_loc: Loc = (*loc[:4], *loc[4:6])
+    else:
+        inner, attr, over_loc = loc[:4], loc[4] if len(loc) >= 5 else "", ()
+    if len(inner) < 4 or inner[2] != "env" or not isinstance(inner[3], int):
         return None, ""
     try:
-        var = data["services"][loc[1]]["env"][loc[3]]
+        svc = data["services"][loc[1]]
+        node = svc["environments"][loc[3]] if over_loc else svc
+        var = node["env"][inner[3]]
     except (KeyError, IndexError, TypeError):
         return None, ""
-    return (var, str(loc[4])) if isinstance(var, dict) else (None, "")
+    if not isinstance(var, dict):
+        return None, ""
+    return (_merged(_vars_of(svc), var) if over_loc else var), str(attr)
 
 
 def scan_credentials(data: Any, source: SourceMap, *, text: str | None = None) -> list[Problem]:
@@ -285,21 +318,8 @@ class _Checker:
                 )
             names.setdefault(var.name, i)
             self.secret_var(loc, var)
-            if var.allowed and var.default is not None and var.default not in var.allowed:
-                self.err(
-                    (*loc, "default"),
-                    f"default {var.default!r} is not one of the allowed values {var.allowed}",
-                )
-            if var.provided_by is not None and self.service_ref(
-                (*loc, "provided_by"), var.provided_by, "exporting service"
-            ):
-                exported = {e.name for e in self.m.services[var.provided_by].exports}
-                if var.name not in exported:
-                    self.err(
-                        (*loc, "provided_by"),
-                        f"{var.provided_by!r} does not export "
-                        f"{var.name}; it exports: {', '.join(sorted(exported)) or 'nothing'}",
-                    )
+            self.allowed_values(loc, var)
+            self.provided_by_ref((*loc, "provided_by"), var.name, var.provided_by)
         exports: set[str] = set()
         for i, exp in enumerate(svc.exports):
             if exp.name in exports:
@@ -312,6 +332,28 @@ class _Checker:
             endpoints.add((ep.method, ep.path))
         if svc.review and svc.review.next_review < svc.review.last_reviewed:
             self.err((*base, "review", "next_review"), "next_review is before last_reviewed")
+
+    def allowed_values(self, loc: Loc, var: Any) -> None:
+        """A restricted variable's value and default are among its allowed values."""
+        for attr in ("value", "default"):
+            given = getattr(var, attr)
+            if var.allowed and given is not None and given not in var.allowed:
+                self.err(
+                    (*loc, attr),
+                    f"{attr} {given!r} is not one of the allowed values {var.allowed}",
+                )
+
+    def provided_by_ref(self, loc: Loc, name: str, provided_by: str | None) -> None:
+        """``provided_by`` names a service that exports the variable ``name``."""
+        if provided_by is None or not self.service_ref(loc, provided_by, "exporting service"):
+            return
+        exported = {e.name for e in self.m.services[provided_by].exports}
+        if name not in exported:
+            self.err(
+                loc,
+                f"{provided_by!r} does not export {name}; it exports: "
+                f"{', '.join(sorted(exported)) or 'nothing'}",
+            )
 
     def secret_var(self, loc: Loc, var: Any) -> None:
         """A secret has no literal and lists no allowed values (its content: scan_credentials)."""
@@ -362,7 +404,6 @@ class _Checker:
                         hosts[key] = name
 
     def environments(self) -> None:
-        names = self.m.environment_names
         production = [n for n, env in self.m.environments.items() if env.production]
         for extra in production[1:]:
             self.err(
@@ -372,22 +413,66 @@ class _Checker:
         for env_name, declared_env in self.m.environments.items():
             if declared_env.provider is not None:
                 self.provider_ref(("environments", env_name, "provider"), declared_env.provider)
-        declared = "declared environments" if self.m.environments else "environments"
         for name, svc in self.m.services.items():
             for env in svc.domains.root:
-                if env not in names:
-                    hint = did_you_mean(env, names)
-                    fix = (
-                        "declare it under environments:"
-                        if self.m.environments
-                        else "declare the team's environments under environments:"
-                    )
-                    self.err(
-                        ("services", name, "domains", env),
-                        f"unknown environment {env!r}{hint}; {declared}: "
-                        f"{', '.join(names)} ({fix})",
-                        key=True,
-                    )
+                self.environment_ref(("services", name, "domains", env), env, key=True)
+            for env, over in svc.environments.items():
+                if self.environment_ref(("services", name, "environments", env), env, key=True):
+                    self.override(name, env, over)
+        for i, cost in enumerate(self.m.costs):
+            if cost.environment is not None:
+                self.environment_ref(("costs", i, "environment"), cost.environment)
+
+    def environment_ref(self, loc: Loc, env: str, *, key: bool = False) -> bool:
+        names = self.m.environment_names
+        if env in names:
+            return True
+        declared = "declared environments" if self.m.environments else "environments"
+        fix = (
+            "declare it under environments:"
+            if self.m.environments
+            else "declare the team's environments under environments:"
+        )
+        hint = did_you_mean(env, names)
+        self.err(
+            loc,
+            f"unknown environment {env!r}{hint}; {declared}: {', '.join(names)} ({fix})",
+            key=key,
+        )
+        return False
+
+    def override(self, name: str, env: str, over: ServiceOverride) -> None:
+        """An environment's override: references and secrets, judged on the merged view."""
+        base: Loc = ("services", name, "environments", env)
+        if env == self.m.production:
+            self.err(
+                base,
+                f"{env!r} is the production environment: its values are the service's own; "
+                "write them on the service itself (overrides are for the other environments)",
+                key=True,
+            )
+            return
+        if over.provider is not None:
+            self.provider_ref((*base, "provider"), over.provider)
+        view = self.m.service_in(name, env)
+        merged = {var.name: var for var in view.env}
+        seen: dict[str, int] = {}
+        for i, given in enumerate(over.env):
+            loc = (*base, "env", i)
+            if given.name in seen:
+                self.err(
+                    (*loc, "name"),
+                    f"{given.name} is listed twice for {env} (also env[{seen[given.name]}]); "
+                    "give each variable once",
+                )
+                continue
+            seen[given.name] = i
+            var = merged.get(given.name)
+            if var is None:  # the view failed: the loader reports why, at this variable
+                continue
+            self.secret_var(loc, var)
+            self.allowed_values(loc, var)
+            self.provided_by_ref((*loc, "provided_by"), var.name, given.provided_by)
 
     def dns(self) -> None:
         for i, dom in enumerate(self.m.domains):

@@ -909,11 +909,32 @@ def _qualified(qualifier: str, text: str) -> bool:
 
 
 def _relevant(exps: list[Expectation], text: str) -> list[Expectation]:
-    """The expectations ``text`` can be about (a qualifier must appear in it)."""
+    """The expectations ``text`` can be about (a qualifier must appear in it).
+
+    Where an environment's override states the fact too, text naming that environment
+    is about its value; text naming production, or another environment, about the
+    service's own; text naming none may mean any of them.
+    """
     relevant = [e for e in exps if not e.qualifier or _qualified(e.qualifier, text)]
     if any(e.qualifier for e in exps) and not any(e.qualifier for e in relevant):
         return []
+    overridden = {e.environment for e in relevant if e.environment}
+    if overridden:
+        named = [env for env in sorted(overridden) if _names_environment(env, text)]
+        if len(named) == 1:
+            return [e for e in relevant if e.environment == named[0]]
+        shared = [e for e in relevant if not e.environment]
+        if not named and (_PRODUCTION.search(text) or not shared):
+            return shared  # only an override states it: text must name that environment
     return relevant
+
+
+_PRODUCTION = re.compile(r"\b(?:prod|production)\b(?!-)|\b(?:in|on|for)\s+(?:the\s+)?live\b", re.I)
+"""Text that says it is about production (``in production``, ``on prod``)."""
+
+
+def _names_environment(env: str, text: str) -> bool:
+    return re.search(rf"(?<![\w.-]){re.escape(env)}(?![\w-])", text, re.IGNORECASE) is not None
 
 
 def _compare(
@@ -1998,6 +2019,7 @@ def _config_entries(lines: list[str], services: frozenset[str] = frozenset()) ->
     their parent (``backups:`` / ``frequency: hourly``, a TOML ``[deploy]`` section, a
     service's own keys under its name, one of ``services``: ``redis:`` / ``version:``);
     ``psql`` output (a setting's name, a rule, its value) counts as ``name = value``.
+    Lines under ``environments:`` (an environment's override) are left out.
     """
     out: list[Entry] = []
     parents: list[tuple[int, str]] = []
@@ -2006,7 +2028,10 @@ def _config_entries(lines: list[str], services: frozenset[str] = frozenset()) ->
         stripped = line.strip()
         sec = _TOML_SECTION.match(stripped)
         if sec:
-            section, parents = sec.group(1).split(".")[-1], []
+            names = sec.group(1).split(".")
+            # [environments.staging.deploy]: another environment's values (skipped below)
+            section = "environments" if "environments" in names else names[-1]
+            parents = []
             continue
         if (
             offset >= 3
@@ -2047,7 +2072,9 @@ def _config_entries(lines: list[str], services: frozenset[str] = frozenset()) ->
         rule = spec.rule if spec is not None else _config_key(key)
         if rule:
             out.append((offset, key, rule, value, (section, *(k for _, k in parents))))
-    return out
+    # Under ``environments:`` a block states what one environment changes, not the
+    # service's own values: those lines are not read as the service's.
+    return [e for e in out if "environments" not in (k.lower() for k in e[4])]
 
 
 def _block_owner(index: FactIndex, entries: list[Entry]) -> Named | None:

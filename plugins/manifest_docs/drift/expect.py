@@ -66,6 +66,8 @@ class Expectation:
     """Whether a parsed prose value agrees with it."""
     qualifier: str = ""
     """Extra token that must appear near the value (e.g. a key-namespace prefix)."""
+    environment: str = ""
+    """The environment whose override states it (``""``: what every other one runs)."""
 
     @property
     def path(self) -> str:
@@ -376,7 +378,7 @@ def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
             parts = alias.lower().split()
             if len(parts) > 1 and len(parts[-1]) >= 5 and parts[-1] not in _VAGUE_HEADS:
                 heads.setdefault(parts[-1], set()).add(name)
-        for var in svc.env:
+        for var in (*svc.env, *(v for o in svc.environments.values() for v in o.env)):
             names.setdefault(f"env:{var.name}", set()).update({var.name, *_spoken(var.name)})
     for head, owners in heads.items():
         if len(owners) == 1:  # "the backend": the one service some alias calls a backend
@@ -466,6 +468,7 @@ def _expectation(fact: ManifestFact) -> Expectation:
         fact.loc,
         accepts_for(fact.spec.parser, fact.value, fact.qualifier),
         qualifier=fact.qualifier,
+        environment=fact.environment,
     )
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from ..artefacts import env_example
+from ..artefacts import env_examples
 from ..costs import (
     DEFAULT_CURRENCY,
     PhaseCosts,
@@ -29,6 +29,7 @@ from ..costs import (
     signed,
 )
 from ..model import SCHEMA_VERSIONS, EnvTier, EnvVar, Manifest, Service, Status
+from ..overlay import differences
 from .diagrams import DATA_KINDS, SiteUrls, group_diagrams, neighbourhood, overview, whole
 from .diagrams import GROUP_SIZE as DIAGRAM_GROUP_SIZE
 from .diagrams import WHOLE_MAX as WHOLE_DIAGRAM_MAX
@@ -249,6 +250,7 @@ def _service_context(
         "costs": costs,
         "domains_held": [d for d in manifest.domains if d.service == name],
         "is_data": svc.kind in DATA_KINDS,
+        "by_env": differences(manifest, name),
     }
 
 
@@ -314,7 +316,11 @@ def _environment_context(manifest: Manifest) -> dict[str, Any]:
     return {
         "rows": rows,
         "conflicts": conflicts,
-        "downloads": [n for n, s in sorted(manifest.services.items()) if s.env],
+        "downloads": [
+            (name, env, download_name(name, env))
+            for name, files in sorted(env_examples(manifest).items())
+            for env, _ in files
+        ],
     }
 
 
@@ -491,11 +497,14 @@ def render_site(
     for spec in _full_lists(manifest, pages, group_size, dependents):
         text = env.get_template("list.md.j2").render(**common, **spec.context)
         out.pages.append(GeneratedPage(spec.uri, text, spec.title, spec.nav))
-    for name, svc in sorted(manifest.services.items()):
-        if svc.env:
-            out.files.append(
-                GeneratedPage(
-                    f"environment/{name}.env.example", env_example(name, svc), f"{name}.env.example"
-                )
-            )
+    examples = env_examples(manifest)
+    for name in sorted(examples):
+        for env_name, text in examples[name]:
+            file_name = download_name(name, env_name)
+            out.files.append(GeneratedPage(f"environment/{file_name}", text, file_name))
     return out
+
+
+def download_name(service: str, env: str | None = None) -> str:
+    """The site's name for a ``.env.example``: ``api.env.example``, ``api.staging.env.example``."""
+    return f"{service}.{env}.env.example" if env else f"{service}.env.example"

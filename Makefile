@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve site-zensical serve-zensical check test test-browser-all lint typecheck schema screenshot bench clean
+.PHONY: site serve site-zensical serve-zensical check example test test-browser-all lint typecheck schema screenshot bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ serve-zensical: $(VENV)/.installed-zensical
 	$(PAGES)
 	$(PAGES) --watch & pages=$$!; trap 'kill $$pages' EXIT INT TERM; \
 	$(BIN)/zensical serve -f $(ZENSICAL_CONFIG) -a $(ADDR)
+
+## example: validate, drift-check and build the Kestrel Freight example into examples/kestrel/site/
+example: $(VENV)/.installed-docs
+	cd examples/kestrel && $(abspath $(BIN))/br-ops validate && $(abspath $(BIN))/br-ops check \
+	  && $(abspath $(BIN))/mkdocs build --strict
 
 ## check: the drift gate (engine-independent: run it whichever engine builds the site)
 check: $(VENV)/.installed-docs

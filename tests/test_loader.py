@@ -417,8 +417,9 @@ def test_bad_enum_value_suggests_the_close_one(minimal_manifest: str) -> None:
 def test_bad_literal_value_lists_the_choices(minimal_manifest: str) -> None:
     text = replace_once(minimal_manifest, "    kind: dns", "    kind: dsn")
     assert problems_in(text) == [
-        f"{at(text, 'dsn')}: providers.cloudflare.kind: expected one of 'hosting', 'dns', 'cdn', "
-        "'ci', 'registrar', 'monitoring', 'compute', got 'dsn' (did you mean 'dns'?)"
+        f"{at(text, 'dsn')}: providers.cloudflare.kind: expected one of 'hosting', 'compute', "
+        "'dns', 'cdn', 'ci', 'registrar', 'monitoring', 'data', 'messaging', 'storage', 'saas', "
+        "got 'dsn' (did you mean 'dns'?)"
     ]
 
 

@@ -239,7 +239,13 @@ def test_list_json_shape(manifest_file: Path) -> None:
     }
     assert api["name"] == "api"
     assert api["prod_domain"] == "api.acme.dev"
-    assert data["filters"] == {"status": None, "phase": None, "kind": None}
+    assert data["filters"] == {
+        "status": None,
+        "phase": None,
+        "kind": None,
+        "tag": None,
+        "owner": None,
+    }
 
 
 # --------------------------------------------------------------------------- env

@@ -304,10 +304,11 @@ def test_credential_as_a_key_is_reported_at_the_key_without_echoing_it(
     assert found == [
         f"{where}: services.redis['<redacted>']: looks like a GitHub token; {CREDENTIAL_ADVICE}",
         f"{where}: services.redis['<redacted>']: unknown key '<redacted>'; allowed keys: "
-        "description, aliases, kind, status, phase, target_date, owner, project, repo, branch, "
-        "language, framework, runtime, technology, version, provider, deploy, domains, routes, "
-        "depends_on, env, exports, health, resources, network, backups, key_namespaces, "
-        "migrations, usage, observability, review, links, runbooks, environments",
+        "description, aliases, kind, status, phase, target_date, owner, tags, project, repo, "
+        "branch, language, framework, runtime, technology, version, provider, deploy, domains, "
+        "routes, depends_on, env, exports, health, resources, network, backups, key_namespaces, "
+        "migrations, usage, observability, review, links, runbooks, slos, alerts, schedule, "
+        "timezone, environments",
     ]
 
 

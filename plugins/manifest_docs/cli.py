@@ -259,9 +259,17 @@ def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--kind", type=click.Choice([k.value for k in Kind]), help="Only services of this kind."
 )
+@click.option("--tag", metavar="TAG", help="Only services with this tag.")
+@click.option("--owner", metavar="TEAM", help="Only services this team (or person) owns.")
 @json_option
 def list_(
-    manifest: str | None, status: str | None, phase: int | None, kind: str | None, as_json: bool
+    manifest: str | None,
+    status: str | None,
+    phase: int | None,
+    kind: str | None,
+    tag: str | None,
+    owner: str | None,
+    as_json: bool,
 ) -> None:
     """List services grouped by status, with kind, repo, domain and phase.
 
@@ -270,8 +278,9 @@ def list_(
       br-ops list
       br-ops list --status planned --phase 2
       br-ops list --kind database --json
+      br-ops list --tag pci --owner payments
     \b
-    JSON: {"filters": {"status", "phase", "kind"}, "count",
+    JSON: {"filters": {"status", "phase", "kind", "tag", "owner"}, "count",
            "groups": {"active"|"development"|"experimental"|"planned"|"retired":
              [{"name", "description", "kind", "status", "phase", "target_date",
                "provider", "repo", "prod_domain"}]}}
@@ -279,7 +288,8 @@ def list_(
     m = load_or_exit(manifest).manifest
     if phase is not None and phase not in m.phase_by_id:
         _fail(f"no phase {phase}; phases: {', '.join(str(p) for p in m.phase_by_id)}")
-    _show(as_json, ops.list_data(m, status=status, phase=phase, kind=kind), ops.format_list)
+    data = ops.list_data(m, status=status, phase=phase, kind=kind, tag=tag, owner=owner)
+    _show(as_json, data, ops.format_list)
 
 
 @main.command()

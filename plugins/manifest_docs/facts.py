@@ -273,6 +273,7 @@ class Facts:
         "workflow",
         "key_namespace",
         "current_phase",
+        "extensions",
     )
     """Names of the methods exposed to pages as macros."""
 
@@ -317,6 +318,10 @@ class Facts:
             return self._fact(self.m.services[resolved], f"services.{resolved}")
         view = self.m.service_in(resolved, env)
         return self._fact(view, f"services.{resolved}(env={env})")
+
+    def extensions(self, path: str) -> Fact:
+        """The ``x-*`` keys of an object: ``{{ extensions('services.api')['x-cost-center'] }}``."""
+        return self._fact(self.m.extensions(path), f"{path} (extensions)")
 
     def fact(self, path: str) -> Fact:
         """Any value by dotted path: ``{{ fact('providers.railway.region') }}``."""

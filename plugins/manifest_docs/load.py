@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from .credentials import redact
 from .errors import MAX_PROBLEMS, Loc, ManifestError, Problem, did_you_mean, quote
+from .extensions import split_extensions
 from .legacy import convert_legacy, is_legacy
 from .model import SCHEMA_VERSIONS, Manifest
 from .rules import check_manifest, scan_credentials
@@ -152,6 +153,7 @@ def _validate(
                 ]
             )
     errors = early + scan_credentials(data, source, text=text)
+    data, extensions = split_extensions(data, Manifest, text)
     try:
         manifest = Manifest.model_validate(data)
     except ValidationError as exc:
@@ -159,6 +161,7 @@ def _validate(
         errors.extend(translated)
         errors.extend(_rules_without(exc, data, source))
         raise ManifestError(_capped(errors, omitted) + warnings) from None
+    manifest._extensions = extensions  # the loader fills in what it took out
     errors.extend(check_manifest(manifest, source))
     for at, failed in manifest.views.problems:
         errors.extend(_translate(failed, data, source, prefix=at)[0])

@@ -23,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PrivateAttr,
     RootModel,
     StringConstraints,
     create_model,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from .overlay import Views
 
 __all__ = [
+    "CRON",
     "CURRENCY",
     "DEFAULT_CURRENCY",
     "DEFAULT_ENVIRONMENTS",
@@ -43,6 +45,7 @@ __all__ = [
     "MAX_COUNT",
     "MAX_NAME",
     "MAX_TEXT",
+    "Alert",
     "Backups",
     "CiCd",
     "Cost",
@@ -77,9 +80,12 @@ __all__ = [
     "Runbook",
     "Service",
     "ServiceOverride",
+    "Slo",
     "SslMode",
     "Status",
+    "Team",
     "Workflow",
+    "repo_urls",
 ]
 
 MAX_COUNT = 1_000_000
@@ -95,6 +101,16 @@ SERVICE_NAME = r"^[a-z0-9][a-z0-9-]{0,62}$"
 ENV_NAME = r"^[A-Z][A-Z0-9_]*$"
 HOSTNAME = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 ENVIRONMENT_NAME = r"^[a-z][a-z0-9-]{0,62}$"
+TAG = r"^[a-z0-9][a-z0-9._-]{0,62}$"
+"""A tag: lower-case letters, digits, dots, dashes and underscores (``tier-1``)."""
+REPO = r"^([\w.-]+/[\w.-]+|https?://[\w.-]+(:\d+)?(/[\w.~-]+)+/?)$"
+"""A repository: GitHub ``owner/name``, or its URL on any host."""
+_CRON_FIELD = r"[\d*?LW#/,-]+|[A-Za-z]{3}(?:-[A-Za-z]{3})?(?:,[A-Za-z]{3})*"
+CRON = (
+    rf"^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)"
+    rf"|(({_CRON_FIELD})\s+){{4,5}}({_CRON_FIELD}))$"
+)
+"""A cron schedule: five (or six, with seconds) fields, or a macro such as ``@daily``."""
 _LABEL = r"[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?"
 RECORD_NAME = rf"^(@|\*|(\*\.)?({_LABEL}\.)*{_LABEL})$"
 """A record's name in its zone: ``@``, ``www``, ``_dmarc``, ``*.preview`` or a full name."""
@@ -213,13 +229,27 @@ STATUS_WORDS = Words(
 VERSION_WORDS = Words((r"versions?",), keys=("redis_version", "server_version", "postgres_version"))
 """The words of a technology's version."""
 
-Money = Annotated[
-    Decimal,
-    BeforeValidator(parse_money),
-    PlainSerializer(str, return_type=str, when_used="json"),
-    Field(json_schema_extra={"examples": ["20.00"]}),
-]
+_AS_TEXT = PlainSerializer(str, return_type=str, when_used="json")
+"""Exact amounts are written back as text in JSON (never through a float)."""
+
+Money = Annotated[Decimal, BeforeValidator(parse_money), _AS_TEXT, Field(examples=["20.00"])]
 """An exact amount of money (``Decimal``), written as a number or a quoted string."""
+
+
+def _parse_percent(value: object) -> Decimal:
+    """A share in per cent: ``99.9``, ``"99.95"`` or ``"99.9%"``, above 0 and at most 100."""
+    text = value.strip().removesuffix("%").strip() if isinstance(value, str) else value
+    try:
+        share = parse_money(text)
+    except ValueError:
+        share = Decimal(-1)
+    if not 0 < share <= 100:
+        raise ValueError(f"expected a share in per cent like '99.9', got {value!r}")
+    return share
+
+
+Percent = Annotated[Decimal, BeforeValidator(_parse_percent), _AS_TEXT, Field(examples=["99.9"])]
+"""A share in per cent, exact (``Decimal``): ``99.9`` means 99.9 %."""
 
 
 class _Model(BaseModel):
@@ -260,6 +290,10 @@ class Kind(StrEnum):
     WORKER = "worker"
     RESEARCH = "research"
     STORAGE = "storage"
+    QUEUE = "queue"
+    JOB = "job"
+    FUNCTION = "function"
+    EXTERNAL = "external"
 
 
 class PhaseStatus(StrEnum):
@@ -345,8 +379,21 @@ class Provider(_Model):
 
     name: str
     """Display name, e.g. ``Railway``."""
-    kind: Literal["hosting", "dns", "cdn", "ci", "registrar", "monitoring", "compute"]
-    """What the provider is used for."""
+    kind: Literal[
+        "hosting",
+        "compute",
+        "dns",
+        "cdn",
+        "ci",
+        "registrar",
+        "monitoring",
+        "data",
+        "messaging",
+        "storage",
+        "saas",
+    ]
+    """What the provider is used for: hosting or compute, DNS, CDN, CI, registrar,
+    monitoring, managed data, messaging, storage, or a SaaS product the services use."""
     plan: Annotated[str | None, Words((r"plans?", r"tier"), parse="word")] = None
     """Current plan or tier, e.g. ``Hobby``."""
     project: Annotated[str | None, PROJECT_WORDS] = None
@@ -568,12 +615,7 @@ def _parse_rate(value: object) -> Decimal:
     return rate
 
 
-Rate = Annotated[
-    Decimal,
-    BeforeValidator(_parse_rate),
-    PlainSerializer(str, return_type=str, when_used="json"),
-    Field(json_schema_extra={"examples": ["1.08"]}),
-]
+Rate = Annotated[Decimal, BeforeValidator(_parse_rate), _AS_TEXT, Field(examples=["1.08"])]
 """An exact exchange rate (``Decimal``), written as a number or a quoted string."""
 
 
@@ -1324,6 +1366,53 @@ class Observability(_Model):
     """Conditions that alert someone."""
 
 
+class Team(_Model):
+    """A team that owns services: who to ask, where to talk, who is on call."""
+
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    """Display name, e.g. ``Payments``."""
+    description: str | None = None
+    """What the team looks after."""
+    contact: str | None = None
+    """How to reach it: an e-mail address or a URL."""
+    chat: str | None = None
+    """Its chat channel, e.g. ``#payments`` or a link to it."""
+    on_call: str | None = Field(default=None, pattern=r"^https?://")
+    """Link to its on-call rotation (PagerDuty, Opsgenie, a wiki page)."""
+    escalation: list[str] = []
+    """Who to turn to next when the team does not answer, in order."""
+
+
+class Slo(_Model):
+    """A service level objective: how often the service must meet an indicator."""
+
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    """What is promised, e.g. ``Availability`` or ``Checkout latency``."""
+    indicator: str
+    """What is measured, e.g. ``share of requests answered with a non-5xx status``."""
+    objective: Percent
+    """Target share, in per cent, e.g. ``99.9``."""
+    window: Duration
+    """Period the objective is measured over, e.g. ``30d``."""
+    note: str | None = None
+    """Anything a reader should know (error budget policy, exclusions)."""
+
+
+class Alert(_Model):
+    """A condition that pages or notifies someone."""
+
+    title: str = Field(min_length=1, max_length=MAX_NAME)
+    """What it says, e.g. ``Error rate above 5%``."""
+    condition: str | None = None
+    """When it fires, in the monitoring tool's terms."""
+    severity: Literal["page", "ticket", "info"] | None = None
+    """``page`` wakes someone, ``ticket`` waits for working hours, ``info`` only tells."""
+    runbook: str | None = None
+    """Title of one of the service's runbooks, or a URL, to follow when it fires."""
+    url: str | None = Field(default=None, pattern=r"^https?://")
+    """Where the alert is defined or seen."""
+
+
 # --------------------------------------------------------------------------- per environment
 
 
@@ -1424,11 +1513,15 @@ class Service(_Model):
     )
     """When a planned service should go live: ``2026-Q2`` or a date."""
     owner: str | None = None
-    """Team or person accountable."""
+    """Team accountable: a key of ``teams`` when the manifest declares teams, else a
+    team or person by name."""
+    tags: list[Annotated[str, StringConstraints(pattern=TAG)]] = []
+    """Labels for grouping and filtering (``payments``, ``pci``, ``tier-1``)."""
     project: Annotated[str | None, PROJECT_WORDS] = None
     """Group the service belongs to, e.g. ``blackroad-core``."""
-    repo: str | None = Field(default=None, pattern=r"^[\w.-]+/[\w.-]+$")
-    """GitHub ``owner/name`` of its source."""
+    repo: str | None = Field(default=None, pattern=REPO)
+    """Its source: a GitHub ``owner/name``, or the repository's URL on any host
+    (``https://gitlab.com/group/project``)."""
     branch: str = "main"
     """Branch that deploys."""
     language: str | None = None
@@ -1490,12 +1583,37 @@ class Service(_Model):
     """Runbook, dashboard and repository links."""
     runbooks: list[Runbook] = []
     """Procedures for operating it (deploys, incidents, recovery), with their steps."""
+    slos: list[Slo] = []
+    """Service level objectives."""
+    alerts: list[Alert] = []
+    """Alerts that watch it, with the runbook each one calls for."""
+    schedule: str | None = Field(default=None, pattern=CRON)
+    """When a ``job`` runs: a cron expression (``0 3 * * *``) or ``@daily``-style macro."""
+    timezone: str | None = None
+    """Time zone of ``schedule`` (an IANA name such as ``Europe/Berlin``); UTC if unset."""
     environments: dict[str, ServiceOverride] = {}
     """What differs in an environment (a key of ``environments``), over the values above:
     replicas, resources, deploy target, project, variables, status."""
 
 
 ServiceOverride.override_of = Service
+
+
+def repo_urls(repo: str) -> tuple[str, str, str]:
+    """Web, HTTPS-clone and SSH-clone URLs of a ``repo`` value (``owner/name`` or a URL).
+
+    ``owner/name`` is on GitHub; a URL names its host, and the SSH form follows the
+    ``git@host:path.git`` convention GitHub, GitLab, Bitbucket and Gitea share.
+    """
+    if "://" not in repo:
+        return (
+            f"https://github.com/{repo}",
+            f"https://github.com/{repo}.git",
+            (f"git@github.com:{repo}.git"),
+        )
+    web = repo.rstrip("/").removesuffix(".git")
+    host, _, path = web.split("://", 1)[1].partition("/")
+    return web, f"{web}.git", f"git@{host.split(':')[0]}:{path}.git"
 
 
 # --------------------------------------------------------------------------- manifest
@@ -1515,6 +1633,8 @@ class Manifest(_Model):
     ] = {}
     """The environments services deploy to, keyed by name (lower-case, digits, dashes);
     without any, prod, staging and dev."""
+    teams: dict[str, Team] = {}
+    """Teams, keyed by id (what services' ``owner`` names)."""
     phases: list[Phase]
     """The roadmap, in order."""
     providers: dict[str, Provider]
@@ -1534,6 +1654,17 @@ class Manifest(_Model):
     """CI/CD workflows and secrets."""
     disaster_recovery: DisasterRecovery | None = None
     """Recovery objectives."""
+
+    _extensions: dict[tuple[str | int, ...], dict[str, Any]] = PrivateAttr(default_factory=dict)
+
+    def extensions(self, path: str | tuple[str | int, ...] = ()) -> dict[str, Any]:
+        """The ``x-*`` keys of the object at ``path`` (``services.api`` or a tuple).
+
+        ``{}`` when it has none; see :mod:`manifest_docs.extensions`.
+        """
+        if isinstance(path, str):
+            path = tuple(int(p) if p.isdigit() else p for p in path.split(".") if p)
+        return dict(self._extensions.get(path, {}))
 
     # ---- derived indexes, computed once per manifest -------------------------------
 
@@ -1639,4 +1770,7 @@ def model_for_json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://docs.blackroad.systems/schema/manifest.schema.json"
     schema["title"] = f"manifest.yml (schema v{SCHEMA_VERSIONS[-1]})"
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        if definition.get("additionalProperties") is False:  # x-* keys: extensions
+            definition["patternProperties"] = {"^x-": {}}
     return schema

@@ -24,7 +24,15 @@ from .costs import (
     signed,
 )
 from .errors import did_you_mean
-from .model import DEFAULT_ENVIRONMENTS, SCHEMA_VERSIONS, EnvTier, Kind, PhaseStatus, Status
+from .model import (
+    DEFAULT_ENVIRONMENTS,
+    SCHEMA_VERSIONS,
+    EnvTier,
+    Kind,
+    PhaseStatus,
+    Status,
+    repo_urls,
+)
 
 if TYPE_CHECKING:
     from .costs import PhaseCosts, Totals
@@ -177,10 +185,13 @@ def list_data(
     status: Status | str | None = None,
     phase: int | None = None,
     kind: Kind | str | None = None,
+    tag: str | None = None,
+    owner: str | None = None,
 ) -> dict[str, Any]:
     """Services grouped by status, filtered; the ``br-ops list --json`` shape.
 
-    ``{"filters": {"status", "phase", "kind"}, "count": N, "groups": {STATUS: [SERVICE]}}``
+    ``{"filters": {"status", "phase", "kind", "tag", "owner"}, "count": N,
+    "groups": {STATUS: [SERVICE]}}``
     where ``groups`` always has the five statuses in lifecycle order and each SERVICE is
     ``{"name", "description", "kind", "status", "phase", "target_date", "provider",
     "repo", "prod_domain"}`` (names sorted within a group).
@@ -196,12 +207,16 @@ def list_data(
             continue
         if phase is not None and svc.phase != phase:
             continue
+        if (tag is not None and tag not in svc.tags) or (owner is not None and svc.owner != owner):
+            continue
         groups[svc.status.value].append(_service_row(name, svc, manifest.production))
     return {
         "filters": {
             "status": want_status.value if want_status else None,
             "phase": phase,
             "kind": want_kind.value if want_kind else None,
+            "tag": tag,
+            "owner": owner,
         },
         "count": sum(len(g) for g in groups.values()),
         "groups": groups,
@@ -372,8 +387,9 @@ def format_env(data: dict[str, Any], style: Style = plain) -> str:
 
 
 def clone_urls(repo: str) -> tuple[str, str]:
-    """HTTPS and SSH clone URLs of a GitHub ``owner/name``."""
-    return f"https://github.com/{repo}.git", f"git@github.com:{repo}.git"
+    """HTTPS and SSH clone URLs of a ``repo`` value (GitHub ``owner/name`` or a URL)."""
+    _, https, ssh = repo_urls(repo)
+    return https, ssh
 
 
 def repo_data(manifest: Manifest, name: str) -> dict[str, Any]:
@@ -386,9 +402,9 @@ def repo_data(manifest: Manifest, name: str) -> dict[str, Any]:
     svc = manifest.services[name]
     owner = repo_name = web = https = ssh = None
     if svc.repo:
-        owner, repo_name = svc.repo.split("/", 1)
-        https, ssh = clone_urls(svc.repo)
-        web = svc.links.repo or f"https://github.com/{svc.repo}"
+        web, https, ssh = repo_urls(svc.repo)
+        owner, _, repo_name = web.split("://", 1)[1].partition("/")[2].rpartition("/")
+        web = svc.links.repo or web
     return {
         "service": name,
         "repo": svc.repo,

@@ -330,6 +330,7 @@ class _Checker:
             if (ep.method, ep.path) in endpoints:
                 self.err((*base, "health", i, "path"), f"{ep.method} {ep.path} is listed twice")
             endpoints.add((ep.method, ep.path))
+        self.operations(name, svc)
         if svc.review and svc.review.next_review < svc.review.last_reviewed:
             self.err((*base, "review", "next_review"), "next_review is before last_reviewed")
 
@@ -342,6 +343,42 @@ class _Checker:
                     (*loc, attr),
                     f"{attr} {given!r} is not one of the allowed values {var.allowed}",
                 )
+
+    def operations(self, name: str, svc: Any) -> None:
+        """Owner, tags, objectives, alerts and schedule of one service."""
+        base: Loc = ("services", name)
+        teams = self.m.teams
+        if teams and svc.owner is not None and svc.owner not in teams:
+            self.err(
+                (*base, "owner"),
+                f"unknown team {svc.owner!r}{did_you_mean(svc.owner, teams)}; "
+                f"teams: {_listing(sorted(teams))} (the manifest declares teams, so "
+                "owner names one of them)",
+            )
+        for field, key, what in (
+            ("tags", None, "tag"),
+            ("slos", "name", "objective"),
+            ("alerts", "title", "alert"),
+        ):
+            seen: set[str] = set()
+            for i, item in enumerate(getattr(svc, field)):
+                label = item if key is None else getattr(item, key)
+                if label in seen:
+                    loc: Loc = (*base, field, i) if key is None else (*base, field, i, key)
+                    self.err(loc, f"{what} {label!r} is listed twice")
+                seen.add(label)
+        titles = [rb.title for rb in svc.runbooks]
+        for i, alert in enumerate(svc.alerts):
+            ref = alert.runbook
+            if ref is not None and not re.match(r"https?://", ref) and ref not in titles:
+                known = f"its runbooks: {', '.join(titles)}" if titles else "it has no runbooks"
+                self.err(
+                    (*base, "alerts", i, "runbook"),
+                    f"no runbook titled {ref!r}{did_you_mean(ref, titles)}; {known} "
+                    "(or give a URL)",
+                )
+        if svc.timezone is not None and svc.schedule is None:
+            self.err((*base, "timezone"), "a timezone needs a schedule to apply to")
 
     def provided_by_ref(self, loc: Loc, name: str, provided_by: str | None) -> None:
         """``provided_by`` names a service that exports the variable ``name``."""

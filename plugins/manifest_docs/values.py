@@ -197,11 +197,13 @@ class Duration(_TextValue):
 
 
 _VERSION_RE = re.compile(r"^\s*v?(\d{1,9}(?:\.\d{1,9}){0,7})\s*(\+|\.x)?\s*$")
+_DATE_VERSION_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+"""A dated API version, as Stripe and others name them (``2024-06-20``)."""
 
 
 @dataclass(frozen=True)
 class Version(_TextValue):
-    """A technology version such as ``15+`` (15 or later), ``7`` or ``0.104.1``."""
+    """A version: ``15+`` (15 or later), ``7``, ``0.104.1``, or a dated one (``2024-06-20``)."""
 
     text: str
     """The version exactly as written in the manifest."""
@@ -210,13 +212,16 @@ class Version(_TextValue):
     or_later: bool = False
     """True when written with a trailing ``+`` (this version or any later one)."""
 
-    pattern: ClassVar[str] = r"^v?\d{1,9}(\.\d{1,9}){0,7}(\+|\.x)?$"
+    pattern: ClassVar[str] = r"^(v?\d{1,9}(\.\d{1,9}){0,7}(\+|\.x)?|\d{4}-\d{2}-\d{2})$"
     example: ClassVar[str] = "15+"
     kind: ClassVar[str] = "a version"
 
     @classmethod
     def parse(cls, text: str) -> Version:
         """Parse ``15+``-style text; raise ``ValueError`` with an example otherwise."""
+        dated = _DATE_VERSION_RE.match(text)
+        if dated:  # 2024-06-20: compared part by part like 2024.6.20
+            return cls(text=text, parts=tuple(int(p) for p in dated.groups()))
         m = _VERSION_RE.match(text)
         if not m:
             raise ValueError(f"expected a version like '15+' or '3.11', got {text!r}")

@@ -28,7 +28,7 @@ from ..costs import (
     service_costs,
     signed,
 )
-from ..model import SCHEMA_VERSIONS, EnvTier, EnvVar, Manifest, Service, Status
+from ..model import SCHEMA_VERSIONS, EnvTier, EnvVar, Manifest, Service, Status, repo_urls
 from ..overlay import differences
 from .diagrams import DATA_KINDS, SiteUrls, group_diagrams, neighbourhood, overview, whole
 from .diagrams import GROUP_SIZE as DIAGRAM_GROUP_SIZE
@@ -162,6 +162,7 @@ def make_environment(
         EnvTier=EnvTier,
         STATUS_ORDER=STATUS_ORDER,
         yes_no=yes_no,
+        repo_web=lambda repo: repo_urls(repo)[0],
         secret_mark=Markup('<span class="mdocs-secret">secret</span>'),
     )
     env.filters["md"] = md
@@ -251,6 +252,8 @@ def _service_context(
         "domains_held": [d for d in manifest.domains if d.service == name],
         "is_data": svc.kind in DATA_KINDS,
         "by_env": differences(manifest, name),
+        "team": manifest.teams.get(svc.owner) if svc.owner else None,
+        "extensions": manifest.extensions(("services", name)),
     }
 
 

@@ -240,6 +240,9 @@ def test_cost_environment_is_a_declared_one(minimal_manifest: str) -> None:
         ("In production the backend runs 1 replica.", "3"),
         ("The backend runs 5 replicas.", "3"),
         ("On staging the backend has 256MB of memory.", "128MB"),
+        ("In staging, the backend runs 3 replicas.", "1"),
+        ("Staging runs 1 replica of the backend.", None),
+        ("In development, the backend runs 7 replicas.", None),  # no override there: unjudged
     ],
 )
 def test_drift_compares_with_the_environment_the_text_names(

@@ -136,6 +136,11 @@ TARGET_WORDS = Words(
     ),
     rule="target-date",
     parse="quarter",
+    also=(
+        # "- [ ] Split out the Prism Console (Q2 2026)": a date in brackets after the
+        # thing it is for, in a plan's list item or a roadmap line
+        Words((r"(?<=\w)\s*\(",), rule="target-date", parse="quarter", adjacent=True, named=True),
+    ),
 )
 """The words of a target date (of a phase or a planned service)."""
 HOSTED_ON = Words(
@@ -707,7 +712,7 @@ class AutoDeploy(_Model):
         Duration | None,
         Words(
             (
-                r"deploy(?:ment)?s?[ _-]?time-?outs?",
+                r"deploy(?:ment)?s?[ _-]?(?:health[ _-]?check[ _-]?)?time-?outs?",
                 r"healthcheck_?timeout",
                 r"health[- ]check window",
                 r"has \S+ (?:minutes|seconds) to pass",
@@ -795,6 +800,7 @@ class HealthCheck(_Model):
                 r"failures? (?:before|until) (?:un)?healthy",
             ),
             needs=HEALTH_CONTEXT,
+            collective=True,  # "the service": any health check's retries agree
         ),
     ] = Field(default=None, ge=0, le=MAX_COUNT)
     """Failed probes before the deployment is marked unhealthy."""

@@ -97,7 +97,7 @@ with an example ("For example, a service with `replicas: 3` …")."""
 
 
 _OTHER_ENVIRONMENT = re.compile(
-    r"^\W*(?:(?:in|on|for)\s+)?(?:the\s+)?(?:staging|preview|dev|development|local|test)"
+    r"^\W*(?:(?:in|on|for)\s+)?(?:the\s+)?(?P<env>staging|preview|dev|development|local|test)"
     r"(?:\s+(?:environment|env|stack|setup|deploys?|deployments?|instance|project))?"
     r"(?:\s*,|\s+(?:runs?|has|have|uses?|gets?|is|keeps?|needs?|serves?|sets?)\b)",
     re.IGNORECASE,
@@ -106,9 +106,10 @@ _OTHER_ENVIRONMENT = re.compile(
 staging, …" (the manifest states production)."""
 
 
-def other_environment(text: str) -> bool:
-    """Whether ``text`` opens with another environment than production as its subject."""
-    return _OTHER_ENVIRONMENT.search(text) is not None
+def other_environment(text: str) -> str | None:
+    """The environment other than production that ``text`` opens with as its subject."""
+    found = _OTHER_ENVIRONMENT.search(text)
+    return found.group("env").lower() if found else None
 
 
 def hypothetical(text: str) -> bool:

@@ -858,6 +858,11 @@ def _owner(
                 return picked
     if index is not None:  # facts of no one subject (recovery objectives, every zone)
         facts = [e for k in kind.kinds for e in index.global_facts.get(k, [])]
+        named_here = any(subs for group in groups for _, subs in group)
+        if named_here and facts and all(e.loc[:1] == ("services",) for e in facts):
+            # services' facts said of "the service": not when the context names some
+            # other subject ("**Cloudflare Health Checks**: Retries: 2")
+            return None
         if facts:
             return "the manifest", facts
     return None
@@ -908,23 +913,25 @@ def _qualified(qualifier: str, text: str) -> bool:
     return not words or words[-1] in _NOT_ALNUM.sub("", text.lower())
 
 
-def _relevant(exps: list[Expectation], text: str) -> list[Expectation]:
+def _relevant(
+    exps: list[Expectation], text: str, envs: frozenset[str] = frozenset()
+) -> list[Expectation]:
     """The expectations ``text`` can be about (a qualifier must appear in it).
 
-    Where an environment's override states the fact too, text naming that environment
-    is about its value; text naming production, or another environment, about the
-    service's own; text naming none may mean any of them.
+    ``envs`` are the environments whose overrides state facts. Text naming one of them
+    is about what its override states (nothing else of that environment is judged:
+    the manifest may simply not say); text naming production is about the service's
+    own values; text naming no environment may state any environment's value.
     """
     relevant = [e for e in exps if not e.qualifier or _qualified(e.qualifier, text)]
     if any(e.qualifier for e in exps) and not any(e.qualifier for e in relevant):
         return []
-    overridden = {e.environment for e in relevant if e.environment}
-    if overridden:
-        named = [env for env in sorted(overridden) if _names_environment(env, text)]
-        if len(named) == 1:
-            return [e for e in relevant if e.environment == named[0]]
+    named = [env for env in sorted(envs) if _names_environment(env, text)]
+    if named:
+        return [e for e in relevant if e.environment == named[0]] if len(named) == 1 else []
+    if any(e.environment for e in relevant):
         shared = [e for e in relevant if not e.environment]
-        if not named and (_PRODUCTION.search(text) or not shared):
+        if _PRODUCTION.search(text) or not shared:
             return shared  # only an override states it: text must name that environment
     return relevant
 
@@ -934,13 +941,30 @@ _PRODUCTION = re.compile(r"\b(?:prod|production)\b(?!-)|\b(?:in|on|for)\s+(?:the
 
 
 def _names_environment(env: str, text: str) -> bool:
-    return re.search(rf"(?<![\w.-]){re.escape(env)}(?![\w-])", text, re.IGNORECASE) is not None
+    """Whether ``text`` is about environment ``env``.
+
+    "in staging", "the staging API", "staging's", "Staging runs" — not ``staging``
+    listed among values ("one of dev, staging or prod") or inside a hostname.
+    """
+    e = re.escape(env)
+    pattern = (
+        rf"\b(?:in|on|for)\s+(?:the\s+)?{e}\b(?![.-]\w)"
+        rf"|(?:^|[.:;!]\s+|\bthe\s+){e}(?:'s)?\s+[a-z]"
+        rf"|\b{e}(?:'s|\s+(?:environment|env|project|stack|deploys?|deployments?|instances?))\b"
+    )
+    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 def _compare(
-    unit_line: int, kind: Kind, shown: str, exps: list[Expectation], found: Found, text: str
+    unit_line: int,
+    kind: Kind,
+    shown: str,
+    exps: list[Expectation],
+    found: Found,
+    text: str,
+    envs: frozenset[str] = frozenset(),
 ) -> Contradiction | None:
-    relevant = _relevant(exps, text)
+    relevant = _relevant(exps, text, envs)
     if not relevant and kind.spec is not None and kind.spec.parser == "key":
         # a key no namespace has, whichever one the text means ("counters live under
         # rl:{ip}"): cited against the namespace it is most like
@@ -966,14 +990,18 @@ def _distance(hit: tuple[int, int], found: Found) -> int | None:
     return None
 
 
+_CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s*")
+"""A task list item's box (``[x] ``), before its first word."""
+
+
 def _foreign(index: FactIndex, text: str, start: int, kind: Kind) -> bool:
     """``AWS region``, ``Python version``: the attribute word belongs to another product.
 
     Not when the word before is a value of the attribute (``Flexible SSL``).
     """
     m = _OWNER.search(text[:start])
-    if m is None or not text[: m.start(1)].strip(" *_(\"'`"):
-        return False  # no word right before it, or the word opens the sentence
+    if m is None or not _CHECKBOX.sub("", text[: m.start(1)]).strip(" *_(\"'`"):
+        return False  # no word right before it, or the word opens the sentence (or task)
     word = m.group(1).strip(".")
     return (
         any(c.isupper() for c in word)
@@ -1314,10 +1342,12 @@ def _check_text(
             by_name = bool(before) and any(x.exact for x in before[0][1])
             part = text.count(";", 0, found.start) if by_name else 0
             key = (str(part), *(e.path for e in picked[1]))
-            result = _compare(unit.line_at(found.start), kind, picked[0], picked[1], found, text)
+            result = _compare(
+                unit.line_at(found.start), kind, picked[0], picked[1], found, text, index.overridden
+            )
             if result is not None:
                 found_wrong.setdefault(key, result)
-            elif _relevant(picked[1], text):
+            elif _relevant(picked[1], text, index.overridden):
                 agreed.add(key)  # "from version 14 to version 15": a change, not drift
         for key, result in found_wrong.items():
             if key not in agreed:
@@ -1389,7 +1419,9 @@ def _check_cells(
                 picked = _owner(kind, named, groups, index)
                 if picked is None:
                     continue
-                result = _compare(unit.line, kind, picked[0], picked[1], found, unit.text)
+                result = _compare(
+                    unit.line, kind, picked[0], picked[1], found, unit.text, index.overridden
+                )
                 if result is not None:
                     yield result
                 break
@@ -1680,7 +1712,8 @@ def _route_paths(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
         exp = named[0]
         others = {e.shown.rstrip("/*") for _, e in index.routes}
         if path.rstrip("/*") != exp.shown.rstrip("/*") and path.rstrip("/*") not in others:
-            yield Contradiction(unit.line_at(at), "route", "the route", path, exp)
+            what = "the route" if exp.kind == "route" else "the endpoint"
+            yield Contradiction(unit.line_at(at), exp.kind, what, path, exp)
             return
 
 
@@ -1690,12 +1723,16 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
     A unit about another phase than the current one (``the Pro plan is a phase 2
     item``) only contradicts phases and target dates: today's facts are not its subject.
     """
+    elsewhere = other_environment(unit.text) if unit.kind != "code" else None
     if unit.kind != "code" and (
         not_about_today(unit.text)
         or question(unit.text)
         or hypothetical(unit.text)
-        or other_environment(unit.text)
+        or (elsewhere is not None and elsewhere not in index.overridden)
     ):
+        return
+    if elsewhere is not None:  # an environment the manifest states values for
+        yield from _in_environment(index, unit, elsewhere)
         return
     if unit.kind == "item":
         yield from _roadmap_phase(index, unit)
@@ -1736,6 +1773,17 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
         return
     yield from _check_hosting(index, unit, groups, mentions, around)
     yield from _route_paths(index, unit)
+
+
+def _in_environment(index: FactIndex, unit: Unit, env: str) -> Iterator[Contradiction]:
+    """Text about ``env`` ("In staging, …"): only the values its override states."""
+    context = (*unit.headings, unit.lead) if unit.lead else unit.headings
+    groups = _heading_groups(index, context)
+    around = " / ".join((unit.text, *context))
+    mentions = _mentions(index, unit.text)
+    for found in _check_text(index, unit, groups, " / ".join(context[-2:]), around, mentions):
+        if found.expected.environment == env:
+            yield found
 
 
 @dataclass(frozen=True)
@@ -1829,7 +1877,11 @@ def _check_hosting(
     spans = [m.span() for f in fields for m in f.verbs.finditer(text)]
     for field in fields:
         for verb, shown, pid in _platforms(field, text, mentions):
-            if hedged(text[max(0, verb.start() - 30) : verb.start()]):
+            window = text[max(0, verb.start() - 30) : verb.start()]
+            # "will be deployed to Vercel" is a plan: it can contradict only a planned
+            # service's provider (the manifest's plan), never what runs today
+            planning = hedged(window) and future(window) and not conditional(window)
+            if hedged(window) and not planning:
                 continue
             a, b = verb.span()
             if any(s <= a and b <= e and (s, e) != (a, b) for s, e in spans):
@@ -1854,6 +1906,8 @@ def _check_hosting(
             elif field.collective and not before:
                 name = f"the {field.rule.replace('-', ' ')}"  # "the registrar"
                 expected = index.global_facts.get(field.rule, [])
+            if planning and not _all_planned(index, expected):
+                continue
             if expected and not any(e.accepts(pid) for e in expected):
                 yield Contradiction(unit.line_at(verb.end()), field.rule, name, shown, expected[0])
                 break
@@ -1964,7 +2018,22 @@ _CONFIG_LINE = re.compile(
     r"[\"']?([^\"'#,]*?)[\"']?\s*,?\s*(?:#.*)?$"
 )
 """``key = value``, ``key: value``, ``"key": value,``, ``key value`` (redis.conf, EXPOSE)."""
+_REPLY_KEY = re.compile(r"^\s*\d+\)\s+\"([a-z][\w-]*)\"\s*$")
+_REPLY_VALUE = re.compile(r"^\s*\d+\)\s+\"([^\"]*)\"\s*$")
+"""A ``redis-cli`` reply's numbered lines: a setting's name, then its value."""
+_SQL_SET = re.compile(
+    r"^\s*(?:ALTER\s+(?:SYSTEM|DATABASE\s+\S+|ROLE\s+\S+)\s+)?SET\s+([a-z_][\w.]*)\s*"
+    r"(?:=|\bTO\b)\s*'?([^';]+?)'?\s*;?\s*(?:--.*)?$",
+    re.IGNORECASE,
+)
+"""A server setting set in SQL: ``ALTER SYSTEM SET max_connections = 250;``, ``SET
+work_mem TO '64MB';``."""
 _SECONDS = re.compile(r"^\d{1,6}$")
+
+
+_BYTE_KEYS = frozenset({"maxmemory"})
+"""Config keys whose bare number counts bytes (Redis's ``maxmemory 134217728``); a bare
+PostgreSQL ``shared_buffers`` counts 8 kB pages, so it is not among them."""
 
 
 def _config_values(key: str, kind_name: str, value: str) -> list[Found]:
@@ -1978,6 +2047,8 @@ def _config_values(key: str, kind_name: str, value: str) -> list[Found]:
         return [Found(0, len(value), value, word)] if word else []
     if kind.spec.parser == "duration" and _SECONDS.match(text):
         return [Found(0, len(value), value, float(text))]  # Railway and compose count seconds
+    if kind.spec.parser == "size" and text.isdigit() and key.lower() in _BYTE_KEYS:
+        return [Found(0, len(value), value, int(text))]
     if text.startswith("[") and kind.spec.parser == "command":  # CMD ["uvicorn", "app"]
         text = " ".join(re.findall(r"\"([^\"]*)\"", text))
     elif text.startswith("[") and text.endswith("]"):  # branches: [main, release]
@@ -2005,6 +2076,9 @@ _PINNED = re.compile(
 """A pinned package (``fastapi==0.99.1`` in ``pip freeze`` or requirements,
 ``"react": "^18.2.0"`` in package.json)."""
 _OPENS = ("{", "[", "")
+_MEASURED = "(set or shown)"
+"""What an entry has above it when a running server reported it (``SHOW
+max_connections``) or a statement set it (``ALTER SYSTEM SET``): not a sketch."""
 
 _LIST_ITEM = re.compile(r"^\s*-\s+[\"']?([^\"':#{}\[\]]+?)[\"']?\s*(?:#.*)?$")
 """A YAML list item that is a plain value (``- "docs/**"``), not a mapping."""
@@ -2041,7 +2115,7 @@ def _config_entries(lines: list[str], services: frozenset[str] = frozenset()) ->
         ):
             rule = _config_key(head.group(1))
             if rule:
-                out.append((offset, head.group(1), rule, stripped, ()))
+                out.append((offset, head.group(1), rule, stripped, (_MEASURED,)))
             continue
         item = _LIST_ITEM.match(line)
         if item and parents and parents[-1][0] < len(line) - len(line.lstrip(" ")):
@@ -2054,6 +2128,19 @@ def _config_entries(lines: list[str], services: frozenset[str] = frozenset()) ->
                 out.append(
                     (offset, key, rule, item.group(1), (section, *(k for _, k in parents[:-1])))
                 )
+            continue
+        pair = _REPLY_KEY.match(line)
+        reply = _REPLY_VALUE.match(lines[offset]) if pair and offset < len(lines) else None
+        if pair and reply:  # redis-cli CONFIG GET: 1) "maxmemory" / 2) "134217728"
+            rule = _config_key(pair.group(1))
+            if rule:
+                out.append((offset + 1, pair.group(1), rule, reply.group(1), (_MEASURED,)))
+            continue
+        sql = _SQL_SET.match(line)
+        if sql is not None:
+            rule = _config_key(sql.group(1))
+            if rule:
+                out.append((offset, sql.group(1), rule, sql.group(2).strip(), (_MEASURED,)))
             continue
         m = _CONFIG_LINE.match(line)
         if m is None:
@@ -2191,6 +2278,48 @@ def _key_ttls(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
             yield Contradiction(unit.line + offset + 1, "ttl", key, reply.group(1), exps[0])
 
 
+_DIG_NS = re.compile(r"^\s*(?:\$\s*)?dig\b[^\n]*?\bNS\s+([a-z0-9][a-z0-9.-]*)", re.IGNORECASE)
+_NS_ANSWER = re.compile(
+    r"^\s*(?:[a-z0-9.-]+\.?\s+(?:\d+\s+)?(?:IN\s+)?NS\s+)?([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+)\.?\s*$",
+    re.IGNORECASE,
+)
+"""A line of ``dig`` output naming a nameserver (``+short``, or a full answer line)."""
+
+
+def _dig_nameservers(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
+    """``dig NS zone`` output naming a nameserver that no DNS provider of the manifest has."""
+    exps = index.global_facts.get("nameservers", [])
+    if not exps:
+        return
+    lines = unit.lines
+    for i, line in enumerate(lines):
+        asked = _DIG_NS.match(line)
+        if asked is None or asked.group(1).rstrip(".").lower() not in index.domain_names:
+            continue
+        listed: list[tuple[int, str]] = []
+        for j in range(i + 1, len(lines)):
+            answer = _NS_ANSWER.match(lines[j])
+            if lines[j].lstrip().startswith(("$", "#", ";")) or answer is None:
+                break
+            listed.append((j, answer.group(1).lower()))
+        wrong = [(j, host) for j, host in listed if not any(e.accepts(host) for e in exps)]
+        if wrong:  # cited against a nameserver the output leaves out
+            j, host = wrong[0]
+            left_out = [e for e in exps if not any(e.accepts(h) for _, h in listed)]
+            cited = (left_out or exps)[0]
+            yield Contradiction(unit.line + j + 1, cited.kind, asked.group(1), host, cited)
+            return
+
+
+def _under_other_service(index: FactIndex, above: tuple[str, ...]) -> bool:
+    """Whether a manifest-shaped block puts the key under a service the manifest lacks."""
+    keys = [k.lower() for k in above]
+    if "services" not in keys:
+        return False
+    at = keys.index("services") + 1
+    return at < len(keys) and keys[at] not in index.service_names
+
+
 def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iterator[Contradiction]:
     """Facts in a fenced block: config keys, manifest-shaped YAML, ``psql`` output, images.
 
@@ -2210,6 +2339,7 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
     if introduced_as_example(about) or not_about_today(said) or about_elsewhere(about):
         return  # an example, or another environment's configuration
     yield from _image_versions(index, unit)
+    yield from _dig_nameservers(index, unit)
     intro = [(w, subs) for _, w, subs in _short_mentions(index, unit.intro)] if unit.intro else []
     commented = [(w, subs) for _, w, subs in _mentions(index, comments)] if comments else []
     context = [g for g in (commented, intro) if g] + groups  # "# .github/workflows/x.yml"
@@ -2229,15 +2359,19 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
         kind = _BY_KIND.get(kind_name)
         if kind is None or not _needs_met(kind, around):
             continue  # a provider named as a value ("provider: railway") is read as prose
+        if _under_other_service(index, above):
+            continue  # "services: / example-worker: / …": a service this manifest lacks
         # "redis_version", or a key above it: "redis:" / "resources:" / "maxmemory-policy:"
         named = next((n for k in (key, *reversed(above)) if (n := _key_subject(index, k))), None)
         picked = _owner(kind, [named] if named else [], context, index)
         guess = picked is None and fallback is not None
+        measured = above == (_MEASURED,)
         if guess:
             assert fallback is not None
             picked = _owner(kind, [fallback], [])
         if picked is None:
             continue
+        guess = guess and not measured  # output of a query on the one such service: its
         for found in _config_values(key, kind_name, value):
             exps = picked[1]
             wrong = None

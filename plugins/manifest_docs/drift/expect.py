@@ -136,6 +136,9 @@ class FactIndex:
     """Each service that writes ``depends_on``: the services it needs (subject keys)."""
     cost_lines: list[CostLine] = field(default_factory=list)
     """Every cost line (domain registrations included), for what one line costs."""
+    overridden: frozenset[str] = frozenset()
+    """Environments whose overrides state facts: text about one of them is checked
+    against its values (text about another environment is not judged)."""
     routes: list[tuple[frozenset[str], Expectation]] = field(default_factory=list)
     """Each route's words that no other route's ``serves`` has (``swagger``,
     ``desktop``), and its path as a fact."""
@@ -208,18 +211,29 @@ class FactIndex:
 
 _ROUTE_PLAIN = frozenset(
     {"api", "apis", "ui", "the", "and", "of", "for", "with", "static", "files", "served", "page",
-     "pages", "app", "routers", "endpoints", "data", "access", "backend", "frontend"}
+     "pages", "app", "routers", "endpoints", "data", "access", "backend", "frontend",
+     "health", "check", "checks", "answers", "including", "each", "every", "that", "this",
+     "when", "from", "only", "reports", "returns", "service"}
 )  # fmt: skip
 
 
 def _route_words(manifest: Manifest) -> list[tuple[frozenset[str], Expectation]]:
-    """Each route's own words (in its ``serves`` and no other route's) and its path."""
+    """Each route's and health endpoint's own words and its path.
+
+    A route's words are those of its ``serves``, an endpoint's those of its
+    ``description``, that no other route or endpoint has ("swagger", "integration").
+    """
     found = []
     for name, svc in manifest.services.items():
         for k, route in enumerate(svc.routes):
             words = set(re.findall(r"[a-z]{4,}", route.serves.lower())) - _ROUTE_PLAIN
             loc: Loc = ("services", name, "routes", k, "path")
             found.append((words, Expectation("route", route.path, loc, _equals(route.path))))
+        for k, ep in enumerate(svc.health):
+            if ep.description:
+                words = set(re.findall(r"[a-z]{4,}", ep.description.lower())) - _ROUTE_PLAIN
+                loc = ("services", name, "health", k, "path")
+                found.append((words, Expectation("path", ep.path, loc, _equals(ep.path))))
     counts: dict[str, int] = {}
     for words, _ in found:
         for w in words:
@@ -624,6 +638,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         cost_lines=cost_lines(manifest),
         hostnames=_hostnames(manifest),
         routes=_route_words(manifest),
+        overridden=frozenset(env for svc in manifest.services.values() for env in svc.environments),
         depends={
             f"service:{n}": tuple(f"service:{d}" for d in svc.depends_on)
             for n, svc in manifest.services.items()

@@ -159,3 +159,16 @@ CLEAN = [
 @pytest.mark.parametrize(("page", "text"), [c[1:] for c in CLEAN], ids=[c[0] for c in CLEAN])
 def test_clean(page: str, text: str) -> None:
     assert _found(page, text) == []
+
+
+def test_curl_output_shows_a_planned_route_answering() -> None:
+    block = (
+        "# Backend\n\nThe console is mounted on the backend:\n\n```text\n"
+        "$ curl -sI https://blackroad.systems/prism\nHTTP/2 200\n```\n"
+    )
+    assert _found("services/blackroad-backend.md", block) == [
+        (7, "status/stale", "services.blackroad-backend.routes[2].status")
+    ]
+    assert _found("services/blackroad-backend.md", block.replace("200", "404")) == []
+    later = block.replace("The console is mounted on the backend:", "Once it ships, you will see:")
+    assert _found("services/blackroad-backend.md", later) == []

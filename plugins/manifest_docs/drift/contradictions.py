@@ -2331,7 +2331,8 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
     or by being the one service that states those facts; a block introduced as an
     example, or about another environment, states nothing.
     """
-    comments = " ".join(ln for ln in unit.lines if ln.lstrip().startswith(("#", "//", ";")))
+    # comments, and the commands of a transcript ("$ railway status" names Railway)
+    comments = " ".join(ln for ln in unit.lines if ln.lstrip().startswith(("#", "//", ";", "$ ")))
     about = f"{unit.intro} {unit.lead} {comments}"
     # Reported speech introduces a block with a colon ("Older notes say:"); a paragraph
     # that merely precedes it ("…the backend's page lists the alerts.") reports nothing.

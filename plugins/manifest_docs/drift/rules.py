@@ -369,8 +369,42 @@ def _routes(manifest: Manifest) -> Routes:
     ]
 
 
+_CURL = re.compile(r"^\s*\$?\s*curl\b.*?\bhttps?://[^/\s'\"]+(/[^\s'\"?#]*)", re.IGNORECASE)
+_HTTP_OK = re.compile(r"^\s*(?:<\s*)?HTTP/[\d.]+\s+2\d\d\b")
+"""``curl`` of a URL, and a status line saying it answered (``HTTP/2 200``)."""
+
+
+def _served_in_output(routes: Routes, unit: Unit) -> Iterator[Finding]:
+    """``curl`` output showing a route the manifest does not call active answering 2xx."""
+    about = f"{unit.intro} {unit.lead}"
+    if introduced_as_example(about) or not_about_today(about) or conditional(about):
+        return  # "once it ships, you will see:" is not today's output
+    lines = unit.lines
+    for i, line in enumerate(lines):
+        asked = _CURL.match(line)
+        if asked is None:
+            continue
+        path = asked.group(1).rstrip("/")
+        ok = next(
+            (j for j in range(i + 1, min(i + 4, len(lines))) if _HTTP_OK.match(lines[j])), None
+        )
+        matching = [(n, k, r) for n, k, r in routes if path == r.path.rstrip("/*")]
+        if ok is not None and matching and all(r.status.value != "active" for _, _, r in matching):
+            name, k, r = matching[0]
+            yield Finding(
+                "",
+                unit.line + ok + 1,
+                "status/stale",
+                f"{path} answers in this output, but the manifest says the route is "
+                f"{r.status.value} (services.{name}.routes[{k}].status)",
+            )
+            return
+
+
 def _route_findings(routes: Routes, unit: Unit) -> Iterator[Finding]:
     """A route the manifest does not call active, presented as served (``/prism``)."""
+    if routes and unit.kind == "code" and "curl" in unit.text:
+        yield from _served_in_output(routes, unit)
     if not routes or unit.kind == "code" or "/" not in unit.text:
         return
     context = " ".join((unit.text, unit.lead, *unit.headings[-1:]))

@@ -38,8 +38,8 @@ def split_extensions(
 
     ``text`` (the YAML source) lets a file without any ``x-`` key skip the walk.
     """
-    if text is not None and not _KEY.search(text):
-        return data, {}
+    if text is not None and (PREFIX not in text or not _KEY.search(text)):
+        return data, {}  # (the substring test first: it costs microseconds, the regex ms)
     found: dict[Loc, dict[str, Any]] = {}
     return _strip(data, root, (), found), found
 

@@ -47,6 +47,7 @@ __all__ = [
     "env_example",
     "env_examples",
     "env_file_name",
+    "env_file_of",
     "env_value",
     "format_render",
     "railway_config",
@@ -123,6 +124,20 @@ def env_example(name: str, service: Service, *, environment: str | None = None) 
         exports = ", ".join(dotenv_comment(e.name) for e in service.exports)
         lines += ["", f"# {dotenv_comment(name)} exports: {exports}"]
     return "\n".join(lines) + "\n"
+
+
+def env_file_of(
+    manifest: Manifest, name: str, env: str | None = None, tier: str | None = None
+) -> str:
+    """What ``br-ops env --format dotenv`` prints: service ``name``'s ``.env.example``.
+
+    As ``env`` sees it (production when ``None``), only ``tier``'s variables if given.
+    """
+    svc = manifest.service_in(name, env)
+    if tier is not None:
+        svc = svc.model_copy(update={"env": [v for v in svc.env if v.tier.value == tier]})
+    shown = None if env in (None, manifest.production) else env
+    return env_example(name, svc, environment=shown)
 
 
 def env_examples(manifest: Manifest) -> dict[str, list[tuple[str | None, str]]]:

@@ -348,11 +348,7 @@ def env(
     name = _service(m, service)
     env_name = _environment(m, environment, "--env")
     if fmt == "dotenv":
-        svc = m.service_in(name, env_name)
-        if tier is not None:
-            svc = svc.model_copy(update={"env": [v for v in svc.env if v.tier.value == tier]})
-        shown = None if env_name == m.production else env_name
-        click.echo(artefacts.env_example(name, svc, environment=shown), nl=False)
+        click.echo(artefacts.env_file_of(m, name, env_name, tier), nl=False)
         return
     _show(as_json, ops.env_data(m, name, tier=tier, env=env_name), ops.format_env)
 

@@ -28,6 +28,7 @@ from .costs import (
 )
 from .errors import did_you_mean
 from .model import Manifest, Status
+from .ops import environment
 from .render import escape
 
 if TYPE_CHECKING:
@@ -307,12 +308,10 @@ class Facts:
         resolved = self._service_name(name)
         if resolved is None:
             return self._fact(None, f"services.{name}")
-        if env is not None and env not in self.m.environment_names:
-            names = self.m.environment_names
-            self._fail(
-                f"unknown environment {env!r}{did_you_mean(env, names)}; "
-                f"the manifest's environments: {', '.join(names)}"
-            )
+        try:
+            env = environment(self.m, env)
+        except ValueError as exc:  # unknown: the same message as br-ops --env gives
+            self._fail(str(exc))
             return self._fact(None, f"services.{resolved}")
         if env is None or env == self.m.production:
             return self._fact(self.m.services[resolved], f"services.{resolved}")

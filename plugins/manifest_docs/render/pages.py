@@ -282,7 +282,9 @@ def _names(names: list[str]) -> str:
     return ", ".join(capped.shown) + (f" and {capped.more:,} more" if capped.more else "")
 
 
-def _environment_context(manifest: Manifest) -> dict[str, Any]:
+def _environment_context(
+    manifest: Manifest, examples: dict[str, list[tuple[str | None, str]]]
+) -> dict[str, Any]:
     rows = []
     conflicts = []
     declared: dict[str, list[tuple[str, EnvVar]]] = {}
@@ -321,7 +323,7 @@ def _environment_context(manifest: Manifest) -> dict[str, Any]:
         "conflicts": conflicts,
         "downloads": [
             (name, env, download_name(name, env))
-            for name, files in sorted(env_examples(manifest).items())
+            for name, files in sorted(examples.items())
             for env, _ in files
         ],
     }
@@ -399,6 +401,7 @@ def render_site(
     diagrams (raw HTML, which the engine does not rewrite).
     """
     urls = SiteUrls(directory_urls=directory_urls, services="services" in pages)
+    examples = env_examples(manifest)  # once: the Environment page lists them, files ship them
     env = make_environment(overrides, pages)
     convert = conversion(manifest)
     common = {"m": manifest, "source_name": source_name, "conversion": convert}
@@ -469,7 +472,7 @@ def render_site(
         "environment.md.j2",
         "environment/index.md",
         "Environment variables",
-        **_environment_context(manifest),
+        **_environment_context(manifest, examples),
     )
     page(
         "architecture.md.j2",
@@ -500,7 +503,6 @@ def render_site(
     for spec in _full_lists(manifest, pages, group_size, dependents):
         text = env.get_template("list.md.j2").render(**common, **spec.context)
         out.pages.append(GeneratedPage(spec.uri, text, spec.title, spec.nav))
-    examples = env_examples(manifest)
     for name in sorted(examples):
         for env_name, text in examples[name]:
             file_name = download_name(name, env_name)

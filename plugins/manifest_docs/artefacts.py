@@ -1,7 +1,7 @@
-"""Files generated from the manifest: ``.env.example`` and Railway config per service.
+"""Files generated from the manifest: ``.env.example`` and config-as-code per service.
 
 Secrets are always left empty; descriptions become comments. Output is deterministic
-(manifest order of tiers and variables, sorted keys in the Railway files, a trailing
+(manifest order of tiers and variables, sorted keys in the config files, a trailing
 newline), so a committed copy can be compared byte for byte by the drift gate.
 
 ``br-ops render`` writes the files under ``deploy/<service>/``; :func:`render_files`
@@ -25,7 +25,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .fsutil import temp_target, write_atomic
 from .model import EnvTier
-from .render.escape import dotenv, dotenv_comment, json_text, toml_string
+from .profiles import (
+    PROFILES,
+    RAILWAY_SCHEMA,
+    config_file_names,
+    profile_of,
+    railway_config,
+    railway_json,
+    railway_toml,
+)
+from .render.escape import dotenv, dotenv_comment
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -158,89 +167,6 @@ def env_examples(manifest: Manifest) -> dict[str, list[tuple[str | None, str]]]:
     return out
 
 
-# --------------------------------------------------------------------------- Railway
-
-RAILWAY_SCHEMA = "https://railway.com/railway.schema.json"
-"""JSON Schema that Railway publishes for ``railway.json``."""
-
-_BUILDERS = {"dockerfile": "DOCKERFILE", "nixpacks": "NIXPACKS"}
-_RESTART = {"on_failure": "ON_FAILURE", "always": "ALWAYS", "never": "NEVER"}
-
-
-def railway_config(name: str, service: Service, manifest: Manifest) -> dict[str, Any] | None:
-    """Railway config-as-code for service ``name`` as ``{"build": {…}, "deploy": {…}}``.
-
-    ``None`` unless the service is hosted on ``railway`` and has a ``deploy`` section
-    whose builder Railway builds from the repository (``dockerfile``, ``nixpacks`` or
-    unset); ``managed`` databases and ``static`` sites have no config-as-code.
-    Field names follow Railway's reference: ``builder``, ``dockerfilePath``,
-    ``buildCommand``, ``startCommand``, ``healthcheckPath``, ``healthcheckTimeout``
-    (whole seconds a deploy may take to become healthy — the manifest's
-    ``ci_cd.auto_deploy.healthcheck_timeout``, not the per-probe timeout),
-    ``restartPolicyType``, ``restartPolicyMaxRetries`` and ``numReplicas``.
-    """
-    deploy = service.deploy
-    if service.provider != "railway" or deploy is None:
-        return None
-    if deploy.builder not in (None, *_BUILDERS):
-        return None
-    build: dict[str, Any] = {}
-    if deploy.builder is not None:
-        build["builder"] = _BUILDERS[deploy.builder]
-    if deploy.dockerfile:
-        build["dockerfilePath"] = deploy.dockerfile
-    if deploy.build_command:
-        build["buildCommand"] = deploy.build_command
-    run: dict[str, Any] = {"numReplicas": deploy.replicas}
-    if deploy.start_command:
-        run["startCommand"] = deploy.start_command
-    if deploy.health_check is not None:
-        run["healthcheckPath"] = deploy.health_check.path
-        auto = manifest.ci_cd.auto_deploy if manifest.ci_cd else None
-        if auto is not None and auto.healthcheck_timeout is not None:
-            run["healthcheckTimeout"] = max(1, round(auto.healthcheck_timeout.seconds))
-    if deploy.restart_policy is not None:
-        run["restartPolicyType"] = _RESTART[deploy.restart_policy]
-        if deploy.restart_policy == "on_failure" and deploy.max_retries is not None:
-            run["restartPolicyMaxRetries"] = deploy.max_retries
-    return {"build": build, "deploy": run}
-
-
-def railway_json(config: dict[str, Any]) -> str:
-    """``railway.json`` text: ``$schema`` first, keys sorted, two-space indent, newline.
-
-    Written by :func:`~manifest_docs.render.escape.json_text`, so every string reads
-    back as it is in the manifest and no control character is in the file raw.
-    """
-    return json_text({"$schema": RAILWAY_SCHEMA, **config}, indent=2, sort_keys=True) + "\n"
-
-
-def _toml_value(value: Any) -> str:
-    """One TOML value: booleans, integers, strings (:func:`toml_string`) and lists."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"no TOML form for {type(value).__name__}")
-
-
-def railway_toml(name: str, config: dict[str, Any]) -> str:
-    """``railway.toml`` text: a header comment, then ``[build]`` and ``[deploy]`` sorted."""
-    lines = [
-        f"# railway.toml for {dotenv_comment(name)} — generated from manifest.yml by "
-        "'br-ops render';",
-        "# do not edit by hand. Reference: https://docs.railway.com/config-as-code/reference",
-    ]
-    for section in sorted(config):
-        lines += ["", f"[{section}]"]
-        lines += [f"{key} = {_toml_value(config[section][key])}" for key in sorted(config[section])]
-    return "\n".join(lines) + "\n"
-
-
 # --------------------------------------------------------------------------- render
 
 DEPLOY_DIR = "deploy"
@@ -249,8 +175,9 @@ DEPLOY_DIR = "deploy"
 RENDER_FIX = "br-ops render --write"
 """The command that brings the rendered files up to date."""
 
-GENERATED_NAMES = (".env.example", "railway.json", "railway.toml")
-"""File names ``render`` generates inside ``<out>/<service>/``."""
+GENERATED_NAMES = (".env.example", *config_file_names())
+"""File names ``render`` generates inside ``<out>/<service>/`` (the config-as-code
+files come from the provider profiles, :mod:`manifest_docs.profiles`)."""
 
 RECORD_NAME = ".manifest-docs-files"
 """The ownership record at the top of the output folder: every file ``render`` generated.
@@ -276,7 +203,14 @@ _LISTABLE = re.compile(
 )
 """A path the record may list: ``<folder>/<generated name>``, the folder not hidden."""
 
-_HEADED = re.compile(rf"{_ENV_FILE}|railway\.toml")
+_HEADED = re.compile(
+    "|".join(
+        [
+            _ENV_FILE,
+            *sorted({re.escape(f.name) for p in PROFILES.values() for f in p.files if f.headed}),
+        ]
+    )
+)
 """Generated files whose first line says they are generated (JSON has no comments)."""
 
 
@@ -350,8 +284,9 @@ def render_files(manifest: Manifest) -> list[RenderedFile]:
 
     ``<service>/.env.example`` for each service with environment variables (production's
     values), ``<service>/.env.<env>.example`` for each other environment whose variables
-    differ, ``<service>/railway.toml`` + ``<service>/railway.json`` for each Railway
-    service that :func:`railway_config` covers, and :data:`RECORD_NAME` listing them all.
+    differ, the config-as-code files of the service's provider profile
+    (``railway.toml`` + ``railway.json`` on Railway, ``fly.toml`` on Fly.io) where the
+    manifest says enough, and :data:`RECORD_NAME` listing them all.
     """
     out: list[RenderedFile] = []
     env_files = env_examples(manifest)
@@ -359,10 +294,10 @@ def render_files(manifest: Manifest) -> list[RenderedFile]:
         svc = manifest.services[name]
         for env, text in env_files.get(name, []):
             out.append(RenderedFile(f"{name}/{env_file_name(env)}", text))
-        config = railway_config(name, svc, manifest)
-        if config is not None:
-            out.append(RenderedFile(f"{name}/railway.json", railway_json(config)))
-            out.append(RenderedFile(f"{name}/railway.toml", railway_toml(name, config)))
+        for file in profile_of(manifest, svc.provider).files:
+            config = file.render(name, svc, manifest)
+            if config is not None:
+                out.append(RenderedFile(f"{name}/{file.name}", config))
     out.append(RenderedFile(RECORD_NAME, record_text(f.path for f in out)))
     return sorted(out, key=lambda f: f.path)
 

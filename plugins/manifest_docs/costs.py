@@ -1,6 +1,7 @@
 """Cost roll-ups in exact ``Decimal``: by phase, provider and service, per currency.
 
-A cost line applies from its ``phase`` to its ``until_phase`` (or every later phase).
+A cost line applies from its ``phase`` to its ``until_phase`` (or every later phase); a
+manifest without phases has one set of totals, which every line is part of.
 Domain registrations are cost lines too, derived from ``domains[].yearly_cost`` so the
 manifest never states the same money twice. Totals are computed, never typed.
 
@@ -64,7 +65,7 @@ class CostLine:
     item: str
     """What is paid for."""
     provider: str
-    """Provider id."""
+    """Provider id (empty when a domain names neither a registrar nor a DNS provider)."""
     unit_amount: Decimal
     """Amount per unit per period."""
     quantity: int
@@ -73,8 +74,8 @@ class CostLine:
     """``month`` or ``year``."""
     currency: str
     """ISO 4217 code."""
-    phase: int
-    """First phase it applies to."""
+    phase: int | None
+    """First phase it applies to (``None`` when the manifest has no phases)."""
     until_phase: int | None
     """Last phase it applies to, or ``None`` for every later phase."""
     service: str | None
@@ -101,8 +102,13 @@ class CostLine:
         """Amount per month, exact (a yearly amount divided by 12, unrounded)."""
         return self.amount if self.period is Period.MONTH else self.amount / MONTHS
 
-    def applies_to(self, phase: int) -> bool:
-        """Whether this line is paid during ``phase``."""
+    def applies_to(self, phase: int | None) -> bool:
+        """Whether this line is paid during ``phase``.
+
+        ``None``: the manifest has no phases, and every line is paid.
+        """
+        if phase is None or self.phase is None:
+            return True
         return self.phase <= phase and (self.until_phase is None or phase <= self.until_phase)
 
 
@@ -210,10 +216,10 @@ def conversion(manifest: Manifest) -> Conversion | None:
 class PhaseCosts:
     """What one phase costs, and how it breaks down, per currency."""
 
-    phase: int
-    """Phase id."""
+    phase: int | None
+    """Phase id (``None``: the manifest has no phases, and this is the one set of totals)."""
     name: str
-    """Phase name."""
+    """Phase name (empty without phases)."""
     lines: list[CostLine]
     """The lines that apply in this phase."""
     total: dict[str, Totals]
@@ -237,7 +243,7 @@ class PhaseCosts:
 
 def cost_lines(manifest: Manifest) -> list[CostLine]:
     """Every cost line: the manifest's ``costs`` then one per registered domain."""
-    first = min((p.id for p in manifest.phases), default=1)
+    first = min((p.id for p in manifest.phases), default=None)
     lines = [
         CostLine(
             item=c.item,
@@ -246,7 +252,7 @@ def cost_lines(manifest: Manifest) -> list[CostLine]:
             quantity=c.quantity,
             period=c.period,
             currency=c.currency,
-            phase=c.phase,
+            phase=first if c.phase is None else c.phase,
             until_phase=c.until_phase,
             service=c.service,
             estimate=c.estimate,
@@ -261,7 +267,7 @@ def cost_lines(manifest: Manifest) -> list[CostLine]:
         lines.append(
             CostLine(
                 item=f"Domain registration: {d.name}",
-                provider=d.registrar or d.dns.provider,
+                provider=d.registrar or d.dns.provider or "",
                 unit_amount=d.yearly_cost,
                 quantity=1,
                 period=Period.YEAR,
@@ -278,15 +284,24 @@ def cost_lines(manifest: Manifest) -> list[CostLine]:
 
 
 def phase_costs(manifest: Manifest) -> list[PhaseCosts]:
-    """The cost of every phase, in phase order, with the change from the one before."""
+    """The cost of every phase, in phase order, with the change from the one before.
+
+    A manifest without phases gets one entry (``phase`` ``None``) holding every line,
+    when it has any.
+    """
     lines = cost_lines(manifest)
     reporting = manifest.reporting_currency
     convert = conversion(manifest)
     out: list[PhaseCosts] = []
     previous: dict[str, Decimal] | None = None
     previous_converted: Decimal | None = None
-    for phase in sorted(manifest.phases, key=lambda p: p.id):
-        here = [c for c in lines if c.applies_to(phase.id)]
+    stages: list[tuple[int | None, str]] = [
+        (p.id, p.name) for p in sorted(manifest.phases, key=lambda p: p.id)
+    ]
+    if not stages and lines:
+        stages = [(None, "")]
+    for phase_id, phase_name in stages:
+        here = [c for c in lines if c.applies_to(phase_id)]
         providers = sorted({c.provider for c in here})
         services = sorted({c.service or "" for c in here})
         total = by_currency(here, reporting)
@@ -300,8 +315,8 @@ def phase_costs(manifest: Manifest) -> list[PhaseCosts]:
         converted = convert.convert(total) if convert else None
         out.append(
             PhaseCosts(
-                phase=phase.id,
-                name=phase.name,
+                phase=phase_id,
+                name=phase_name,
                 lines=here,
                 total=total,
                 by_provider={
@@ -342,7 +357,7 @@ class ServiceCosts:
 
     lines: list[CostLine]
     """The service's cost lines, in roll-up order (manifest lines, then domains)."""
-    by_phase: list[tuple[int, str, dict[str, Totals]]]
+    by_phase: list[tuple[int | None, str, dict[str, Totals]]]
     """(phase id, phase name, totals per currency) for every phase in which a line
     applies."""
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from .profiles import profile_of
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -122,13 +124,15 @@ def zone_of(host: str, domains: Iterable[Domain]) -> str | None:
 
 
 def platform_target(manifest: Manifest, name: str, svc: Service) -> tuple[str, Loc] | None:
-    """Where service ``name``'s hostnames point: its deploy target, or GitHub Pages' host."""
+    """Where service ``name``'s hostnames point, and the manifest path that says so.
+
+    Its deploy target, else where its provider's profile says (GitHub Pages:
+    ``<github_org>.github.io``).
+    """
     if svc.deploy and svc.deploy.target:
         return svc.deploy.target, ("services", name, "deploy", "target")
-    org = manifest.organization.github_org
-    if svc.provider == "github-pages" and org:
-        return f"{org.lower()}.github.io", ("organization", "github_org")
-    return None
+    profile = profile_of(manifest, svc.provider)
+    return profile.target(manifest, svc) if profile.target else None
 
 
 def _target_in(manifest: Manifest, name: str, svc: Service, env: str) -> tuple[str, Loc] | None:

@@ -3,7 +3,8 @@
 :func:`dump_manifest` writes a model as current-schema YAML (what ``br-ops migrate``
 gives for the upstream legacy format, which has no comments worth keeping).
 :func:`upgrade_v1` turns a v1 file into v2 by editing its text, so its comments stay:
-the version line changes and the environments v1 implied are declared.
+the version line changes, the environments v1 implied are declared, and what v1
+assumed of domains' DNS (Cloudflare, proxied) is written where a domain left it unsaid.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ import yaml
 
 from .errors import ManifestError
 from .load import load_text
-from .model import DEFAULT_ENVIRONMENTS, SCHEMA_VERSIONS, Manifest, model_for_json_schema
+from .model import (
+    DEFAULT_ENVIRONMENTS,
+    SCHEMA_VERSIONS,
+    V1_DNS,
+    Manifest,
+    model_for_json_schema,
+    v1_defaults,
+)
+from .yamlsafe import parse_yaml
 
 if TYPE_CHECKING:
     from .load import LoadedManifest
@@ -90,16 +99,73 @@ def same_facts(before: Manifest, after: Manifest) -> bool:
 _VERSION_LINE = re.compile(r"^schema_version:[ \t]*1[ \t]*(#.*)?$", re.MULTILINE)
 
 
+def _yaml_value(value: object) -> str:
+    """``true`` or ``cloudflare``: a scalar of :data:`V1_DNS` as YAML writes it."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _stated_v1_dns(text: str) -> str:
+    """``text`` with what v1 assumed of each domain's ``dns`` (:data:`V1_DNS`) written in.
+
+    A domain without ``dns`` gains a ``dns:`` line; a block ``dns:`` mapping gains the
+    missing keys above its first one (an alias follows its anchor, which is edited).
+    Raises ``ValueError`` for a flow mapping (``{...}``), which is left to the user.
+    """
+    doc = parse_yaml(text, "manifest")
+    data, source = doc.data, doc.source
+    if not isinstance(data, dict) or v1_defaults(data) is data:
+        return text
+    lines = text.splitlines(keepends=True)
+    edits: dict[int, tuple[int, str]] = {}  # line index → (column, text inserted there)
+    for i, dom in enumerate(data.get("domains") or []):
+        if not isinstance(dom, dict) or not isinstance(dom.get("dns", {}), dict):
+            continue
+        dns = dom.get("dns", {})
+        missing = {k: v for k, v in V1_DNS.items() if k not in dns}
+        if not missing:
+            continue
+        if "dns" not in dom:
+            line, col = source.locate(("domains", i))
+            row = lines[line - 1]
+            if row[col - 1 : col] == "{":
+                raise ValueError(f"domains[{i}] is a flow mapping; add its dns: by hand")
+            body = ", ".join(f"{k}: {_yaml_value(v)}" for k, v in missing.items())
+            note = "  # what schema v1 assumed"
+            edits[line - 1] = (col - 1, f"dns: {{{body}}}{note}\n" + " " * (col - 1))
+            continue
+        children = [source.keys[k] for k in source.keys if k[:3] == ("domains", i, "dns")]
+        children = [pos for pos in children if pos != source.keys.get(("domains", i, "dns"))]
+        if not children:
+            continue  # an alias: its anchor gets the keys
+        line, col = min(children)
+        if lines[line - 1][: col - 1].strip():
+            raise ValueError(
+                f"domains[{i}].dns is a flow mapping; add {', '.join(missing)} by hand"
+            )
+        indent = " " * (col - 1)
+        block = "".join(
+            f"{indent}{k}: {_yaml_value(v)}  # what schema v1 assumed\n" for k, v in missing.items()
+        )
+        edits[line - 1] = (0, block)
+    for index in sorted(edits, reverse=True):
+        col, added = edits[index]
+        lines[index] = lines[index][:col] + added + lines[index][col:]
+    return "".join(lines)
+
+
 def upgrade_v1(text: str, manifest: Manifest) -> str:
     """``text`` (a v1 manifest that loaded as ``manifest``) rewritten as v2, comments kept.
 
     The ``schema_version: 1`` line becomes ``2``; unless the file declares environments,
-    the ones v1 implied follow it. Raises ``ValueError`` when the version line is not a
-    plain top-level ``schema_version: 1``.
+    the ones v1 implied follow it; what v1 assumed of domains' DNS is written in
+    (:func:`_stated_v1_dns`). Raises ``ValueError`` when the version line is not a plain
+    top-level ``schema_version: 1``, or a domain's DNS cannot be edited in place.
     """
-    match = _VERSION_LINE.search(text)
-    if match is None:
+    if _VERSION_LINE.search(text) is None:
         raise ValueError("no top-level 'schema_version: 1' line to change")
+    text = _stated_v1_dns(text)
+    match = _VERSION_LINE.search(text)
+    assert match is not None  # only lines below domains: were added
     lines = [f"schema_version: {CURRENT}"]
     if not re.search(r"^environments[ \t]*:", text, re.MULTILINE):
         lines += [

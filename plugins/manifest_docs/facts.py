@@ -370,14 +370,17 @@ class Facts:
         )
 
     @functools.cached_property
-    def _rollup(self) -> dict[int, PhaseCosts]:
+    def _rollup(self) -> dict[int | None, PhaseCosts]:
         """The cost roll-up by phase id, worked out once per build, not per macro call."""
         return {p.phase: p for p in phase_costs(self.m)}
 
     def cost_total(
         self, phase: int | None = None, period: str = "amortised", currency: str | None = None
     ) -> str:
-        """A phase's total cost (default: the current phase), never summed across currencies.
+        """A phase's total cost, never summed across currencies.
+
+        ``phase``: default the current phase, or every line when the manifest has no
+        phases.
 
         ``period``: ``amortised`` (default; monthly lines plus yearly lines ÷ 12),
         ``month`` (monthly lines only), ``year`` (yearly lines only) or ``annual``
@@ -386,13 +389,6 @@ class Facts:
         ``reporting_currency`` when the manifest declares one, else one amount per
         currency (``45.00 EUR + $120.00``), never a sum across currencies.
         """
-        rollups = self._rollup
-        if phase is None:
-            current = self.m.current_phase
-            phase = current.id if current else min(rollups, default=0)
-        if phase not in rollups:
-            self._fail(f"unknown phase {phase}; phases: {sorted(rollups)}")
-            return "—"
         fields = {
             "annual": "annual",
             "month": "monthly",
@@ -401,6 +397,18 @@ class Facts:
         }
         if period not in fields:
             self._fail(f"unknown period {period!r}; use month, year or amortised")
+            return "—"
+        rollups = self._rollup
+        if phase is not None and not self.m.phases:
+            self._fail(f"phase {phase} given, but the manifest declares no phases")
+            return "—"
+        if phase is None and self.m.phases:
+            current = self.m.current_phase
+            phase = current.id if current else min(p.id for p in self.m.phases)
+        if phase is None and phase not in rollups:  # no phases and no cost lines
+            return money(Decimal(0), self.m.reporting_currency or DEFAULT_CURRENCY)
+        if phase not in rollups:
+            self._fail(f"unknown phase {phase}; phases: {sorted(self.m.phase_by_id)}")
             return "—"
         pc = rollups[phase]
         reporting = self.m.reporting_currency
@@ -432,18 +440,19 @@ class Facts:
 
     def services_table(self, status: str | None = None, kind: str | None = None) -> str:
         """A Markdown table of services (name, status, kind, phase, production domain)."""
+        phased = bool(self.m.phases)
         rows = [
-            "| Service | Status | Kind | Phase | Production domain |",
-            "| --- | --- | --- | --- | --- |",
+            "| Service | Status | Kind |" + " Phase |" * phased + " Production domain |",
+            "| --- | --- | --- |" + " --- |" * phased + " --- |",
         ]
         for name, s in sorted(self.m.services.items()):
             if (status and s.status.value != status) or (kind and s.kind.value != kind):
                 continue
             host = s.domains.first(self.m.production)
             prod = f"`{host}`" if host else "—"
+            phase = f" {'—' if s.phase is None else s.phase} |" * phased
             rows.append(
-                f"| {self.service_link(name)} | {s.status.value} | {s.kind.value} | "
-                f"{s.phase} | {prod} |"
+                f"| {self.service_link(name)} | {s.status.value} | {s.kind.value} |{phase} {prod} |"
             )
         return "\n".join(rows) + "\n"
 

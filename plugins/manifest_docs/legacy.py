@@ -98,11 +98,11 @@ class _Converter:
         self.link(("schema_version",), ("version",))
         domains = _map(old.get("domains"))
         docs_host = domains.get("docs") or domains.get("primary")
-        out["organization"] = {
-            "name": str(old.get("workspace") or "Unnamed organisation"),
-            "control_plane_repo": str(old.get("control_plane_repo") or "unknown/unknown"),
-            "docs_url": f"https://{docs_host}" if docs_host else "https://example.invalid",
-        }
+        out["organization"] = {"name": str(old.get("workspace") or "Unnamed organisation")}
+        if old.get("control_plane_repo"):
+            out["organization"]["control_plane_repo"] = str(old["control_plane_repo"])
+        if docs_host:
+            out["organization"]["docs_url"] = f"https://{docs_host}"
         if old.get("operator"):
             out["organization"]["operator"] = str(old["operator"])
         gh = _get(old, "infrastructure", "github", "organization")

@@ -23,7 +23,7 @@ from .credentials import redact
 from .errors import MAX_PROBLEMS, Loc, ManifestError, Problem, did_you_mean, quote
 from .extensions import split_extensions
 from .legacy import convert_legacy, is_legacy
-from .model import SCHEMA_VERSIONS, Manifest
+from .model import SCHEMA_VERSIONS, Manifest, v1_defaults
 from .rules import check_manifest, scan_credentials
 from .yamlsafe import SourceMap, parse_yaml, read_yaml
 
@@ -152,6 +152,8 @@ def _validate(
                     ),
                 ]
             )
+    if isinstance(data, dict) and data.get("schema_version") == 1:  # true was refused above
+        data = v1_defaults(data)
     errors = early + scan_credentials(data, source, text=text)
     data, extensions = split_extensions(data, Manifest, text)
     try:

@@ -118,6 +118,30 @@ DEFAULT_ENVIRONMENTS = ("prod", "staging", "dev")
 """The environments of a manifest that declares none (schema v1's fixed three)."""
 SCHEMA_VERSIONS = (1, 2)
 """The ``schema_version`` values this version reads; the last is the current one."""
+V1_DNS = {"provider": "cloudflare", "proxied": True}
+"""What schema v1 assumed of a domain's ``dns`` it did not state (v2 assumes nothing)."""
+
+
+def v1_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """A schema-v1 document with what v1 left unsaid stated, as v1 meant it.
+
+    v1 took a domain without ``dns.provider`` to be on Cloudflare and proxied. Both are
+    filled in when the manifest declares a ``cloudflare`` provider (without one, v1's
+    assumption named a provider that does not exist, and nothing is assumed). ``data``
+    is not changed; the domains that gain a value are copies.
+    """
+    providers = data.get("providers")
+    domains = data.get("domains")
+    if not isinstance(providers, dict) or "cloudflare" not in providers:
+        return data
+    if not isinstance(domains, list):
+        return data
+    filled: list[Any] = []
+    for dom in domains:
+        dns = dom.get("dns", {}) if isinstance(dom, dict) else None
+        filled.append({**dom, "dns": {**V1_DNS, **dns}} if isinstance(dns, dict) else dom)
+    return {**data, "domains": filled}
+
 
 HEALTH_CONTEXT = (
     r"\bhealth(?:[ _-]?checks?|checks?|z)?\b|\bprob(?:e|es|ed|ing)\b|\bliveness\b|\breadiness\b"
@@ -350,10 +374,12 @@ class Organization(_Model):
 
     name: str
     """Display name of the organisation, e.g. ``BlackRoad OS, Inc.``."""
-    control_plane_repo: str = Field(pattern=r"^[\w.-]+/[\w.-]+$")
-    """GitHub ``owner/name`` of the repository that holds this manifest."""
-    docs_url: str = Field(pattern=r"^https?://")
-    """Public URL of the documentation site built from this manifest."""
+    control_plane_repo: str | None = Field(default=None, pattern=REPO)
+    """The repository that holds this manifest: a GitHub ``owner/name`` or its URL on any
+    host."""
+    docs_url: str | None = Field(default=None, pattern=r"^https?://")
+    """Public URL of the documentation site built from this manifest (the drift gate
+    holds ``site_url`` and a committed ``CNAME`` to it)."""
     operator: str | None = None
     """Person accountable for operations."""
     github_org: str | None = None
@@ -399,6 +425,12 @@ class Provider(_Model):
     ]
     """What the provider is used for: hosting or compute, DNS, CDN, CI, registrar,
     monitoring, managed data, messaging, storage, or a SaaS product the services use."""
+    type: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    """Which platform it is, naming its profile: ``railway`` and ``fly`` (their
+    config-as-code files), ``github-pages`` (``CNAME``, ``<org>.github.io``),
+    ``cloudflare`` and ``route53`` (whether DNS proxies and SSL modes exist). Empty: the
+    provider's id, where that names a profile. Any other name is allowed and adds
+    nothing (see :mod:`manifest_docs.profiles`)."""
     plan: Annotated[str | None, Words((r"plans?", r"tier"), parse="word")] = None
     """Current plan or tier, e.g. ``Hobby``."""
     project: Annotated[str | None, PROJECT_WORDS] = None
@@ -437,7 +469,7 @@ class Dns(_Model):
     """DNS and CDN settings of a domain."""
 
     provider: Annotated[
-        str,
+        str | None,
         Words(
             (
                 r"(?:dns|zones?)(?:\s+for\s+\S+)?\s+(?:is|are)\s+(?:hosted|managed|served|run)"
@@ -449,10 +481,10 @@ class Dns(_Model):
             rule="dns-provider",
             collective=True,
         ),
-    ] = "cloudflare"
-    """Provider id (a key of ``providers``) that serves the zone."""
+    ] = None
+    """Provider id (a key of ``providers``) that serves the zone; empty: not stated."""
     proxied: Annotated[
-        bool,
+        bool | None,
         Words(
             (r"proxied", r"proxy(?:ing)?"),
             synonyms=(
@@ -463,8 +495,9 @@ class Dns(_Model):
             affirm=(r"proxied",),
             keys=("proxied",),
         ),
-    ] = True
-    """Whether traffic goes through the CDN proxy."""
+    ] = None
+    """Whether traffic goes through the DNS provider's proxy (its CDN); empty: not
+    stated, or the provider has no proxy."""
     ssl_mode: Annotated[
         SslMode | None,
         Words((r"ssl", r"encryption mode"), rule="ssl", parse="ssl", keys=("ssl", "ssl_mode")),
@@ -592,8 +625,9 @@ class Cost(_Model):
     """``month`` or ``year``."""
     quantity: int = Field(default=1, ge=1, le=MAX_COUNT)
     """How many units are paid for (the line's total is ``amount × quantity``)."""
-    phase: int = Field(ge=0, le=MAX_COUNT)
-    """Phase id from which this cost applies (costs carry over to later phases)."""
+    phase: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    """Phase id from which this cost applies (costs carry over to later phases); empty
+    means from the first phase, or always when the manifest has no phases."""
     until_phase: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     """Last phase the cost applies to; empty means every later phase too."""
     service: str | None = None
@@ -1512,8 +1546,11 @@ class Service(_Model):
     """What the service is."""
     status: Annotated[Status, STATUS_WORDS]
     """Lifecycle status."""
-    phase: Annotated[int, Words((r"phase",), adjacent=True, named=True)] = Field(ge=0, le=MAX_COUNT)
-    """Phase id the service belongs to."""
+    phase: Annotated[int | None, Words((r"phase",), adjacent=True, named=True)] = Field(
+        default=None, ge=0, le=MAX_COUNT
+    )
+    """Phase id of the roadmap the service belongs to (only when the manifest has
+    ``phases``; a service without one is on no phase)."""
     target_date: Annotated[str | None, TARGET_WORDS] = Field(
         default=None, pattern=r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)$"
     )
@@ -1641,8 +1678,9 @@ class Manifest(_Model):
     without any, prod, staging and dev."""
     teams: dict[str, Team] = {}
     """Teams, keyed by id (what services' ``owner`` names)."""
-    phases: list[Phase]
-    """The roadmap, in order."""
+    phases: list[Phase] = []
+    """The roadmap, in order (optional: without phases there is no Roadmap page, no
+    phase column, and costs are one set of totals)."""
     providers: dict[str, Provider]
     """Platforms, keyed by id (``railway``, ``cloudflare``, ``github-pages``…)."""
     services: dict[str, Service]

@@ -560,7 +560,7 @@ def status_data(manifest: Manifest) -> dict[str, Any]:
     services = manifest.services.values()
     by_status = Counter(s.status.value for s in services)
     by_kind = Counter(s.kind.value for s in services)
-    by_phase = Counter(s.phase for s in services)
+    by_phase = Counter(s.phase for s in services if s.phase is not None)
     current = manifest.current_phase
     ordered = sorted(manifest.phases, key=lambda p: p.id)
     upcoming = [p for p in ordered if p.status is PhaseStatus.PLANNED]

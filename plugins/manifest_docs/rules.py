@@ -21,6 +21,7 @@ from .credentials import (
 )
 from .errors import MAX_PROBLEMS, Loc, Problem, did_you_mean
 from .model import SERVICE_NAME, Manifest, PhaseStatus, Status
+from .profiles import profile_of
 from .yamlsafe import line_col
 
 if TYPE_CHECKING:
@@ -247,10 +248,18 @@ class _Checker:
             known = _listing(sorted(self.m.providers))
             self.err(loc, f"unknown provider {name!r}{hint}; known providers: {known}")
 
-    def phase_ref(self, loc: Loc, phase: int) -> None:
-        if phase not in self.m.phase_by_id:
-            known = ", ".join(str(p) for p in sorted(self.m.phase_by_id))
-            self.err(loc, f"unknown phase {phase}; phases defined: {known}")
+    def phase_ref(self, loc: Loc, phase: int | None) -> None:
+        if phase is None or phase in self.m.phase_by_id:
+            return
+        if not self.m.phases:
+            self.err(
+                loc,
+                f"phase {phase} given, but the manifest declares no phases; "
+                "add a top-level 'phases:' list or remove this phase",
+            )
+            return
+        known = ", ".join(str(p) for p in sorted(self.m.phase_by_id))
+        self.err(loc, f"unknown phase {phase}; phases defined: {known}")
 
     def run(self) -> list[Problem]:
         self.phases()
@@ -540,7 +549,35 @@ class _Checker:
                 self.service_ref((*base, "service"), dom.service)
             if dom.hosting is not None:
                 self.provider_ref((*base, "hosting"), dom.hosting)
-            self.provider_ref((*base, "dns", "provider"), dom.dns.provider)
+            if dom.dns.provider is not None:
+                self.provider_ref((*base, "dns", "provider"), dom.dns.provider)
+                self.dns_profile(i)
+
+    def dns_profile(self, i: int) -> None:
+        """A domain's DNS settings against what its DNS provider's profile has."""
+        dom = self.m.domains[i]
+        profile = profile_of(self.m, dom.dns.provider)
+        if not profile.type:
+            return
+        shown = f"{dom.dns.provider!r} ({profile.title})"
+        if profile.proxy is False and dom.dns.proxied:
+            self.err(
+                ("domains", i, "dns", "proxied"),
+                f"proxied: true, but DNS provider {shown} has no proxy; "
+                "write 'proxied: false' or leave it out",
+            )
+        if profile.ssl_modes is False and dom.dns.ssl_mode is not None:
+            self.err(
+                ("domains", i, "dns", "ssl_mode"),
+                f"ssl_mode is a setting of an edge proxy such as Cloudflare; DNS provider "
+                f"{shown} has none, so leave ssl_mode out",
+            )
+        for j, rec in enumerate(dom.records):
+            if profile.proxy is False and rec.proxied:
+                self.err(
+                    ("domains", i, "records", j, "proxied"),
+                    f"proxied: true, but DNS provider {shown} has no proxy; leave it out",
+                )
 
     def costs(self) -> None:
         for i, cost in enumerate(self.m.costs):
@@ -549,7 +586,7 @@ class _Checker:
             self.phase_ref((*base, "phase"), cost.phase)
             if cost.until_phase is not None:
                 self.phase_ref((*base, "until_phase"), cost.until_phase)
-                if cost.until_phase < cost.phase:
+                if cost.phase is not None and cost.until_phase < cost.phase:
                     self.err((*base, "until_phase"), "until_phase is before phase")
             if cost.service is not None:
                 self.service_ref((*base, "service"), cost.service, "owning service")

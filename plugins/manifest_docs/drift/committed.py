@@ -40,16 +40,18 @@ FIX = RENDER_FIX  # `render --write` into deploy/ also refreshes the README tabl
 
 def readme_table(manifest: Manifest) -> str:
     """The README's service table (plain Markdown; names and hostnames are validated)."""
+    phased = bool(manifest.phases)
     rows = [
-        "| Service | Status | Kind | Phase | Production domain |",
-        "| --- | --- | --- | --- | --- |",
+        "| Service | Status | Kind |" + " Phase |" * phased + " Production domain |",
+        "| --- | --- | --- |" + " --- |" * phased + " --- |",
     ]
     for name, svc in sorted(
         manifest.services.items(), key=lambda kv: (kv[1].status.value != "active", kv[0])
     ):
         host = svc.domains.first(manifest.production)
         prod = f"`{host}`" if host else "—"
-        rows.append(f"| {name} | {svc.status.value} | {svc.kind.value} | {svc.phase} | {prod} |")
+        phase = f" {'—' if svc.phase is None else svc.phase} |" * phased
+        rows.append(f"| {name} | {svc.status.value} | {svc.kind.value} |{phase} {prod} |")
     return "\n".join(rows) + "\n"
 
 
@@ -125,9 +127,10 @@ def check_committed(manifest: Manifest, root: Path, *, docs_dir: str = "docs") -
                     diff=_diff("README.md", text, wanted),
                 )
             )
-    host = urlsplit(manifest.organization.docs_url).hostname or ""
+    docs_url = manifest.organization.docs_url
+    host = urlsplit(docs_url).hostname or "" if docs_url else ""
     cname = root / docs_dir / "CNAME"
-    if cname.is_file():
+    if host and cname.is_file():
         have = cname.read_text("utf-8")
         if have.strip() != host:
             out.append(
@@ -140,8 +143,8 @@ def check_committed(manifest: Manifest, root: Path, *, docs_dir: str = "docs") -
                 )
             )
     mkdocs_yml = root / "mkdocs.yml"
-    if mkdocs_yml.is_file():
-        stale = _site_url(mkdocs_yml.read_text("utf-8"), manifest.organization.docs_url)
+    if docs_url and mkdocs_yml.is_file():
+        stale = _site_url(mkdocs_yml.read_text("utf-8"), docs_url)
         if stale is not None:
             out.append(stale)
     deploy = root / DEPLOY_DIR
@@ -176,8 +179,9 @@ def refresh_committed(manifest: Manifest, root: Path) -> list[str]:
             write_atomic(readme, new)
             written.append("README.md")
     cname = root / "docs" / "CNAME"
-    host = urlsplit(manifest.organization.docs_url).hostname or ""
-    if cname.is_file() and cname.read_text("utf-8").strip() != host:
+    docs_url = manifest.organization.docs_url
+    host = urlsplit(docs_url).hostname or "" if docs_url else ""
+    if host and cname.is_file() and cname.read_text("utf-8").strip() != host:
         write_atomic(cname, host + "\n")
         written.append("docs/CNAME")
     return written

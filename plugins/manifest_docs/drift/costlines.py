@@ -363,10 +363,9 @@ def find_line_costs(index: FactIndex, unit: Unit) -> tuple[bool, list[Contradict
             break
     if len(phases) > 1:
         return True, []
-    if not phases and (modal(text) or index.current_phase is None):
+    if not phases and (modal(text) or (index.current_phase is None and index.phase_ids)):
         return True, []  # "Cloudflare Pro will add $25": in which phase?
-    phase = next(iter(phases)) if phases else index.current_phase
-    assert phase is not None
+    phase = next(iter(phases)) if phases else index.current_phase  # None: no phases at all
 
     def lines_of(owner: _Owner) -> list[CostLine]:
         everywhere = [index.cost_lines[i] for i in owner.lines]

@@ -696,10 +696,10 @@ def _cost_facts(manifest: Manifest) -> dict[str, list[Expectation]]:
         out.append(
             Expectation(
                 "cost",
-                f"phase {pc.phase}: {shown}",
+                f"total: {shown}" if pc.phase is None else f"phase {pc.phase}: {shown}",
                 loc,
                 _predicate(_cost_ok, tuple(sums)),
-                qualifier=str(pc.phase),
+                qualifier="" if pc.phase is None else str(pc.phase),
             )
         )
     return {"cost": out}

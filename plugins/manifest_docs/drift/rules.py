@@ -238,7 +238,8 @@ def _env_findings(
 def _zones(loaded: LoadedManifest) -> tuple[set[str], set[str]]:
     m = loaded.manifest
     hosts = {d.name for d in m.domains}
-    docs_host = urlsplit(m.organization.docs_url).hostname
+    docs_url = m.organization.docs_url
+    docs_host = urlsplit(docs_url).hostname if docs_url else None
     if docs_host:
         hosts.add(docs_host.lower())
     for svc in m.services.values():

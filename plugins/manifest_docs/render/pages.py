@@ -210,16 +210,22 @@ def nest_groups(names: list[str], size: int) -> Iterator[tuple[tuple[str, ...], 
             yield (f"{part[0]} – {part[-1]}", *sub), members
 
 
+def _phase_order(phase: int | None) -> tuple[bool, int]:
+    """Sort key of a service's phase: phases in order, services without one last."""
+    return (phase is None, phase or 0)
+
+
 def _nav_groups(manifest: Manifest, size: int = GROUP_SIZE) -> dict[str, tuple[str, ...]]:
     """Navigation groups for service pages: status, then phase, then bounded chunks."""
     groups: dict[str, tuple[str, ...]] = {}
     for status in STATUS_ORDER:
         members = [n for n, s in manifest.services.items() if s.status is status]
-        phases = sorted({manifest.services[n].phase for n in members})
+        phases = sorted({manifest.services[n].phase for n in members}, key=_phase_order)
         for phase in phases:
             names = sorted(n for n in members if manifest.services[n].phase == phase)
             label = status.value.capitalize()
-            path: tuple[str, ...] = (label, f"Phase {phase}") if len(phases) > 1 else (label,)
+            sub_label = "No phase" if phase is None else f"Phase {phase}"
+            path: tuple[str, ...] = (label, sub_label) if len(phases) > 1 else (label,)
             for sub, chunk in nest_groups(names, max(2, size)):
                 for name in chunk:
                     groups[name] = (*path, *sub)
@@ -242,7 +248,7 @@ def _service_context(
     return {
         "name": name,
         "svc": svc,
-        "phase": manifest.phase_by_id.get(svc.phase),
+        "phase": None if svc.phase is None else manifest.phase_by_id.get(svc.phase),
         "provider": manifest.providers.get(svc.provider),
         "tiers": [(t, vs) for t, vs in tiers if vs],
         "used_by": dependents,
@@ -437,7 +443,9 @@ def render_site(
             ),
         )
         for status in STATUS_ORDER
-        for phase in sorted({s.phase for s in manifest.services.values() if s.status is status})
+        for phase in sorted(
+            {s.phase for s in manifest.services.values() if s.status is status}, key=_phase_order
+        )
     ]
     page(
         "services.md.j2",

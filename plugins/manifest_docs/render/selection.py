@@ -135,7 +135,7 @@ def has_data(kind: str, manifest: Manifest) -> bool:
     if kind == "domains":
         return bool(manifest.domains) or any(s.domains.items() for s in services)
     if kind == "costs":
-        return bool(manifest.phases) and bool(cost_lines(manifest))
+        return bool(cost_lines(manifest))
     if kind == "environment":
         return any(s.env or s.exports for s in services)
     if kind == "roadmap":

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
 
+from ..profiles import docs_site_file
 from .pages import GROUP_SIZE, GeneratedPage, render_site
 from .selection import PAGE_KINDS, parse_pages
 
@@ -189,9 +189,9 @@ def site_output(
             GeneratedPage(page.src_uri, content + body, page.title, page.nav, page.service)
         )
     out.files += rendered.files
-    host = urlsplit(manifest.organization.docs_url).hostname
-    if host and hand_written("CNAME") is None:
-        out.files.append(GeneratedPage("CNAME", host + "\n", "CNAME"))
+    site_file = docs_site_file(manifest)
+    if site_file is not None and hand_written(site_file[0]) is None:
+        out.files.append(GeneratedPage(site_file[0], site_file[1], site_file[0]))
     return out
 
 

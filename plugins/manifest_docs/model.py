@@ -28,11 +28,14 @@ from pydantic import (
     StringConstraints,
     create_model,
 )
+from pydantic.json_schema import GenerateJsonSchema
 
 from .values import Duration, Size, Version, parse_money
 from .vocabulary import FRAMEWORK_PHRASE, Words, setting
 
 if TYPE_CHECKING:
+    from pydantic_core import core_schema
+
     from .dns import Zone
     from .overlay import Views
 
@@ -459,9 +462,9 @@ class Provider(_Model):
     nameservers: Annotated[
         list[str],
         Words((r"name ?servers?", r"ns records?", r"delegated to"), parse="host", collective=True),
-    ] = []
+    ] = Field(default_factory=list)
     """Nameservers, for DNS providers."""
-    features: list[str] = []
+    features: list[str] = Field(default_factory=list)
     """Features enabled at the provider (WAF, Brotli…)."""
 
 
@@ -605,7 +608,7 @@ class Domain(_Model):
     """ISO 4217 currency of ``yearly_cost``."""
     note: str | None = None
     """Anything a reader should know."""
-    records: list[DnsRecord] = []
+    records: list[DnsRecord] = Field(default_factory=list)
     """Records of its zone beyond the service hostnames' CNAMEs (which follow from each
     service's ``deploy.target``): apex A or ALIAS, MX, TXT, CAA, or a CNAME stated here."""
 
@@ -699,7 +702,7 @@ class Workflow(_Model):
                 (r"workflow_dispatch", "workflow_dispatch"),
             ),
         ),
-    ] = []
+    ] = Field(default_factory=list)
     """Events that start it (``push``, ``pull_request``)."""
     paths: Annotated[
         list[str],
@@ -709,7 +712,7 @@ class Workflow(_Model):
             keys=("paths",),
             rule="workflow-paths",
         ),
-    ] = []
+    ] = Field(default_factory=list)
     """Path filters."""
     branches: Annotated[
         list[str],
@@ -719,9 +722,9 @@ class Workflow(_Model):
             keys=("branches",),
             rule="workflow-branch",
         ),
-    ] = []
+    ] = Field(default_factory=list)
     """Branch filters."""
-    requires: list[str] = []
+    requires: list[str] = Field(default_factory=list)
     """Workflows that must pass first."""
 
 
@@ -772,9 +775,9 @@ class CiCd(_Model):
 
     provider: str = "github"
     """Provider id that runs the workflows."""
-    workflows: list[Workflow] = []
+    workflows: list[Workflow] = Field(default_factory=list)
     """The workflows."""
-    secrets_required: list[str] = []
+    secrets_required: list[str] = Field(default_factory=list)
     """Names of CI secrets the workflows need (never their values)."""
     auto_deploy: AutoDeploy | None = None
     """Automatic deployment settings."""
@@ -789,7 +792,7 @@ class DisasterRecovery(_Model):
     """Recovery time objective: how long a full restore may take."""
     rpo: Annotated[Duration, Words((r"rpo", r"recovery point objective", r"lose up to"))]
     """Recovery point objective: how much data may be lost."""
-    plan: list[str] = []
+    plan: list[str] = Field(default_factory=list)
     """Steps of the recovery plan, in order."""
 
 
@@ -978,7 +981,7 @@ class Hostnames(RootModel[dict[str, list[Hostname]]]):
     root: Annotated[
         dict[str, list[Hostname]],
         BeforeValidator(_host_list, json_schema_input_type=dict[str, Hostname | list[Hostname]]),
-    ] = {}
+    ] = Field(default_factory=dict)
 
     def items(self) -> list[tuple[str, str]]:
         """Every (environment, hostname) pair, environments in the order written."""
@@ -1102,7 +1105,7 @@ class EnvVar(_Model):
             (r"takes", r"accepts", r"allowed(?: values)?", r"(?:is )?one of", r"valid values"),
             parse="word",
         ),
-    ] = []
+    ] = Field(default_factory=list)
     """The only values accepted, when restricted."""
     generate: str | None = None
     """Command that generates a fresh value, e.g. ``openssl rand -hex 32``."""
@@ -1147,7 +1150,7 @@ class Runbook(_Model):
     """What it is for, e.g. ``Roll back a deploy``."""
     kind: Literal["deployment", "incident", "maintenance", "recovery"] | None = None
     """When it is used: ``deployment``, ``incident``, ``maintenance`` or ``recovery``."""
-    steps: list[str] = []
+    steps: list[str] = Field(default_factory=list)
     """The steps, in order."""
     url: str | None = Field(default=None, pattern=r"^https?://")
     """Where the full procedure lives."""
@@ -1273,7 +1276,7 @@ class Backups(_Model):
     """How long backups are kept, e.g. ``30d``."""
     storage: str | None = None
     """Where backups live."""
-    restore: list[str] = []
+    restore: list[str] = Field(default_factory=list)
     """Steps to restore a backup."""
 
 
@@ -1396,13 +1399,13 @@ class Links(_Model):
 class Observability(_Model):
     """Metrics, logs, traces and alerts."""
 
-    metrics: list[str] = []
+    metrics: list[str] = Field(default_factory=list)
     """Where metrics come from."""
-    logging: list[str] = []
+    logging: list[str] = Field(default_factory=list)
     """How logs are produced and kept."""
-    tracing: list[str] = []
+    tracing: list[str] = Field(default_factory=list)
     """Error tracking and tracing."""
-    alerts: list[str] = []
+    alerts: list[str] = Field(default_factory=list)
     """Conditions that alert someone."""
 
 
@@ -1419,7 +1422,7 @@ class Team(_Model):
     """Its chat channel, e.g. ``#payments`` or a link to it."""
     on_call: str | None = Field(default=None, pattern=r"^https?://")
     """Link to its on-call rotation (PagerDuty, Opsgenie, a wiki page)."""
-    escalation: list[str] = []
+    escalation: list[str] = Field(default_factory=list)
     """Who to turn to next when the team does not answer, in order."""
 
 
@@ -1528,7 +1531,7 @@ class ServiceOverride(_Model):
     """Network access and TLS that differ."""
     backups: BackupsOverride | None = None
     """Backup settings that differ."""
-    env: list[EnvVarOverride] = []
+    env: list[EnvVarOverride] = Field(default_factory=list)
     """Variables whose value, default, source or tier differ, by ``name``; a name the
     service does not list adds a variable (then give its ``tier`` and ``description``)."""
 
@@ -1539,7 +1542,7 @@ class Service(_Model):
     description: str
     """One-line summary."""
     aliases: list[Annotated[str, Field(min_length=1, max_length=MAX_NAME)]] = Field(
-        default=[], max_length=MAX_ALIASES
+        default_factory=list, max_length=MAX_ALIASES
     )
     """Other names the prose uses (``PostgreSQL``, ``Postgres``); the drift gate uses them."""
     kind: Kind
@@ -1558,7 +1561,7 @@ class Service(_Model):
     owner: str | None = None
     """Team accountable: a key of ``teams`` when the manifest declares teams, else a
     team or person by name."""
-    tags: list[Annotated[str, StringConstraints(pattern=TAG)]] = []
+    tags: list[Annotated[str, StringConstraints(pattern=TAG)]] = Field(default_factory=list)
     """Labels for grouping and filtering (``payments``, ``pci``, ``tier-1``)."""
     project: Annotated[str | None, PROJECT_WORDS] = None
     """Group the service belongs to, e.g. ``blackroad-core``."""
@@ -1596,15 +1599,15 @@ class Service(_Model):
     domains: Hostnames = Hostnames()
     """Hostnames per environment (a key of ``environments``): one hostname or a list, the
     first being the main one, e.g. ``prod: [example.org, www.example.org]``."""
-    routes: list[Route] = []
+    routes: list[Route] = Field(default_factory=list)
     """Paths it serves."""
-    depends_on: list[str] = []
+    depends_on: list[str] = Field(default_factory=list)
     """Services it needs at run time."""
-    env: list[EnvVar] = []
+    env: list[EnvVar] = Field(default_factory=list)
     """Environment variables it reads."""
-    exports: list[ExportedVar] = []
+    exports: list[ExportedVar] = Field(default_factory=list)
     """Variables it provides to other services."""
-    health: list[HealthEndpoint] = []
+    health: list[HealthEndpoint] = Field(default_factory=list)
     """Health and status endpoints."""
     resources: Resources | None = None
     """Resources and configuration facts."""
@@ -1612,11 +1615,11 @@ class Service(_Model):
     """How it is reached and how its traffic and data are protected."""
     backups: Backups | None = None
     """Backups, for data services."""
-    key_namespaces: list[KeyNamespace] = []
+    key_namespaces: list[KeyNamespace] = Field(default_factory=list)
     """Key namespaces, for caches."""
     migrations: Migrations | None = None
     """Schema migrations, for databases."""
-    usage: list[str] = []
+    usage: list[str] = Field(default_factory=list)
     """What other services use it for."""
     observability: Observability | None = None
     """Metrics, logs, traces and alerts."""
@@ -1624,17 +1627,17 @@ class Service(_Model):
     """Review dates."""
     links: Links = Links()
     """Runbook, dashboard and repository links."""
-    runbooks: list[Runbook] = []
+    runbooks: list[Runbook] = Field(default_factory=list)
     """Procedures for operating it (deploys, incidents, recovery), with their steps."""
-    slos: list[Slo] = []
+    slos: list[Slo] = Field(default_factory=list)
     """Service level objectives."""
-    alerts: list[Alert] = []
+    alerts: list[Alert] = Field(default_factory=list)
     """Alerts that watch it, with the runbook each one calls for."""
     schedule: str | None = Field(default=None, pattern=CRON)
     """When a ``job`` runs: a cron expression (``0 3 * * *``) or ``@daily``-style macro."""
     timezone: str | None = None
     """Time zone of ``schedule`` (an IANA name such as ``Europe/Berlin``); UTC if unset."""
-    environments: dict[str, ServiceOverride] = {}
+    environments: dict[str, ServiceOverride] = Field(default_factory=dict)
     """What differs in an environment (a key of ``environments``), over the values above:
     replicas, resources, deploy target, project, variables, status."""
 
@@ -1671,28 +1674,28 @@ class Manifest(_Model):
     """Who owns all of this."""
     last_updated: dt.date | None = None
     """Date the manifest was last edited."""
-    environments: dict[
-        Annotated[str, StringConstraints(pattern=ENVIRONMENT_NAME)], Environment
-    ] = {}
+    environments: dict[Annotated[str, StringConstraints(pattern=ENVIRONMENT_NAME)], Environment] = (
+        Field(default_factory=dict)
+    )
     """The environments services deploy to, keyed by name (lower-case, digits, dashes);
     without any, prod, staging and dev."""
-    teams: dict[str, Team] = {}
+    teams: dict[str, Team] = Field(default_factory=dict)
     """Teams, keyed by id (what services' ``owner`` names)."""
-    phases: list[Phase] = []
+    phases: list[Phase] = Field(default_factory=list)
     """The roadmap, in order (optional: without phases there is no Roadmap page, no
     phase column, and costs are one set of totals)."""
     providers: dict[str, Provider]
     """Platforms, keyed by id (``railway``, ``cloudflare``, ``github-pages``…)."""
     services: dict[str, Service]
     """Every service, keyed by its name (lower-case, digits and dashes)."""
-    domains: list[Domain] = []
+    domains: list[Domain] = Field(default_factory=list)
     """Domains held by the organisation."""
-    costs: list[Cost] = []
+    costs: list[Cost] = Field(default_factory=list)
     """Recurring costs (domain registrations come from ``domains``)."""
     reporting_currency: str | None = Field(default=None, pattern=CURRENCY)
     """ISO 4217 currency that totals are also given in, converted with ``exchange_rates``
     (without one, totals are listed per currency and never added across currencies)."""
-    exchange_rates: list[ExchangeRate] = []
+    exchange_rates: list[ExchangeRate] = Field(default_factory=list)
     """One rate into ``reporting_currency`` for every other currency the costs use."""
     ci_cd: CiCd | None = None
     """CI/CD workflows and secrets."""
@@ -1808,9 +1811,24 @@ class Manifest(_Model):
         return self.aliases.get(name.lower())
 
 
+class _WithFactoryDefaults(GenerateJsonSchema):
+    """JSON Schema whose defaults include those made by a factory (``[]``, ``{}``).
+
+    Fields default to ``Field(default_factory=list)`` rather than ``[]`` so that
+    validation makes a fresh empty list instead of deep-copying a shared one.
+    """
+
+    def get_default_value(self, schema: core_schema.WithDefaultSchema) -> Any:
+        """The field's default, calling a factory that takes no data."""
+        factory = schema.get("default_factory")
+        if factory is not None and not schema.get("default_factory_takes_data"):
+            return factory()  # type: ignore[call-arg]
+        return super().get_default_value(schema)
+
+
 def model_for_json_schema() -> dict[str, Any]:
     """The JSON Schema of :class:`Manifest` with a stable ``$id`` and title."""
-    schema = Manifest.model_json_schema(mode="validation")
+    schema = Manifest.model_json_schema(mode="validation", schema_generator=_WithFactoryDefaults)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://docs.blackroad.systems/schema/manifest.schema.json"
     schema["title"] = f"manifest.yml (schema v{SCHEMA_VERSIONS[-1]})"

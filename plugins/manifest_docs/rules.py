@@ -104,14 +104,16 @@ def _env_strings(data: Any) -> Iterator[tuple[Loc, str, bool]]:
             yield from _strings({k: var[k] for k in (*_SECRET_TEXT, *_LITERALS) if k in var}, loc)
 
 
-def _judge(data: Any, loc: Loc, string: str) -> str | None:
+def _judge(data: Any, loc: Loc, string: str, *, shapes: bool = True) -> str | None:
     """What is wrong with ``string`` at ``loc`` as a possible credential, or ``None``.
 
     One place decides by context: a known token shape anywhere; a token-shaped value
     (UUID, hex key) outside URLs and id fields; anything secret-looking in a secret
     variable's text; a real-looking literal of a variable named like a credential.
+    ``shapes=False`` skips the known token shapes, for a string of a document whose
+    whole text has none (and no escapes that could spell one).
     """
-    found = scan_text(string)
+    found = scan_text(string) if shapes else []
     if found:
         return f"looks like {found[0].what}; {_NEVER}"
     var, attr = _env_var_at(data, loc)
@@ -184,10 +186,14 @@ def scan_credentials(data: Any, source: SourceMap, *, text: str | None = None) -
     in_text = scan_text(text) if text is not None else []
     everything = text is None or bool(in_text) or "\\" in text or has_contextual(text)
     strings = _strings(data, ()) if everything else _env_strings(data)
+    # A scalar's value is its text, or its lines joined by spaces (no known token has
+    # one), unless an escape spells it: a clean text without escapes has no token shape
+    # in any value, and only the contextual checks need each string.
+    shapes = text is None or bool(in_text) or "\\" in text
     problems: list[Problem] = []
     seen: set[str] = set()
     for loc, string, is_key in strings:
-        message = _judge(data, loc, string)
+        message = _judge(data, loc, string, shapes=shapes)
         if message:
             seen.update(string[f.start : f.end] for f in scan_text(string))
             problems.append(source.problem(loc, message, key=is_key))

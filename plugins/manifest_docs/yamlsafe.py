@@ -503,26 +503,46 @@ class _Bail(Exception):
     """The fast path met something only the full builder handles (or reports)."""
 
 
-def _fast_scalar(loader: Any, event: yaml.ScalarEvent) -> Any:
+_MISS = object()
+_CACHED = 64
+"""Longest plain scalar whose typed value :func:`_fast_scalar` remembers per document."""
+
+
+def _fast_scalar(loader: Any, event: yaml.ScalarEvent, typed: dict[str, Any]) -> Any:
+    """The value of a scalar; ``typed`` remembers plain ones already resolved.
+
+    A plain scalar's type depends on its text alone (``2``, ``true``, ``512MB``), and
+    every value resolved here is immutable, so one resolution serves every repeat.
+    """
     tag = event.tag
     value = event.value
+    plain = False
     if tag is None:
         first = value[:1]
         if not event.implicit[0] or (first.isalpha() and first not in _MAYBE_TYPED):
             return value
+        plain = len(value) <= _CACHED
+        if plain:
+            hit = typed.get(value, _MISS)
+            if hit is not _MISS:
+                return hit
         tag = loader.resolve(yaml.ScalarNode, value, event.implicit)
     elif tag == "!":
         return value
     if tag == _STR:
-        return value
-    if tag not in _SCALAR_TAGS:
+        result: Any = value
+    elif tag not in _SCALAR_TAGS:
         raise _Bail
-    try:
-        return _CONSTRUCTOR.yaml_constructors[tag](
-            _CONSTRUCTOR, yaml.ScalarNode(tag, value, style=event.style)
-        )
-    except Exception:  # the full builder reports it at its line
-        raise _Bail from None
+    else:
+        try:
+            result = _CONSTRUCTOR.yaml_constructors[tag](
+                _CONSTRUCTOR, yaml.ScalarNode(tag, value, style=event.style)
+            )
+        except Exception:  # the full builder reports it at its line
+            raise _Bail from None
+    if plain:
+        typed[value] = result
+    return result
 
 
 def _fast_build(text: str) -> Any:
@@ -539,6 +559,7 @@ def _fast_build(text: str) -> Any:
     root: Any = _Bail
     documents = 0
     nodes = 0
+    typed: dict[str, Any] = {}
     try:
         while True:
             event = get()
@@ -560,14 +581,14 @@ def _fast_build(text: str) -> Any:
                                 raise _Bail
                             keys[-1] = k
                             continue
-                        top[key] = _fast_scalar(loader, event)
+                        top[key] = _fast_scalar(loader, event, typed)
                         keys[-1] = None
                     else:
                         if len(top) >= MAX_ITEMS:
                             raise _Bail
-                        top.append(_fast_scalar(loader, event))
+                        top.append(_fast_scalar(loader, event, typed))
                 else:
-                    root = _fast_scalar(loader, event)
+                    root = _fast_scalar(loader, event, typed)
             elif kind is _MAP_START or kind is _SEQ_START:
                 if event.anchor or event.tag not in (None, "!") or len(stack) >= MAX_DEPTH:
                     raise _Bail

@@ -1558,7 +1558,21 @@ class Service(_Model):
         default=None, pattern=r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)$"
     )
     """When a planned service should go live: ``2026-Q2`` or a date."""
-    owner: str | None = None
+    owner: Annotated[
+        str | None,
+        Words(
+            (
+                r"owned by",
+                r"owner(?:ship)?(?:\s+team)?",
+                r"owning team",
+                r"maintained by",
+                r"(?:looked after|supported|run) by",
+                r"(?:belongs|belonging) to",
+            ),
+            parse="team",
+            keys=("owner", "team"),
+        ),
+    ] = None
     """Team accountable: a key of ``teams`` when the manifest declares teams, else a
     team or person by name."""
     tags: list[Annotated[str, StringConstraints(pattern=TAG)]] = Field(default_factory=list)

@@ -48,6 +48,7 @@ PARSERS = frozenset(
         "key",
         "subject",
         "framework",
+        "team",
     }
 )
 """Value parsers a field may ask for; ``""`` means "by the field's type"."""

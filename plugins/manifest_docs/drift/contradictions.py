@@ -448,6 +448,17 @@ def _word_values(text: str, spans: Sequence[str]) -> Iterator[Found]:
     yield from sorted(found, key=lambda f: f.start)
 
 
+_DENIED = re.compile(r"(?:\b(?:not|never|no longer)|n't)(?:\s+[\w`'\"-]+){0,4}\s+$", re.I)
+"""A denial a few words before a name: "is not owned by the", "isn't maintained by"."""
+
+
+def _team_values(text: str, spans: Sequence[str]) -> Iterator[Found]:
+    """Team names (as :func:`_word_values`), except those the text denies ("not owned by")."""
+    for found in _word_values(text, spans):
+        if not _DENIED.search(text[max(0, found.start - 60) : found.start]):
+            yield found
+
+
 _PATHLIKE = re.compile(
     r"(?<![\w/.:-])((?:\.{0,2}/)?[\w.-]+(?:/[\w.*-]+)+/?|[\w-]+\.[a-z]{2,4})(?![\w/-])"
 )
@@ -556,10 +567,11 @@ _SIMPLE: dict[str, Callable[[str], Iterator[Found]]] = {
 _SPAN_READERS: dict[str, Reader] = {
     "command": _commands,
     "word": _word_values,
+    "team": _team_values,
     "key": _key_values,
 }
 """Readers of values that are code spans or names (``npm start``, ``Hobby``)."""
-_LINKED = frozenset({"command", "path", "word", "key"})
+_LINKED = frozenset({"command", "path", "word", "key", "team"})
 """Parsers whose values must be joined to the words by linking words only."""
 
 

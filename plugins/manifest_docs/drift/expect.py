@@ -23,7 +23,7 @@ from ..values import Version, spelled
 from ..vocabulary import framework_choices, same_product
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
 
     from ..model import Manifest
     from ..yamlsafe import SourceMap
@@ -475,15 +475,63 @@ _GENERIC_FLOWS = frozenset({"ci", "cd", "test", "tests", "build", "deploy", "rel
 """Workflow names too common to name one workflow in prose (``CI``, ``tests``)."""
 
 
-def _expectation(fact: ManifestFact) -> Expectation:
+def _expectation(fact: ManifestFact, owners: Mapping[str, tuple[str, ...]]) -> Expectation:
+    value = fact.value
+    if fact.spec.parser == "team":  # the team's id and name; every owner the manifest knows
+        value = (
+            owners.get(str(value), (str(value),)),
+            frozenset(n for v in owners.values() for n in v),
+        )
     return Expectation(
         fact.spec.rule,
         fact.shown,
         fact.loc,
-        accepts_for(fact.spec.parser, fact.value, fact.qualifier),
+        accepts_for(fact.spec.parser, value, fact.qualifier),
         qualifier=fact.qualifier,
         environment=fact.environment,
     )
+
+
+def _owner_names(manifest: Manifest) -> dict[str, tuple[str, ...]]:
+    """Each owner a service names, with the words prose uses for it (lower case).
+
+    A team is its id and its name (``payments``, ``Payments Platform``); a free-form
+    owner is its own text.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for svc in manifest.services.values():
+        if svc.owner is None:
+            continue
+        team = manifest.teams.get(svc.owner)
+        words = (svc.owner, team.name) if team is not None else (svc.owner,)
+        out[svc.owner] = tuple(dict.fromkeys(_team_word(w) for w in words))
+    for key, team in manifest.teams.items():
+        out.setdefault(key, tuple(dict.fromkeys(_team_word(w) for w in (key, team.name))))
+    return out
+
+
+_TEAM_SUFFIX = re.compile(r"(?:\s+(?:team|squad|group|guild|crew))+$", re.IGNORECASE)
+
+
+def _team_word(text: str) -> str:
+    """``the Payments team`` → ``payments``: how an owner is compared."""
+    out = re.sub(r"^(?:the|our)\s+", "", text.strip().strip("`*'\"").lower())
+    return _TEAM_SUFFIX.sub("", out).replace("_", "-").replace(" ", "-")
+
+
+def _team_ok(found: str, want: tuple[tuple[str, ...], frozenset[str]]) -> bool:
+    """A team named in prose agrees unless it is another owner the manifest knows.
+
+    ``found`` agrees when it is the owner's id or name, or their first word
+    (``Platform`` for ``Platform Engineering``); a name that is no owner at all (a
+    person, a vendor) says nothing the manifest contradicts.
+    """
+    names, known = want
+    said = _team_word(found)
+    firsts = {n.split("-")[0] for n in names}
+    if said in names or said in firsts:
+        return True
+    return said not in known and said not in {n.split("-")[0] for n in known}
 
 
 def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
@@ -502,8 +550,9 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
     for key, variable in subjects.items():
         variable.exact = key.startswith("env:")
     collective: dict[str, list[Expectation]] = {}
+    teams = _owner_names(manifest)
     for fact in walk(manifest):
-        exp = _expectation(fact)
+        exp = _expectation(fact, teams)
         if fact.subject.startswith("env:"):  # env:SERVICE.NAME: one variable, per service
             service, _, var_name = fact.subject[4:].partition(".")
             variable = subjects[f"env:{var_name}"]
@@ -887,6 +936,8 @@ def accepts_for(parser: str, value: Any, qualifier: str = "") -> Callable[[Any],
         return _predicate(_path_ok, value)
     if parser == "word":
         return _predicate(_word_ok, value)
+    if parser == "team":
+        return _predicate(_team_ok, value)
     if parser == "key":
         return _predicate(_key_ok, (value, qualifier))
     if parser == "quarter":

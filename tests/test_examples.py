@@ -115,3 +115,22 @@ def test_example_validates_against_the_committed_schema(example: Path) -> None:
 def test_kestrel_extensions_are_kept() -> None:
     loaded = load_manifest(ROOT / "examples/kestrel/manifest.yml")
     assert loaded.manifest.extensions("services.shipments-api") == {"x-cost-center": "4711"}
+
+
+def test_three_environments_are_listed_down_the_page_not_across(kestrel_site: Path) -> None:
+    page = _text(kestrel_site, "services/shipments-api")
+    table = page.split('id="by-environment"', 1)[1].split("</table>", 1)[0]
+    assert [h.split(">")[-1] for h in table.split("</th>")[:-1]] == [
+        "Setting",
+        "Environment",
+        "Value",
+    ]
+    rows = table.split("<tr>")[2:]
+    replicas = [r for r in rows if "Replicas" in r]
+    assert len(replicas) == 1
+    following = rows[rows.index(replicas[0]) : rows.index(replicas[0]) + 3]
+    assert [("prod" in r, "staging" in r, ">dev<" in r) for r in following] == [
+        (True, False, False),
+        (False, True, False),
+        (False, False, True),
+    ]

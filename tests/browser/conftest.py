@@ -54,6 +54,20 @@ def site_url(built_site: Path) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def kestrel_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Kestrel example (another company: three environments, two currencies, teams),
+    built once with ``mkdocs build --strict``."""
+    return mkdocs_build(REPO_ROOT / "examples/kestrel", tmp_path_factory.mktemp("kestrel") / "site")
+
+
+@pytest.fixture(scope="session")
+def kestrel_url(kestrel_site: Path) -> Iterator[str]:
+    """Base URL (ending in ``/``) of the built Kestrel site, served on 127.0.0.1."""
+    with serve(kestrel_site) as url:
+        yield url
+
+
 SYNTHETIC_SERVICES = 1000
 """Services in the synthetic catalog (the middle size ``make bench`` measures)."""
 

@@ -7,7 +7,8 @@ dark palette: the browser prefers dark and the site's palette media query picks
 "slate"). Every request outside 127.0.0.1 is blocked; Mermaid's CDN URL is answered from
 the local copy.
 
-Two sites: the project's own (every page, each screenshotted at each viewport as
+Three sites: the Kestrel example's (every page, another company's manifest), the
+project's own (every page, each screenshotted at each viewport as
 ``build/screenshots/layout-<viewport>-<page>.png``, kept by CI) and a synthetic
 1,000-service catalog from the benchmark's generator (see :func:`synthetic_sample`).
 """
@@ -79,7 +80,13 @@ def synthetic_sample(site: Path) -> list[str]:
 
 
 def _crawl(
-    browser: Browser, base_url: str, built: Path, viewport: Viewport, *, synthetic: bool = False
+    browser: Browser,
+    base_url: str,
+    built: Path,
+    viewport: Viewport,
+    *,
+    synthetic: bool = False,
+    name: str = "site",
 ) -> Crawl:
     """One crawl of the built site ``built``, checked complete.
 
@@ -88,7 +95,7 @@ def _crawl(
     which halves the crawl.
     """
     paths = synthetic_sample(built) if synthetic else site_pages(built)
-    name = "synthetic" if synthetic else "site"
+    name = "synthetic" if synthetic else name
     done = crawl(
         browser,
         base_url,
@@ -131,6 +138,18 @@ def synthetic_phone(chromium: Browser, synthetic_url: str, synthetic_site: Path)
     return _crawl(chromium, synthetic_url, synthetic_site, LAYOUT_PHONE, synthetic=True)
 
 
+@pytest.fixture(scope="module")
+def kestrel_desktop(chromium: Browser, kestrel_url: str, kestrel_site: Path) -> Crawl:
+    """Every page of the Kestrel example at 1440×900, light."""
+    return _crawl(chromium, kestrel_url, kestrel_site, LAYOUT_DESKTOP, name="kestrel")
+
+
+@pytest.fixture(scope="module")
+def kestrel_phone(chromium: Browser, kestrel_url: str, kestrel_site: Path) -> Crawl:
+    """Every page of the Kestrel example at 390×844, dark."""
+    return _crawl(chromium, kestrel_url, kestrel_site, LAYOUT_PHONE, name="kestrel")
+
+
 @pytest.fixture
 def layout(request: pytest.FixtureRequest) -> Crawl:
     """The crawl the test is parametrised with, by fixture name (each crawl runs once)."""
@@ -145,9 +164,16 @@ def site(request: pytest.FixtureRequest) -> Path:
     return found
 
 
-EVERY_CRAWL = ["site_desktop", "site_phone", "synthetic_desktop", "synthetic_phone"]
-DESKTOP_CRAWLS = ["site_desktop", "synthetic_desktop"]
-PHONE_CRAWLS = ["site_phone", "synthetic_phone"]
+EVERY_CRAWL = [
+    "site_desktop",
+    "site_phone",
+    "kestrel_desktop",
+    "kestrel_phone",
+    "synthetic_desktop",
+    "synthetic_phone",
+]
+DESKTOP_CRAWLS = ["site_desktop", "kestrel_desktop", "synthetic_desktop"]
+PHONE_CRAWLS = ["site_phone", "kestrel_phone", "synthetic_phone"]
 
 
 @pytest.mark.parametrize("layout", EVERY_CRAWL, indirect=True)
@@ -194,7 +220,7 @@ def test_whatever_scrolls_sideways_shows_a_cue(layout: Crawl) -> None:
     )
 
 
-@pytest.mark.parametrize("layout", ["site_desktop"], indirect=True)
+@pytest.mark.parametrize("layout", ["site_desktop", "kestrel_desktop"], indirect=True)
 def test_no_page_shows_raw_markup(layout: Crawl) -> None:
     # Outside code: no unrendered admonition, fenced div, Jinja tag, character reference
     # or table syntax (a blank line left by a template loop ends a table early).
@@ -214,7 +240,7 @@ def test_identifiers_in_tables_are_never_broken_inside_a_word(layout: Crawl) -> 
     )
 
 
-@pytest.mark.parametrize("site", ["built_site", "synthetic_site"], indirect=True)
+@pytest.mark.parametrize("site", ["built_site", "kestrel_site", "synthetic_site"], indirect=True)
 def test_no_page_shows_raw_markup_in_the_html(site: Path) -> None:
     # Every page (about 1,500 on the synthetic site), from the HTML files, no browser: the
     # article's text outside pre, code, script and style.

@@ -503,7 +503,25 @@ class Dns(_Model):
     stated, or the provider has no proxy."""
     ssl_mode: Annotated[
         SslMode | None,
-        Words((r"ssl", r"encryption mode"), rule="ssl", parse="ssl", keys=("ssl", "ssl_mode")),
+        Words(
+            (r"ssl", r"encryption mode"),
+            rule="ssl",
+            parse="ssl",
+            keys=("ssl", "ssl_mode"),
+            also=(
+                # "Cloudflare runs in Full (strict) mode", "the zone is set to Flexible mode"
+                Words(
+                    (r"(?:runs?|running|is|are|set|configured|operates?)\s+(?:in|to|at)",),
+                    rule="ssl",
+                    parse="ssl",
+                    adjacent=True,
+                    needs=(
+                        r"(?=[\s\S]*\b(?:ssl|tls|https|cloudflare|certificates?|origin)\b)"
+                        r"[\s\S]*\b(?:full|flexible|strict)\W{0,3}\s+mode\b"
+                    ),
+                ),
+            ),
+        ),
     ] = None
     """Cloudflare SSL/TLS mode: ``off``, ``flexible``, ``full`` or ``strict``."""
     min_tls: Annotated[
@@ -513,6 +531,9 @@ class Dns(_Model):
                 r"min(?:imum)?[ _-]?tls(?:[ _-]version)?",
                 r"oldest tls(?: version)?",
                 r"tls (?:version )?(?:floor|minimum)",
+                # "refuses anything older than TLS 1.3", "at least TLS 1.2"
+                r"(?:older|lower|earlier|below)\s+than\s+tls(?:\s*v(?:ersion)?)?",
+                r"(?:at\s+least|no\s+older\s+than|nothing\s+(?:older|lower)\s+than)\s+tls",
             ),
             keys=("min_tls_version", "minTlsVersion", "min_tls"),
         ),
@@ -1242,6 +1263,10 @@ class Resources(_Model):
     """Persistence mode, e.g. ``rdb`` snapshots or ``aof``."""
 
 
+BACKUP_CONTEXT = r"\b(?:backups?|backed up|snapshots?)\b"
+"""Words that make a sentence about backups (see :attr:`Words.implied`)."""
+
+
 class Backups(_Model):
     """Backups of a data service."""
 
@@ -1252,6 +1277,7 @@ class Backups(_Model):
         Words(
             (r"backups?", r"backed up", r"snapshots?", r"dumps?"),
             rule="backup-frequency",
+            implied=BACKUP_CONTEXT,
             synonyms=(
                 (r"nightly|every (?:day|night)|once a day|each day", "daily"),
                 (r"every hour|once an hour|each hour", "hourly"),
@@ -1271,6 +1297,10 @@ class Backups(_Model):
                 r"keeps? (?:them |backups |snapshots )?for",
                 r"held for",
             ),
+            # "deploy logs are kept for seven days" is not about backups
+            needs=r"\b(?:backups?|backed up|snapshots?|retention|retained|restores?|dumps?"
+            r"|point[- ]in[- ]time|pitr|wal)\b",
+            implied=BACKUP_CONTEXT,
         ),
     ]
     """How long backups are kept, e.g. ``30d``."""
@@ -1318,7 +1348,20 @@ class KeyNamespace(_Model):
         ),
     ] = None
     """Time to live; empty when keys do not expire."""
-    ttl_max: Duration | None = None
+    ttl_max: Annotated[
+        Duration | None,
+        Words(
+            (
+                r"(?:max(?:imum)?|longest|highest|upper)(?: allowed| possible)? ttl",
+                r"ttl (?:cap|ceiling|limit|maximum|upper bound)",
+                r"(?:kept|cached|stored|lives?) (?:for )?(?:no )?longer than",
+                r"(?:never|no (?:[\w-]+ ){1,3}(?:is|are)) (?:kept|cached|stored)"
+                r" (?:for )?longer than",
+            ),
+            rule="ttl-max",
+            qualifier="prefix",
+        ),
+    ] = None
     """Upper bound when the TTL varies within a range."""
     purpose: str
     """What the keys hold."""

@@ -107,6 +107,10 @@ class Words:
     """A sibling field whose value ends in the unit of this field's bare number
     (``ACCESS_TOKEN_EXPIRE_MINUTES``'s default ``30`` is 30 minutes); only values that
     have such a unit are facts of this reading."""
+    implied: str = ""
+    """A pattern that, in text naming no subject at all, makes the one service stating
+    this field its subject ("Backups are kept for seven days" in a guide: the only
+    service with backups); two services stating it leave such text to nobody."""
     also: tuple[Words, ...] = ()
     """Further readings of the same field, each its own attribute (a variable's default
     is a name, and for ``*_MINUTES`` variables also a duration)."""

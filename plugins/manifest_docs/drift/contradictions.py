@@ -831,6 +831,8 @@ def _owner(
     groups: list[list[Named]],
     index: FactIndex | None = None,
     after: list[Named] | None = None,
+    text: str = "",
+    context: str = "",
 ) -> Picked:
     """Whose fact a value states (and that subject's facts of the kind).
 
@@ -854,10 +856,11 @@ def _owner(
             named = [first]
     if named:
         count, picked = _one(*named[0], kind, skip=False, around=around)
-        hosts_only = all(s.key.startswith("provider:") for s in named[0][1])
+        hosts_only = all(s.key.startswith(("provider:", "technology:")) for s in named[0][1])
         if count or not hosts_only:
             return picked
-        # "Railway probes /healthz" on a service's page: the platform acts for the service
+        # "Railway probes /healthz" on a service's page: the platform acts for the service,
+        # and so does its tool ("MkDocs writes the site to public/")
     for shown, subjects in after or []:
         count, picked = _one(shown, subjects, kind, skip=False, around=around)
         if count:
@@ -871,6 +874,8 @@ def _owner(
     if index is not None:  # facts of no one subject (recovery objectives, every zone)
         facts = [e for k in kind.kinds for e in index.global_facts.get(k, [])]
         named_here = any(subs for group in groups for _, subs in group)
+        if not facts and not named_here and not after and not named:
+            return _sole_holder(index, kind, text, context)
         if named_here and facts and all(e.loc[:1] == ("services",) for e in facts):
             # services' facts said of "the service": not when the context names some
             # other subject ("**Cloudflare Health Checks**: Retries: 2")
@@ -878,6 +883,40 @@ def _owner(
         if facts:
             return "the manifest", facts
     return None
+
+
+_OPENING = (
+    r"^[\W\d]*(?:(?:the|our|all|every|each|daily|nightly|hourly|weekly|full|automatic"
+    r"|database|db)\s+)*(?:"
+)
+"""The start of text whose own subject is what an implied field's words name."""
+
+
+def _sole_holder(index: FactIndex, kind: Kind, text: str, context: str) -> Picked:
+    """The one service that states ``kind`` at all, for ``text`` that names no subject.
+
+    Only for a field whose words say so (:attr:`~manifest_docs.vocabulary.Words.implied`),
+    in text that opens with them or under a heading or header cell that has them:
+    "Backups are kept for seven days" in a guide that names nothing is about the one
+    service with a backup retention ("Laptops are backed up weekly" is not); when two
+    services state the kind, nobody's.
+    """
+    words = kind.spec.words if kind.spec is not None else None
+    if not words or not words.implied:
+        return None
+    opens = re.search(_OPENING + words.implied + ")", text, re.IGNORECASE)
+    if not opens and not re.search(words.implied, context, re.IGNORECASE):
+        return None
+    holders = [
+        s
+        for s in index.subjects
+        if s.is_service and not s.exact and any(s.facts.get(k) for k in kind.kinds)
+    ]
+    if len(holders) != 1:
+        return None
+    only = holders[0]
+    facts = [e for k in kind.kinds for e in only.facts.get(k, []) if not e.environment]
+    return (only.key.split(":", 1)[1], facts) if facts else None
 
 
 def _of_owner(index: FactIndex, text: str, end: int) -> tuple[bool, Named | None]:
@@ -1015,6 +1054,11 @@ def _foreign(index: FactIndex, text: str, start: int, kind: Kind) -> bool:
     if m is None or not _CHECKBOX.sub("", text[: m.start(1)]).strip(" *_(\"'`"):
         return False  # no word right before it, or the word opens the sentence (or task)
     word = m.group(1).strip(".")
+    if any(
+        hit.end() == m.end(1)
+        for hit in index.pattern.finditer(text, max(0, m.end(1) - 80), m.end(1))
+    ):
+        return False  # the last word of a name ("Quantum Math Lab moved into …")
     return (
         any(c.isupper() for c in word)
         and word.lower() not in index.by_name
@@ -1345,6 +1389,8 @@ def _check_text(
                 [] if named_only else groups,
                 index,
                 after=[] if of else after,
+                text=text,
+                context=" / ".join((*unit.headings, *(head for head, _ in unit.cells))),
             )
             if picked is None or (planning and not _all_planned(index, picked[1])):
                 continue

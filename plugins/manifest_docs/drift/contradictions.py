@@ -907,11 +907,15 @@ def _sole_holder(index: FactIndex, kind: Kind, text: str, context: str) -> Picke
     opens = re.search(_OPENING + words.implied + ")", text, re.IGNORECASE)
     if not opens and not re.search(words.implied, context, re.IGNORECASE):
         return None
-    holders = [
-        s
-        for s in index.subjects
-        if s.is_service and not s.exact and any(s.facts.get(k) for k in kind.kinds)
-    ]
+    holders = index.once(
+        "sole-holder",
+        " ".join(kind.kinds),
+        lambda: [
+            s
+            for s in index.subjects
+            if s.is_service and not s.exact and any(s.facts.get(k) for k in kind.kinds)
+        ],
+    )
     if len(holders) != 1:
         return None
     only = holders[0]

@@ -43,11 +43,12 @@ _MODAL = re.compile(
 take up to 5 s" states the setting (and "May" is a month)."""
 _FUTURE = re.compile(r"\b(?:will|won't|going to|is to be|are to be|shall)\b", re.IGNORECASE)
 _PAST = re.compile(r"\b(?:was|were|had been|used to|in (?:19|20)\d\d)\b", re.IGNORECASE)
-_NEGATED = re.compile(
+_NEGATION = (
     r"(?:\b(?:not|never|no longer|without|no|nor|instead of|rather than)|n't"
-    r"|\bno\s+\w+\s+(?:is|are)|\bnone of the \w+ (?:is|are))\s+(?:\w+\s+){0,2}[`'\"]?$",
-    re.IGNORECASE,
+    r"|\bno\s+\w+\s+(?:is|are)|\bnone of the \w+ (?:is|are))\s+(?:\w+\s+){0,%d}[`'\"]?$"
 )
+_NEGATED = re.compile(_NEGATION % 2, re.IGNORECASE)
+_NEGATED_FAR = re.compile(_NEGATION % 4, re.IGNORECASE)
 """A negation right before a word: "not disabled", "does not autoscale", "no zone is",
 "there is no Dockerfile", "Nixpacks instead of a Dockerfile"."""
 _CONDITIONAL = re.compile(
@@ -125,8 +126,14 @@ def hedged(text: str) -> bool:
     return _HEDGED.search(text) is not None
 
 
-def negated(before: str) -> bool:
-    """Whether the text ``before`` a value or phrase negates it (``HSTS is not`` …)."""
+def negated(before: str, *, far: bool = False) -> bool:
+    """Whether the text ``before`` a value or phrase negates it (``HSTS is not`` …).
+
+    Up to two words may stand between the negation and the value; with ``far``, four
+    ("is not owned by the Data team": the verb and its preposition come between).
+    """
+    if far:
+        return _NEGATED_FAR.search(before[-60:]) is not None
     return _NEGATED.search(before[-40:]) is not None
 
 

@@ -448,14 +448,10 @@ def _word_values(text: str, spans: Sequence[str]) -> Iterator[Found]:
     yield from sorted(found, key=lambda f: f.start)
 
 
-_DENIED = re.compile(r"(?:\b(?:not|never|no longer)|n't)(?:\s+[\w`'\"-]+){0,4}\s+$", re.I)
-"""A denial a few words before a name: "is not owned by the", "isn't maintained by"."""
-
-
 def _team_values(text: str, spans: Sequence[str]) -> Iterator[Found]:
     """Team names (as :func:`_word_values`), except those the text denies ("not owned by")."""
     for found in _word_values(text, spans):
-        if not _DENIED.search(text[max(0, found.start - 60) : found.start]):
+        if not negated(text[: found.start], far=True):
             yield found
 
 

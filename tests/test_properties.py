@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from manifest_docs import yamlsafe
 from manifest_docs.errors import ManifestError
 from manifest_docs.load import LoadedManifest, load_text
 
@@ -226,3 +227,30 @@ def test_legacy_shaped_documents_are_a_manifest_or_the_manifest_error(
         "ci_cd": data.draw(structures),
     }
     assert_manifest_or_error(yaml.safe_dump(document, allow_unicode=True))
+
+
+def _slow_read(text: str) -> Any:
+    """What the located, problem-reporting builder makes of ``text``."""
+    builder = yamlsafe._EventBuilder(yamlsafe.SourceMap("manifest.yml"))
+    builder.run(text)
+    return builder.root
+
+
+@SETTINGS
+@given(structures, st.data())
+def test_the_fast_reader_gives_what_the_located_builder_gives(
+    data: Any, draw: st.DataObject
+) -> None:
+    # Anchors without aliases change nothing; the fast reader keeps no record of them.
+    text = yaml.safe_dump({"root": data}, allow_unicode=True)
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if ": " in line and draw.draw(st.booleans()):
+            head, tail = line.split(": ", 1)
+            lines[i] = f"{head}: &a{i} {tail}"
+    text = "".join(lines)
+    try:
+        fast = yamlsafe._fast_build(text)
+    except yamlsafe._Bail:
+        return  # the builder handles it (and says what is wrong)
+    assert fast == _slow_read(text) == yaml.safe_load(text)

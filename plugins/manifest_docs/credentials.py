@@ -35,6 +35,7 @@ __all__ = [
     "find_in_value",
     "find_secret_value",
     "has_contextual",
+    "may_hold_contextual",
     "redact",
     "scan_text",
 ]
@@ -178,11 +179,12 @@ _SPLIT_WINDOW = 120
 """Characters after a prefix read again without the spaces a token may be split by."""
 _SPLIT_SPACE = re.compile(r"(?<=[A-Za-z0-9_-]) (?=[A-Za-z0-9_-])")
 
-_URL_PASSWORD = re.compile(r"(?<=[A-Za-z0-9+.-])://([^\s/@:'\"<>`]{0,128}):([^\s@:'\"<>`]{1,256})@")
+_URL_PASSWORD = re.compile(r"://([^\s/@:'\"<>`]{0,128}):([^\s@:'\"<>`]{1,256})@")
 """A password in a URL, with a user (``postgres://u:p@h``) or without (``redis://:p@h``).
 
-The pattern starts at the literal ``://`` (found by a fast literal search); the scheme
-before it is checked by :func:`_scheme_before`. Neither part runs past a ``:``, so
+The pattern starts at the literal ``://``, so the regex engine finds candidates with
+a fast literal search (a lookbehind in front would make it try every position); the
+scheme before it is checked by :func:`_scheme_before`. Neither part runs past a ``:``, so
 each character is read a bounded number of times whatever the text (a password may
 hold ``/``, not ``:``).
 """
@@ -205,11 +207,16 @@ _PORT_AND_PATH = re.compile(r"\d{1,5}(?:[/?#].*)?", re.DOTALL)
 """What follows ``host:`` when the ``@`` belongs to a path (``https://h:8080/a@b``)."""
 
 _KEYWORD = re.compile(
-    r"(?i)(?:token|secret|passw(?:or)?d|pwd|api[_-]?key|access[_-]?key|private[_-]?key"
-    r"|credentials?|auth[_-]?key)[A-Za-z0-9_-]{0,40}[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?"
+    r"(?i)(?:a(?:pi[_-]?key|ccess[_-]?key|uth[_-]?key)|credentials?"
+    r"|p(?:assw(?:or)?d|wd|rivate[_-]?key)|secret|token)"
+    r"[A-Za-z0-9_-]{0,40}[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?"
     r"([^\s\"'`,;]{8,256})"
 )
-"""``NAME_TOKEN = value`` / ``api_key: value``: a value the text itself calls a credential."""
+"""``NAME_TOKEN = value`` / ``api_key: value``: a value the text itself calls a credential.
+
+The keywords are grouped by first letter, so the regex engine tries one branch where
+a letter could start a keyword, not every keyword.
+"""
 _KEYWORD_LOWER = re.compile(_KEYWORD.pattern.removeprefix("(?i)"))
 """The same over lower-cased text: ten times faster than matching case-insensitively."""
 _IDENT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -382,13 +389,19 @@ def find_credential(text: str) -> str | None:
     return found[0].what if found else None
 
 
-def find_secret_value(text: str) -> str | None:
+def _contextual_only(text: str) -> list[Finding]:
+    """Contextual shapes in ``text``, skipping the regexes where no run could hold one."""
+    return _contextual(text) if may_hold_contextual(text) else []
+
+
+def find_secret_value(text: str, *, shapes: bool = True) -> str | None:
     """Like :func:`find_credential`, also counting contextual shapes (UUIDs, hex keys…).
 
     For text that belongs to a credential — a secret variable's description, source
-    or allowed values, the literal of a variable named like one.
+    or allowed values, the literal of a variable named like one. ``shapes=False``
+    leaves out what :func:`scan_text` finds, for text already known to have none.
     """
-    found = scan_text(text) or _contextual(text)
+    found = (scan_text(text) if shapes else []) or _contextual_only(text)
     return found[0].what if found else None
 
 
@@ -396,17 +409,18 @@ _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}://[^\s\"'<>`]{1,2048}")
 """A URL: ids of credential shape are ordinary there (``…/project/<uuid>``)."""
 
 
-def find_in_value(text: str) -> str | None:
+def find_in_value(text: str, *, shapes: bool = True) -> str | None:
     """What credential a manifest value holds, or ``None``.
 
     Distinctive shapes anywhere; contextual shapes (UUIDs, 64 hex digits, 40-character
     keys) too, except inside a URL, where ids of those shapes are ordinary. For a
-    value whose field is an id, use :func:`find_credential`.
+    value whose field is an id, use :func:`find_credential`. ``shapes=False`` leaves
+    out what :func:`scan_text` finds, for text already known to have none.
     """
-    found = scan_text(text)
+    found = scan_text(text) if shapes else []
     if found:
         return found[0].what
-    hits = _contextual(text)
+    hits = _contextual_only(text)
     if not hits:
         return None
     urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
@@ -416,15 +430,48 @@ def find_in_value(text: str) -> str | None:
     return None
 
 
-_LONG_RUN = re.compile(r"[0-9A-Za-z/+_-]{32}")
-"""Every contextual shape holds such a run; one pass rules most files out."""
+_RUN_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz/+_-")
+_RUN = 32
+"""Every contextual shape lies inside a run of at least this many :data:`_RUN_CHARS`."""
+_LONG_RUN = re.compile(f"[0-9A-Za-z/+_-]{{{_RUN},}}")
+_RUN_TABLE = bytes(0x61 if chr(i) in _RUN_CHARS else 0x20 for i in range(256))
+"""Byte translation: a run character becomes ``a``, anything else a space."""
+
+
+def _long_runs(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of every run of :data:`_RUN` or more run characters in ``text``.
+
+    Every contextual shape lies inside one (UUIDs, hex and base64 keys are made of run
+    characters), so scanning only these spans finds the same matches. For ASCII text
+    (nearly every manifest) the runs are found with a byte translation and substring
+    searches, which cost a small fraction of a regex pass over a megabyte.
+    """
+    if not text.isascii():
+        return [m.span() for m in _LONG_RUN.finditer(text)]
+    marked = text.encode("ascii").translate(_RUN_TABLE)
+    needle = b"a" * _RUN
+    runs = []
+    at = marked.find(needle)
+    while at >= 0:
+        end = marked.find(b" ", at + _RUN)
+        end = len(marked) if end < 0 else end
+        runs.append((at, end))
+        at = marked.find(needle, end)
+    return runs
+
+
+def may_hold_contextual(text: str) -> bool:
+    """Whether ``text`` is long enough and has a run where a contextual shape could lie."""
+    return len(text) >= _RUN and _LONG_RUN.search(text) is not None
 
 
 def has_contextual(text: str) -> bool:
     """Whether any contextual shape occurs in ``text`` (a quick test for a whole file)."""
-    if _LONG_RUN.search(text) is None:
-        return False
-    return any(shape.pattern.search(text) for shape in _CONTEXTUAL)
+    return any(
+        shape.pattern.search(text, start, end + 1)  # one more: lookaheads see what follows
+        for start, end in _long_runs(text)
+        for shape in _CONTEXTUAL
+    )
 
 
 def redact(text: str) -> str:

@@ -181,20 +181,19 @@ def _record(rec: DnsRecord, domain: str, loc: Loc) -> Record:
 def zone(manifest: Manifest) -> Zone:
     """Merge the declared records with those the services' hostnames imply."""
     conflicts: list[Conflict] = []
-    by_name: dict[str, list[Record]] = {}
+    by_name: dict[str, list[int]] = {}  # a name's records, as indexes into ``records``
     records: list[Record] = []
 
     def add(rec: Record) -> Record:
-        for other in by_name.get(rec.name, []):
+        for at in by_name.get(rec.name, []):
+            other = records[at]
             same = other.type == rec.type and other.value == rec.value
             if same and other.declared != rec.declared:
                 # A declared record that agrees with the implied one is that record,
                 # with what the declaration adds (TTL, proxying, a note).
                 merged = other if other.declared else rec
-                keep = replace(merged, service=other.service or rec.service)
-                records[records.index(other)] = keep
-                by_name[rec.name][by_name[rec.name].index(other)] = keep
-                return keep
+                records[at] = replace(merged, service=other.service or rec.service)
+                return records[at]
             if same and not rec.declared:
                 return other  # one hostname twice: the rules on hostnames say so
             if same:
@@ -217,7 +216,7 @@ def zone(manifest: Manifest) -> Zone:
                     )
                 )
                 return other
-        by_name.setdefault(rec.name, []).append(rec)
+        by_name.setdefault(rec.name, []).append(len(records))
         records.append(rec)
         return rec
 
@@ -243,7 +242,10 @@ def zone(manifest: Manifest) -> Zone:
                     )
                 )
             if found is None or found.name != host:
-                found = next((r for r in by_name.get(host, []) if r.type in _ADDRESS), None)
+                found = next(
+                    (records[at] for at in by_name.get(host, []) if records[at].type in _ADDRESS),
+                    None,
+                )
             hosts.append(HostRow(host, env, name, found))
     order = {env: i for i, env in enumerate(manifest.environment_names)}
     hosts.sort(key=lambda h: (h.host, order.get(h.env, len(order)), h.env, h.service))

@@ -17,6 +17,7 @@ from .credentials import (
     find_in_value,
     find_secret_value,
     has_contextual,
+    may_hold_contextual,
     scan_text,
 )
 from .errors import MAX_PROBLEMS, Loc, Problem, did_you_mean
@@ -25,7 +26,7 @@ from .profiles import profile_of
 from .yamlsafe import line_col
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from .model import ServiceOverride
     from .yamlsafe import SourceMap
@@ -39,19 +40,33 @@ _NEVER = (
 )
 
 
-def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str, bool]]:
-    """Every string in ``data`` as (path, text, is_a_key)."""
+def _strings(
+    data: Any, loc: Loc, keep: Callable[[str], bool] | None = None
+) -> Iterator[tuple[Loc, str, bool]]:
+    """Every string in ``data`` as (path, text, is_a_key); only those ``keep`` accepts.
+
+    A path is built only for a string that is yielded or a collection still to walk,
+    so a filtered walk of a large manifest stays cheap.
+    """
+    if isinstance(data, str):
+        if keep is None or keep(data):
+            yield loc, data, False
+        return
     stack: list[tuple[Loc, Any]] = [(loc, data)]
     while stack:
         here, value = stack.pop()
-        if isinstance(value, str):
-            yield here, value, False
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                yield (*here, k), str(k), True
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        is_map = isinstance(value, dict)
+        for k, v in items:
+            if is_map:
+                key = str(k)
+                if keep is None or keep(key):
+                    yield (*here, k), key, True
+            if isinstance(v, str):
+                if keep is None or keep(v):
+                    yield (*here, k), v, False
+            elif isinstance(v, dict | list):
                 stack.append(((*here, k), v))
-        elif isinstance(value, list):
-            stack.extend(((*here, i), v) for i, v in enumerate(value))
 
 
 def _id_field(loc: Loc) -> bool:
@@ -118,7 +133,7 @@ def _judge(data: Any, loc: Loc, string: str, *, shapes: bool = True) -> str | No
         return f"looks like {found[0].what}; {_NEVER}"
     var, attr = _env_var_at(data, loc)
     if var is not None and var.get("secret") is True and attr in _SECRET_TEXT:
-        what = find_secret_value(string)
+        what = find_secret_value(string, shapes=shapes)
         if what:
             return (
                 f"{var.get('name')} is secret and its {attr} holds what looks like {what}; "
@@ -126,7 +141,7 @@ def _judge(data: Any, loc: Loc, string: str, *, shapes: bool = True) -> str | No
                 "it comes from"
             )
         return None
-    what = None if _id_field(loc) else find_in_value(string)
+    what = None if _id_field(loc) else find_in_value(string, shapes=shapes)
     if what:
         return (
             f"looks like {what}; {_NEVER} (an id of this shape is fine inside a URL, "
@@ -139,7 +154,7 @@ def _judge(data: Any, loc: Loc, string: str, *, shapes: bool = True) -> str | No
         and var is not None
         and var.get("secret") is not True
         and credential_name(name)
-        and (credential_like(string) or find_secret_value(string))
+        and (credential_like(string) or find_secret_value(string, shapes=shapes))
     ):
         shown = "allowed value" if attr == "allowed" else attr
         return (
@@ -184,12 +199,21 @@ def scan_credentials(data: Any, source: SourceMap, *, text: str | None = None) -
     credential-named variables need judging.
     """
     in_text = scan_text(text) if text is not None else []
-    everything = text is None or bool(in_text) or "\\" in text or has_contextual(text)
-    strings = _strings(data, ()) if everything else _env_strings(data)
     # A scalar's value is its text, or its lines joined by spaces (no known token has
     # one), unless an escape spells it: a clean text without escapes has no token shape
     # in any value, and only the contextual checks need each string.
     shapes = text is None or bool(in_text) or "\\" in text
+    strings: Iterable[tuple[Loc, str, bool]]
+    if shapes:
+        strings = _strings(data, ())
+    elif has_contextual(text or ""):
+        # Outside env vars only contextual shapes remain, and they need a long run.
+        env = list(_env_strings(data))
+        judged = {(loc, is_key) for loc, _, is_key in env}
+        others = _strings(data, (), may_hold_contextual)
+        strings = [*env, *(s for s in others if (s[0], s[2]) not in judged)]
+    else:
+        strings = _env_strings(data)
     problems: list[Problem] = []
     seen: set[str] = set()
     for loc, string, is_key in strings:

@@ -548,14 +548,18 @@ def _fast_scalar(loader: Any, event: yaml.ScalarEvent, typed: dict[str, Any]) ->
 def _fast_build(text: str) -> Any:
     """Plain data for an ordinary, valid document — or raise :class:`_Bail`.
 
-    The common case (no anchors, merge keys, tags, duplicate keys or odd nesting)
-    costs little more than libyaml's own parse. Anything else goes to
-    :class:`_EventBuilder`, which records positions and reports problems.
+    The common case (no aliases, merge keys, tags, duplicate keys or odd nesting)
+    costs little more than libyaml's own parse: the collection being filled, whether
+    it is a mapping and its pending key are kept in locals, and a plain scalar that
+    cannot be anything but text is stored without resolving its type. Anything else
+    goes to :class:`_EventBuilder`, which records positions and reports problems.
     """
     loader = _Loader(text)
     get = loader.get_event
-    stack: list[Any] = []
-    keys: list[Any] = []
+    parents: list[tuple[Any, bool, Any]] = []  # (collection, is a mapping, its pending key)
+    top: Any = None  # the collection being filled (None: at the top)
+    is_map = False
+    key: Any = None  # the key awaiting its value, in a mapping
     root: Any = _Bail
     documents = 0
     nodes = 0
@@ -567,48 +571,49 @@ def _fast_build(text: str) -> Any:
                 break
             kind = type(event)
             if kind is _SCALAR_EVENT:
-                if event.anchor or len(event.value) > MAX_SCALAR:
+                value = event.value
+                if len(value) > MAX_SCALAR:  # an anchor alone changes nothing; aliases bail
                     raise _Bail
-                if stack:
-                    top = stack[-1]
-                    if type(top) is dict:
-                        key = keys[-1]
-                        if key is None:
-                            if event.tag is not None:
-                                raise _Bail
-                            k = event.value
-                            if k in top or k == "<<":
-                                raise _Bail
-                            keys[-1] = k
-                            continue
-                        top[key] = _fast_scalar(loader, event, typed)
-                        keys[-1] = None
-                    else:
-                        if len(top) >= MAX_ITEMS:
-                            raise _Bail
-                        top.append(_fast_scalar(loader, event, typed))
+                if is_map and key is None:
+                    if event.tag is not None or value in top or value == "<<":
+                        raise _Bail
+                    key = value
+                    continue
+                if event.tag is None and (
+                    not event.implicit[0] or (value[:1].isalpha() and value[:1] not in _MAYBE_TYPED)
+                ):
+                    pass  # quoted, or a plain word: text whatever it says
                 else:
-                    root = _fast_scalar(loader, event, typed)
+                    value = _fast_scalar(loader, event, typed)
+                if is_map:
+                    top[key] = value
+                    key = None
+                elif top is not None:
+                    if len(top) >= MAX_ITEMS:
+                        raise _Bail
+                    top.append(value)
+                else:
+                    root = value
             elif kind is _MAP_START or kind is _SEQ_START:
-                if event.anchor or event.tag not in (None, "!") or len(stack) >= MAX_DEPTH:
+                if event.tag not in (None, "!") or len(parents) >= MAX_DEPTH:
                     raise _Bail
-                if stack and type(stack[-1]) is dict and keys[-1] is None:
+                if is_map and key is None:
                     raise _Bail  # a collection as a key
-                stack.append({} if kind is _MAP_START else [])
-                keys.append(None)
+                parents.append((top, is_map, key))
+                is_map = kind is _MAP_START
+                top = {} if is_map else []
+                key = None
             elif kind is _MAP_END or kind is _SEQ_END:
-                done = stack.pop()
-                keys.pop()
+                done = top
                 nodes += len(done) + 1
                 if len(done) > MAX_ITEMS or nodes > MAX_NODES:
                     raise _Bail  # the builder says which budget, and where
-                if stack:
-                    top = stack[-1]
-                    if type(top) is dict:
-                        top[keys[-1]] = done
-                        keys[-1] = None
-                    else:
-                        top.append(done)
+                top, is_map, key = parents.pop()
+                if is_map:
+                    top[key] = done
+                    key = None
+                elif top is not None:
+                    top.append(done)
                 else:
                     root = done
             elif kind is _DOC_START:

@@ -475,8 +475,8 @@ class Dns(_Model):
         str | None,
         Words(
             (
-                r"(?:dns|zones?)(?:\s+for\s+\S+)?\s+(?:is|are)\s+(?:hosted|managed|served|run)"
-                r"\s+(?:on|by|at|with|in)",
+                r"(?:dns|zones?)(?:\s+for\s+\S+)?\s+(?:(?:is|are)\s+(?:hosted|managed|served|run)"
+                r"|runs?|lives?|sits?)\s+(?:on|by|at|with|in)",
                 r"(?:dns|zones?)\s+(?:is|are)\s+(?:on|at|with)",
                 r"dns\s+(?:provider|host)\s*(?:is|:)?",
             ),
@@ -715,6 +715,7 @@ class Workflow(_Model):
         list[str],
         Words(
             (r"runs? on", r"triggered (?:by|on)", r"starts? on"),
+            label_only=(r"triggers?", r"trigger events?", r"triggered by"),
             parse="enum",
             synonyms=(
                 (r"pull[ _-]requests?|PRs?", "pull_request"),
@@ -774,6 +775,8 @@ class AutoDeploy(_Model):
                 r"healthcheck_?timeout",
                 r"health[- ]check window",
                 r"has \S+ (?:minutes|seconds) to pass",
+                r"waits? (?:up to|at most|no (?:more|longer) than)"
+                r"(?=[^.;]{0,40}\bhealth[ -]?checks?\b)",
             ),
             rule="deploy-timeout",
             keys=("healthcheckTimeout",),
@@ -842,8 +845,10 @@ class HealthCheck(_Model):
                 r"tim(?:e|es|ed|ing)[ -]out",
                 r"may take(?: up to)?",
                 r"(?:gives? (?:each|every|a) probe|(?:each|every) probe (?:gets|has))",
+                r"tak(?:es|ing) (?:longer|more) than",
             ),
             needs=HEALTH_CONTEXT,
+            implied=HEALTH_CONTEXT,
         ),
     ] = None
     """How long one probe may take."""

@@ -361,6 +361,18 @@ _FALSE = r"disabled|off|no|false|inactive|turned off|switched off|not enabled|no
 _POLARITY = re.compile(rf"(?<![\w-])(?:({_FALSE})|({_TRUE}))(?![\w-])", re.IGNORECASE)
 
 
+_PARTICLE_OF = re.compile(
+    r"\b(?:cut(?:s|ting)?|log(?:s|ged)?|sign(?:s|ed)?|kick(?:s|ed)?|drop(?:s|ped)?|pa(?:y|ys|id)"
+    r"|show(?:s|ed)?|tak(?:e|es|en)|took|wear(?:s)?|wore|writ(?:e|es|ten)|wrote|start(?:s|ed)?"
+    r"|tip(?:s|ped)?|ward(?:s|ed)?|hold(?:s)?|held|carr(?:y|ies|ied)|go(?:es|ne)?|went"
+    r"|keep(?:s)?|kept|based|depend(?:s|ed|ing)?|rel(?:y|ies|ied)|run(?:s|ning)?|ran|buil(?:t|ds?)"
+    r"|hosted|focus(?:es|ed)?|work(?:s|ed)?|call(?:s|ed)?|bill(?:s|ed)?|plan(?:s|ned)?)\s+$",
+    re.IGNORECASE,
+)
+"""A verb whose particle is the ``on``/``off`` after it ("cut off by the proxy", "runs on
+Railway"): no yes or no."""
+
+
 def _synonym_values(spec: FieldSpec, text: str) -> list[Found]:
     out = []
     for pattern, value in spec.words.synonyms:
@@ -379,6 +391,7 @@ def _bool_values(spec: FieldSpec) -> Callable[[str], Iterator[Found]]:
         found = [
             Found(m.start(), m.end(), m.group(0), polar(text, m.start(), m.group(2) is not None))
             for m in _POLARITY.finditer(text)
+            if not (m.group(0).lower() in ("on", "off") and _PARTICLE_OF.search(text, 0, m.start()))
         ]
         for f in _synonym_values(spec, text):
             found.append(Found(f.start, f.end, f.text, polar(text, f.start, f.value == "true")))
@@ -734,6 +747,35 @@ class Contradiction:
     """The value as written in prose."""
     expected: Expectation
     """The manifest fact it contradicts."""
+    also: tuple[Expectation, ...] = ()
+    """The other items of the list :attr:`expected` is an item of (any would agree)."""
+
+    @property
+    def cited(self) -> tuple[str, str]:
+        """What the manifest says, as a finding cites it, and the path it says it at.
+
+        One value (``'7+'``), or every item of a list (``'development', 'staging',
+        'production'``) at the list's path.
+        """
+        if not self.also:
+            return repr(self.expected.shown), self.expected.path
+        shown = ", ".join(repr(e.shown) for e in (self.expected, *self.also))
+        return shown, _ITEM_INDEX.sub("", self.expected.path)
+
+
+_ITEM_INDEX = re.compile(r"\[\d+\]$")
+
+
+def _contradiction(
+    line: int, kind: str, subject: str, found: str, exps: Sequence[Expectation]
+) -> Contradiction:
+    """``found`` contradicts the first of ``exps``, citing the rest of its list with it."""
+    first = exps[0]
+    if not _ITEM_INDEX.search(first.path):
+        return Contradiction(line, kind, subject, found, first)
+    base = _ITEM_INDEX.sub("", first.path)
+    also = tuple(e for e in exps[1:] if _ITEM_INDEX.sub("", e.path) == base)
+    return Contradiction(line, kind, subject, found, first, also)
 
 
 Named = tuple[str, list["Subject"]]
@@ -882,7 +924,7 @@ def _owner(
 
 
 _OPENING = (
-    r"^[\W\d]*(?:(?:the|our|all|every|each|daily|nightly|hourly|weekly|full|automatic"
+    r"^[\W\d]*(?:(?:an?|the|our|all|every|each|daily|nightly|hourly|weekly|full|automatic"
     r"|database|db)\s+)*(?:"
 )
 """The start of text whose own subject is what an implied field's words name."""
@@ -1022,7 +1064,7 @@ def _compare(
         relevant = sorted(exps, key=lambda e: -_likeness(found.text, e.shown))
     if not relevant or any(e.accepts(found.value) for e in relevant):
         return None
-    return Contradiction(unit_line, relevant[0].kind, shown, found.text, relevant[0])
+    return _contradiction(unit_line, relevant[0].kind, shown, found.text, relevant)
 
 
 def _likeness(a: str, b: str) -> float:
@@ -1343,8 +1385,10 @@ def _check_text(
             owned = _POSSESSIVE.search(text, 0, found.start)
             if owned and owned.group(1).lower() not in index.by_name:
                 continue  # "Vercel's Pro plan": another product's
-            if _COMPARED.search(text, 0, found.start):
-                continue  # "more than 2 replicas": a bound, not the setting
+            compared = _COMPARED.search(text, 0, found.start)
+            if compared and not any(a <= compared.start() < b for a, b in hits[k]):
+                continue  # "more than 2 replicas": a bound, not the setting (unless the
+                # attribute's own words compare: "a probe taking longer than 10 s fails")
             holder = _WITH_OWNER.search(text, 0, found.start)
             owner_word = holder.group(1).lower() if holder else ""
             if holder and owner_word not in index.by_name and owner_word not in _OWN_NOUNS:
@@ -1369,7 +1413,8 @@ def _check_text(
             of = _of_owner(index, text, found.end)[1] if kind.kinds == ("version",) else None
             before = [(w, subs) for s, w, subs in reversed(mentions) if s + len(w) <= found.start]
             # a name after the value only owns it in the same part of the sentence
-            stop = text.find(";", found.end)
+            part_end = _PART_END.search(text, found.end)
+            stop = part_end.start() if part_end else -1
             after = [
                 (w, subs) for s, w, subs in mentions if s >= found.end and (stop < 0 or s < stop)
             ]
@@ -1423,7 +1468,7 @@ def _foreign_key(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> boo
         return False  # no name there, or a DNS record (its SSL mode is the zone's)
     if _header_kinds(index, header):
         return False  # the first column holds values
-    if _short_mentions(index, key) or _header_kinds(index, key):
+    if _short_mentions(index, key) or _header_kinds(index, key) or _typed_cell(index, unit):
         return False  # a subject, or an attribute label ("| Memory | 512MB |")
     if key.strip(" `*_:").lower() in _GENERIC:
         return False
@@ -1436,6 +1481,35 @@ def _foreign_key(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> boo
         for exps in s.facts.values()
         for e in exps
     )
+
+
+_PART_END = re.compile(r";|\.\s|,\s+(?:so|but|and|which|because|while|whereas)\b")
+"""Where the part of a sentence a value is in ends (a name beyond it is not its owner)."""
+
+
+def _typed_cell(index: FactIndex, unit: Unit) -> list[tuple[int, str, list[Subject]]]:
+    """A first cell that names a subject together with its column's header.
+
+    ``| 2 |`` under ``Phase`` is phase 2, ``| docs_deploy |`` under ``Workflow`` the
+    docs_deploy workflow: the header says what kind of thing the cell names. A bare
+    number is the row's subject only when another cell names it as well (``| 2 |
+    Strategic Split |``): rows ``| 2 | Retire the old script |`` are tasks of phase 2.
+    """
+    header, cell = unit.cells[0]
+    word = header.strip(" `*_:").lower()
+    if not word or " " in word:
+        return []
+    word = word[:-1] if word.endswith("s") and len(word) > 3 else word
+    name = cell.strip(" `*_").lower()
+    if name.isdigit():
+        rest = " / ".join(c for _, c in unit.cells[1:])
+        if int(name) not in index.phases_named(rest):
+            return []
+    for said in (f"{name} {word}", f"{word} {name}"):
+        subjects = index.by_name.get(said, [])
+        if subjects:
+            return [(0, said, subjects)]
+    return []
 
 
 def _header_kinds(index: FactIndex, header: str) -> list[Kind]:
@@ -1451,7 +1525,7 @@ def _check_cells(
     They belong to the subject the row's first cell names, else to the heading's.
     """
     header, first = unit.cells[0]
-    key = _short_mentions(index, first)[:1]
+    key = _short_mentions(index, first)[:1] or _typed_cell(index, unit)
     if _DNS_COLUMN.search(header):  # a record's name: only a whole domain names a subject
         key = [
             (s, w, subs)
@@ -1881,7 +1955,7 @@ def _named_fields() -> tuple[_Named, ...]:
 _NAMED_FIELDS = _named_fields()
 """``hosted on``, ``registered with``, ``DNS is managed by`` (the words of the fields
 parsed as ``subject``) before a platform's name."""
-_PRODUCT = re.compile(r"[A-Z][\w.-]*[\w](?:\s+[A-Z0-9][\w.-]*[\w]?)?(?![\w-]|\.\w)")
+_PRODUCT = re.compile(r"[A-Z][\w.-]*[\w](?:\s+[A-Z0-9](?:[\w.-]*\w)?)?(?![\w-]|\.\w)")
 _PLACE_VERB = re.compile(r"^(?:hosted|deployed|served|hosting\s*:)", re.IGNORECASE)
 """The verbs (and the ``Hosting:`` label) after which a name the manifest does not know
 is still a platform ("runs on Python 3.11" is not)."""
@@ -1967,7 +2041,7 @@ def _check_hosting(
             if planning and not _all_planned(index, expected):
                 continue
             if expected and not any(e.accepts(pid) for e in expected):
-                yield Contradiction(unit.line_at(verb.end()), field.rule, name, shown, expected[0])
+                yield _contradiction(unit.line_at(verb.end()), field.rule, name, shown, expected)
                 break
 
 
@@ -2264,7 +2338,7 @@ def _image_versions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
         exps = [e for s in subjects for e in s.facts.get("version", [])]
         found = ((tuple(int(p) for p in m.group(2).split(".")), False),)
         if exps and not any(e.accepts(found[0]) for e in exps):
-            yield Contradiction(unit.line + offset, "version", m.group(1), m.group(2), exps[0])
+            yield _contradiction(unit.line + offset, "version", m.group(1), m.group(2), exps)
 
 
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=\s*[\"']?(.*?)[\"']?\s*$")
@@ -2306,7 +2380,7 @@ def _env_entries(
                 continue
             exps = picked[1]
             if not any(e.accepts(value.lower()) for e in exps):
-                yield Contradiction(unit.line + offset, kind_name, name, value, exps[0])
+                yield _contradiction(unit.line + offset, kind_name, name, value, exps)
                 break
 
 
@@ -2333,7 +2407,7 @@ def _key_ttls(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
             if e.qualifier and key.startswith(e.qualifier)
         ]
         if exps and not any(e.accepts(seconds) for e in exps):
-            yield Contradiction(unit.line + offset + 1, "ttl", key, reply.group(1), exps[0])
+            yield _contradiction(unit.line + offset + 1, "ttl", key, reply.group(1), exps)
 
 
 _DIG_NS = re.compile(r"^\s*(?:\$\s*)?dig\b[^\n]*?\bNS\s+([a-z0-9][a-z0-9.-]*)", re.IGNORECASE)
@@ -2435,7 +2509,7 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
             exps = picked[1]
             wrong = None
             if exps and not any(e.accepts(found.value) for e in exps):
-                wrong = Contradiction(unit.line + offset, kind_name, picked[0], found.text, exps[0])
+                wrong = _contradiction(unit.line + offset, kind_name, picked[0], found.text, exps)
             if guess:
                 guessed.append(wrong)
             elif wrong is not None:

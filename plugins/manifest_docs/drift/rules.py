@@ -277,12 +277,12 @@ def _fact_findings(index: FactIndex, shown: str, unit: Unit) -> Iterator[Finding
     found = (*find_contradictions(index, unit), *find_totals(index, unit))
     for c in (*found, *find_dependencies(index, unit)):
         line, _ = index.source.locate(c.expected.loc)
+        said, path = c.cited
         yield Finding(
             "",
             c.line,
             f"fact/{c.kind}",
-            f"{c.subject} is {c.found!r} here, {shown}:{line} says "
-            f"{c.expected.shown!r} ({c.expected.path})",
+            f"{c.subject} is {c.found!r} here, {shown}:{line} says {said} ({path})",
         )
 
 

@@ -31,7 +31,10 @@ def test_every_field_with_words_is_found_once_with_its_parser() -> None:
     assert specs.pop(("EnvVar", "default", "default-duration")).parser == "duration"
     assert specs.pop(("Migrations", "auto_upgrade", "migrate-on-deploy")).parser == "bool"
     placed = [s for s in field_specs() if s.name == "region" and s.words.adjacent]
-    assert [s.rule for s in placed] == ["region"]
+    assert [(s.model.__name__, s.rule) for s in placed] == [
+        ("Environment", "region"),
+        ("Provider", "region"),
+    ]
     specs = {(model, name): spec for (model, name, _), spec in specs.items()}
     assert specs[("Resources", "memory")].parser == "size"
     assert specs[("HealthCheck", "timeout")].parser == "duration"

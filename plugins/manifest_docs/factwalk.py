@@ -71,7 +71,8 @@ class ManifestFact:
 
     subject: str
     """``service:NAME``, ``env:SERVICE.VARIABLE``, ``provider:ID``, ``domain:NAME``,
-    ``workflow:NAME``, ``phase:ID`` or ``""`` (the manifest as a whole)."""
+    ``workflow:NAME``, ``phase:ID``, ``environment:NAME``, ``team:ID`` or ``""`` (the
+    manifest as a whole)."""
     loc: Loc
     """Where it lives in the manifest."""
     spec: FieldSpec
@@ -233,6 +234,10 @@ def _subject(loc: Loc, model: BaseModel, current: str) -> str:
         return f"workflow:{getattr(model, 'name', loc[2])}"
     if head == ("phases",) and len(loc) == 2:
         return f"phase:{getattr(model, 'id', loc[1])}"
+    if head == ("environments",) and len(loc) == 2:
+        return f"environment:{loc[1]}"
+    if head == ("teams",) and len(loc) == 2:
+        return f"team:{loc[1]}"
     return current
 
 

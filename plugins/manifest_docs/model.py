@@ -179,6 +179,20 @@ HOSTED_ON = Words(
     rule="provider",
 )
 """The words of a hosting provider (a service's, or a domain's that no service serves)."""
+REGION_WORDS = Words(
+    (r"regions?",),
+    parse="region",
+    keys=("region",),
+    also=(
+        Words(
+            (r"(?:runs?|running|hosted|deployed|located|lives?|sits?)\s+in",),
+            parse="region",
+            rule="region",
+            adjacent=True,
+        ),
+    ),
+)
+"""The words of a region (``us-west1``, ``eu-central-1``): a provider's or an environment's."""
 PROJECT_WORDS = Words((r"projects?",), parse="word", pattern=r"[a-z0-9][a-z0-9._-]*")
 """The words of a project name: a slug (``blackroad-production``), not "a Django project"."""
 HEALTH_PATH = Words(
@@ -440,22 +454,7 @@ class Provider(_Model):
     """Project name at the provider (Railway: ``blackroad-production``)."""
     project_id: str | None = None
     """Project identifier at the provider, when known."""
-    region: Annotated[
-        str | None,
-        Words(
-            (r"regions?",),
-            parse="region",
-            keys=("region",),
-            also=(
-                Words(
-                    (r"(?:runs?|running|hosted|deployed|located|lives?|sits?)\s+in",),
-                    parse="region",
-                    rule="region",
-                    adjacent=True,
-                ),
-            ),
-        ),
-    ] = None
+    region: Annotated[str | None, REGION_WORDS] = None
     """Deployment region, e.g. ``us-west1``."""
     dashboard: str | None = Field(default=None, pattern=r"^https?://")
     """URL of the provider's dashboard for this project."""
@@ -844,7 +843,9 @@ class HealthCheck(_Model):
                 r"time-?outs?",
                 r"tim(?:e|es|ed|ing)[ -]out",
                 r"may take(?: up to)?",
-                r"(?:gives? (?:each|every|a) probe|(?:each|every) probe (?:gets|has))",
+                r"(?:gives? (?:each|every|a|the) (?:[\w-]+ ){0,4}?(?:probe|check)"
+                r"|(?:each|every) probe (?:gets|has))",
+                r"to (?:answer|respond|reply)",
                 r"tak(?:es|ing) (?:longer|more) than",
             ),
             needs=HEALTH_CONTEXT,
@@ -949,7 +950,11 @@ class Deploy(_Model):
     ] = Field(default=None, ge=1, le=65535)
     """Port the process listens on inside the container (the platform sets ``$PORT``)."""
     replicas: Annotated[
-        int, Words((r"replicas?", r"instances?"), keys=("numReplicas", "replicas"))
+        int,
+        Words(
+            (r"replicas?", r"instances?", r"pods?", r"tasks?(?!\s+(?:left|remain|to|open)\b)"),
+            keys=("numReplicas", "replicas", "desiredCount", "replicaCount"),
+        ),
     ] = Field(default=1, ge=0, le=MAX_COUNT)
     """Number of instances."""
     restart_policy: Annotated[
@@ -1039,7 +1044,7 @@ class Environment(_Model):
     """Provider id (a key of ``providers``) whose account or project holds it."""
     project: Annotated[str | None, PROJECT_WORDS] = None
     """The provider's project or account for this environment, e.g. ``acme-staging``."""
-    region: str | None = None
+    region: Annotated[str | None, REGION_WORDS] = None
     """Region it runs in, e.g. ``us-west1``."""
 
 
@@ -1220,13 +1225,10 @@ class Resources(_Model):
     """Whether storage grows automatically up to the plan limit."""
     cpu: Annotated[
         str | None,
-        Words(
-            (r"v?cpus?", r"cores?"),
-            parse="enum",
-            synonyms=((r"shared", "shared"), (r"dedicated", "dedicated")),
-        ),
+        Words((r"v?cpus?", r"(?:v|cpu )?cores?"), parse="cpu", keys=("cpu", "vcpu", "cpus")),
     ] = None
-    """CPU allocation, e.g. ``shared``."""
+    """CPU allocation: ``shared``, ``dedicated`` or an amount (``1 vCPU``, ``2 cores``,
+    ``500m``), compared as cores (``500m`` is half a vCPU)."""
     max_connections: Annotated[
         int | None, setting("max_connections", r"(?:max(?:imum)?[_ ])?connections")
     ] = Field(default=None, ge=1, le=MAX_COUNT)
@@ -1464,9 +1466,31 @@ class Team(_Model):
     """Display name, e.g. ``Payments``."""
     description: str | None = None
     """What the team looks after."""
-    contact: str | None = None
+    contact: Annotated[
+        str | None,
+        Words(
+            (
+                r"e-?mails?(?:\s+address)?",
+                r"contact",
+                r"mailing list",
+                r"mailbox",
+                r"write to",
+                r"reach(?:ed)?\s+(?:at|via|on)",
+                r"notif(?:y|ies|ied|ications?)",
+            ),
+            parse="address",
+            pattern=r"[\w.+-]+@[\w.-]+",
+        ),
+    ] = None
     """How to reach it: an e-mail address or a URL."""
-    chat: str | None = None
+    chat: Annotated[
+        str | None,
+        Words(
+            (r"(?:chat|slack|teams)\s+channels?", r"channels?", r"slack"),
+            parse="address",
+            pattern=r"#[\w.-]+",
+        ),
+    ] = None
     """Its chat channel, e.g. ``#payments`` or a link to it."""
     on_call: str | None = Field(default=None, pattern=r"^https?://")
     """Link to its on-call rotation (PagerDuty, Opsgenie, a wiki page)."""
@@ -1481,9 +1505,24 @@ class Slo(_Model):
     """What is promised, e.g. ``Availability`` or ``Checkout latency``."""
     indicator: str
     """What is measured, e.g. ``share of requests answered with a non-5xx status``."""
-    objective: Percent
+    objective: Annotated[
+        Percent,
+        Words(
+            (r"slos?", r"objectives?", r"targets?", r"commits? to", r"promises?", r"uptime"),
+            parse="percent",
+            qualifier="name",
+            rule="slo-objective",
+        ),
+    ]
     """Target share, in per cent, e.g. ``99.9``."""
-    window: Duration
+    window: Annotated[
+        Duration,
+        Words(
+            (r"(?:rolling|measurement|slo|error[- ]budget)\s+window", r"rolling"),
+            qualifier="name",
+            rule="slo-window",
+        ),
+    ]
     """Period the objective is measured over, e.g. ``30d``."""
     note: str | None = None
     """Anything a reader should know (error budget policy, exclusions)."""

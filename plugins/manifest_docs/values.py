@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic_core import core_schema
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
 
@@ -27,7 +29,9 @@ __all__ = [
     "Duration",
     "Size",
     "Version",
+    "cpu_amounts",
     "number",
+    "parse_cpu",
     "parse_money",
     "spelled",
 ]
@@ -56,6 +60,43 @@ def number(text: str) -> int | None:
     if word.isdigit():
         return int(word)
     return NUMBER_WORDS.get(word)
+
+
+CPU_AMOUNT = re.compile(
+    rf"(?<![\w.])(\d+(?:\.\d+)?|half an?|an?|{SPELLED_NUMBER})[\s-]*"
+    r"(v?cpus?|vcores?|(?:cpu )?cores?|m(?=\s*(?:cpu|vcpu)?\b)(?![\w.-]))(?![\w-])"
+    r"|(?<![\w-])(shared|dedicated)(?![\w-])",
+    re.IGNORECASE,
+)
+"""A CPU amount as written: ``1 vCPU``, ``2 cores``, ``half a vCPU``, ``500m``, ``shared``."""
+
+
+def cpu_amounts(text: str) -> Iterator[tuple[re.Match[str], float | str]]:
+    """Each CPU amount in ``text`` with its value.
+
+    Cores as a float (``500m`` is 0.5), or ``shared``/``dedicated``.
+    """
+    for m in CPU_AMOUNT.finditer(text):
+        if m.group(3):
+            yield m, m.group(3).lower()
+            continue
+        said = m.group(1).lower()
+        amount = 0.5 if said.startswith("half") else 1 if said in ("a", "an") else number(said)
+        if amount is None:
+            amount_f = float(said) if re.fullmatch(r"\d+\.\d+", said) else None
+        else:
+            amount_f = float(amount)
+        if amount_f is None:
+            continue
+        yield m, amount_f / 1000 if m.group(2).lower() == "m" else amount_f
+
+
+def parse_cpu(text: str) -> float | str | None:
+    """A manifest's CPU allocation as compared: the first amount, or a bare number of cores."""
+    bare = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*", text)
+    if bare:
+        return float(bare.group(1))
+    return next((value for _, value in cpu_amounts(text)), None)
 
 
 def spelled(n: int) -> str:

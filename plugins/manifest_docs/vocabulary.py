@@ -49,6 +49,9 @@ PARSERS = frozenset(
         "subject",
         "framework",
         "team",
+        "cpu",
+        "percent",
+        "address",
     }
 )
 """Value parsers a field may ask for; ``""`` means "by the field's type"."""

@@ -24,7 +24,7 @@ def test_same_line_covers_only_that_line() -> None:
 def test_line_before_a_paragraph_covers_that_paragraph_only() -> None:
     markdown = (
         PG + "<!-- drift: ignore fact/version the old cluster -->\n"
-        "The old cluster ran\nversion 14+ until May.\n"  # the sentence starts on line 4
+        "The old cluster still runs\nversion 14+ on one node.\n"  # the sentence starts on line 4
         "\n"
         "- **Version**: 13\n"
     )

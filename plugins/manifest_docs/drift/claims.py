@@ -35,14 +35,26 @@ _HEDGED = re.compile(
 )
 """Negation, modality and the past near a verb: "is not live yet", "will be deployed",
 "was hosted on"."""
+_INTENT = r"(?:intends?|plans?|wants?|aims?|hopes?|expects?|proposes?|is about)\s+to"
+_IRREGULAR_PAST = (
+    r"ran|(?<!has )(?<!have )(?<!'ve )had|did|went|took|gave|grew|shrank|began|became|wrote"
+    r"|fell|rose|drove|broke"
+)
+"""Past forms that are nothing else (``ran on 2 tasks``); ``-ed`` forms and forms shared
+with the participle are often today's passive (``is hosted``, ``are kept``)."""
 _MODAL = re.compile(
-    r"\b(?:will|would|won't|going to|used to|was|were|had been|by the end of)\b",
+    rf"\b(?:will|would|won't|going to|used to|was|were|had been|by the end of|{_INTENT}"
+    rf"|{_IRREGULAR_PAST})\b",
     re.IGNORECASE,
 )
 """The future and the past: "will have", "were". Not "may" or "should": "each probe may
 take up to 5 s" states the setting (and "May" is a month)."""
-_FUTURE = re.compile(r"\b(?:will|won't|going to|is to be|are to be|shall)\b", re.IGNORECASE)
-_PAST = re.compile(r"\b(?:was|were|had been|used to|in (?:19|20)\d\d)\b", re.IGNORECASE)
+_FUTURE = re.compile(
+    rf"\b(?:will|won't|going to|is to be|are to be|shall|{_INTENT})\b", re.IGNORECASE
+)
+_PAST = re.compile(
+    rf"\b(?:was|were|had been|used to|in (?:19|20)\d\d|{_IRREGULAR_PAST})\b", re.IGNORECASE
+)
 _NEGATION = (
     r"(?:\b(?:not|never|no longer|without|no|nor|instead of|rather than)|n't"
     r"|\bno\s+\w+\s+(?:is|are)|\bnone of the \w+ (?:is|are))\s+(?:\w+\s+){0,%d}[`'\"]?$"
@@ -64,11 +76,19 @@ _NOT_ABOUT_TODAY = re.compile(
     r"states|stated|give|gives|gave|list|lists|listed|suggest|suggests|suggested|recommend|"
     r"recommends|recommended|call|calls|called)\b"
     r"|\b(?:before|until|till|back in|prior to)\s+(?:early\s+|late\s+|mid-?)?(?:19|20)\d\d\b"
+    r"|\b(?:in|on|during)\s+(?:early\s+|late\s+|mid-?)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep"
+    r"|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?(?:19|20)\d\d\b"
+    r"|\b(?:on|during)\s+(?:19|20)\d\d-\d\d-\d\d\b"
+    r"|\b(?:during|in)\s+(?:the\s+|an?\s+|last\s+\w+'s\s+)?(?:[A-Z]+-\d+|incident|outage"
+    r"|post-?mortem)\b|\b(?:last|previous)\s+(?:week|month|year|quarter|sprint)\b"
+    r"|\byesterday\b|\b\d+\s+(?:days?|weeks?|months?|years?)\s+ago\b"
     r"|\b(?:used to|previously|formerly|originally|back then|at the time)\b",
     re.IGNORECASE,
 )
-"""Reported speech ("older pages say …"), the past ("before 2025 we ran …") and other
-people's setups ("other projects often call it …")."""
+"""Reported speech ("older pages say …"), the past ("before 2025 we ran …"), events of a
+date ("in March 2025 we upgraded …", "during INC-2417 …", "last week") and other
+people's setups ("other projects often call it …"). Not "since March 2025": that still
+holds."""
 _EXAMPLE = re.compile(
     r"\b(?:for example|for instance|e\.\s?g\.|an example|example:|such as|"
     r"made[- ]up|something like|hypothetical|imaginary|fictional|would (?:write|look|be)|"

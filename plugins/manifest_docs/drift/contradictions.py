@@ -23,11 +23,12 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..factwalk import field_specs, norm_command, schema_paths
 from ..model import SslMode
-from ..values import NUMBER_WORDS, SPELLED_NUMBER, number
+from ..values import NUMBER_WORDS, SPELLED_NUMBER, cpu_amounts, number
 from ..vocabulary import framework_spellings, platform_of
 from .claims import (
     about_elsewhere,
@@ -83,7 +84,10 @@ _SIZE = re.compile(
     re.IGNORECASE,
 )
 _VERSION = re.compile(r"(?<![\w.$/-])v?(\d+(?:\.\d+)*)(\+|\.x)?(?![\w%/]|\.\d)")
-_INT = re.compile(r"(?<![\w.$/:-])(\d{1,6})(?![\w%/-]|[.:]\d)")
+_INT = re.compile(
+    r"(?<![\w.$/:-])(\d{1,6})(?![\w%/-]|[.:]\d|\s?(?:[KMGTP]i?B|vCPUs?|ms|GHz|MHz)\b)"
+)
+"""A whole number, not a size, duration or other measure (``512 MB`` is no count)."""
 _REGION = re.compile(r"(?<![\w-])([a-z]{2,}(?:-[a-z]+)+-?\d+[a-z]?)(?![\w-])")
 _SSL = re.compile(
     r"full[\s(_-]*strict(?:\s*\))?|\bstrict\b|\bfull\b|\bflexible\b|\boff\b", re.IGNORECASE
@@ -188,9 +192,11 @@ _NUMBER_WORD = re.compile(
 
 
 _PART_OF = re.compile(
-    r"\s+(?:of|out of)\s+(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten)\b)"
+    r"\s+(?:of|out of)\s+(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|them|those|these|it|its|their)\b)",
+    re.IGNORECASE,
 )
-"""``2 of 3``: a part of a whole (step 2 of 3), not a value of its own."""
+"""``2 of 3``, ``160 of them``: a part of a whole (step 2 of 3), not a value of its own."""
 
 
 _SHELL_DEFAULT = re.compile(r"\$\{[A-Za-z_]\w*:?-(\d{1,6})\}")
@@ -562,7 +568,34 @@ def _frameworks(text: str) -> Iterator[Found]:
         yield Found(m.start(), m.end(), m.group(1), m.group(1))
 
 
+def _cpus(text: str) -> Iterator[Found]:
+    for m, value in cpu_amounts(text):
+        yield Found(m.start(), m.end(), m.group(0), value)
+
+
+_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|per\s?cent\b)", re.IGNORECASE)
+
+
+def _percents(text: str) -> Iterator[Found]:
+    for m in _PERCENT.finditer(text):
+        yield Found(m.start(), m.end(), m.group(0), Decimal(m.group(1)).normalize())
+
+
+_ADDRESS = re.compile(
+    r"(?<![\w.+@#-])([\w.+-]+@[\w-]+(?:\.[\w-]+)+|#[a-z0-9][\w.-]*\w)(?![\w@-])", re.I
+)
+
+
+def _addresses(text: str) -> Iterator[Found]:
+    """E-mail addresses and chat channels (``#team-payments``)."""
+    for m in _ADDRESS.finditer(text):
+        yield Found(m.start(), m.end(), m.group(1), m.group(1).lower())
+
+
 _SIMPLE: dict[str, Callable[[str], Iterator[Found]]] = {
+    "cpu": _cpus,
+    "percent": _percents,
+    "address": _addresses,
     "framework": _frameworks,
     "size": _sizes,
     "duration": _durations,
@@ -879,6 +912,10 @@ def _owner(
     such a fact (``3000 (Railway overrides it)`` is still the heading's port); else
     the first heading subject that has one; else a fact of no one subject.
     """
+    # an environment or team named beside a service's value is where or whose, not
+    # what: "the Shipments API in production runs 3 tasks"
+    named = [n for n in named if _holds(n[1], kind) or not _bystander(n[1])]
+    after = [n for n in after or [] if _holds(n[1], kind) or not _bystander(n[1])]
     around = frozenset(
         s.key
         for _, subjects in [*named, *(after or []), *(n for g in groups for n in g)]
@@ -921,6 +958,15 @@ def _owner(
         if facts:
             return "the manifest", facts
     return None
+
+
+def _holds(subjects: list[Subject], kind: Kind) -> bool:
+    return any(s.facts.get(k) for s in subjects for k in kind.kinds)
+
+
+def _bystander(subjects: list[Subject]) -> bool:
+    """Whether the subjects are only environments or teams (which name where or whose)."""
+    return all(s.key.startswith(("environment:", "team:")) for s in subjects)
 
 
 _OPENING = (
@@ -1007,26 +1053,65 @@ def _qualified(qualifier: str, text: str) -> bool:
 
 
 def _relevant(
-    exps: list[Expectation], text: str, envs: frozenset[str] = frozenset()
+    exps: list[Expectation],
+    text: str,
+    envs: frozenset[str] = frozenset(),
+    headings: Sequence[str] = (),
+    part: str = "",
 ) -> list[Expectation]:
     """The expectations ``text`` can be about (a qualifier must appear in it).
 
     ``envs`` are the environments whose overrides state facts. Text naming one of them
     is about what its override states (nothing else of that environment is judged:
     the manifest may simply not say); text naming production is about the service's
-    own values; text naming no environment may state any environment's value.
+    own values; text naming no environment may state any environment's value. The
+    ``part`` of the sentence around the value speaks first ("prod runs four tasks and
+    staging runs two"); text that names none is about the environment its nearest
+    heading names, if any (``## Orders database in staging``, an admonition titled
+    ``dev``).
     """
     relevant = [e for e in exps if not e.qualifier or _qualified(e.qualifier, text)]
     if any(e.qualifier for e in exps) and not any(e.qualifier for e in relevant):
         return []
-    named = [env for env in sorted(envs) if _names_environment(env, text)]
+    if relevant and all(e.loc[:1] == ("environments",) for e in relevant):
+        return relevant  # an environment's own facts (its region): named by the subject
+    named: list[str] = []
+    production = False
+    for said in (part, text) if part else (text,):
+        named = [env for env in sorted(envs) if _names_environment(env, said)]
+        production = _PRODUCTION.search(said) is not None
+        if named or production:
+            break
+    for heading in reversed(headings):
+        if named or production:
+            break
+        named = [env for env in sorted(envs) if _heading_names_environment(env, heading)]
+        production = _PRODUCTION.search(heading) is not None
     if named:
         return [e for e in relevant if e.environment == named[0]] if len(named) == 1 else []
     if any(e.environment for e in relevant):
         shared = [e for e in relevant if not e.environment]
-        if _PRODUCTION.search(text) or not shared:
+        if production or not shared:
             return shared  # only an override states it: text must name that environment
     return relevant
+
+
+_PART_BREAK = re.compile(r";|\.\s|,?\s+(?:and|but|while|whereas)\s+|,\s+", re.IGNORECASE)
+
+
+def _part_around(text: str, found: Found) -> str:
+    """The part of a sentence (between ``;``, ``and``, ``but``, commas) holding a value."""
+    start = 0
+    for m in _PART_BREAK.finditer(text, 0, found.start):
+        start = m.end()
+    end = _PART_BREAK.search(text, found.end)
+    return text[start : end.start() if end else len(text)]
+
+
+def _heading_names_environment(env: str, heading: str) -> bool:
+    """Whether a heading is about environment ``env``: names it as text does, or is it."""
+    bare = re.fullmatch(rf"\W*{re.escape(env)}(?:\s+(?:environment|env))?\W*", heading, re.I)
+    return bare is not None or _names_environment(env, heading)
 
 
 _PRODUCTION = re.compile(r"\b(?:prod|production)\b(?!-)|\b(?:in|on|for)\s+(?:the\s+)?live\b", re.I)
@@ -1056,8 +1141,9 @@ def _compare(
     found: Found,
     text: str,
     envs: frozenset[str] = frozenset(),
+    headings: Sequence[str] = (),
 ) -> Contradiction | None:
-    relevant = _relevant(exps, text, envs)
+    relevant = _relevant(exps, text, envs, headings, _part_around(text, found))
     if not relevant and kind.spec is not None and kind.spec.parser == "key":
         # a key no namespace has, whichever one the text means ("counters live under
         # rl:{ip}"): cited against the namespace it is most like
@@ -1180,6 +1266,12 @@ def _attribute_hits(index: FactIndex, text: str) -> list[list[tuple[int, int]]]:
     ]
 
 
+_EACH = re.compile(r"\b(?:each|every|per|any)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+"""Before a count's word, what makes it one of them (``each Shipments API task``)."""
+_OF_WORD = re.compile(r"\s+of(?:\s+(?:the|its|dedicated|shared))?\s+")
+"""Between a value and the attribute word it measures (``4 GB of memory``)."""
+
+
 def _bound_values(
     k: int, hits: list[list[tuple[int, int]]], values: list[list[Found]], text: str
 ) -> list[Found]:
@@ -1230,6 +1322,8 @@ def _bound_values(
                 overlapping = []
         if _PER_UNIT.match(text, end):
             before = []  # "30 connections each": a share, not the setting
+        if _EACH.search(text, max(0, start - 40), start) and KINDS[k].kinds == ("replicas",):
+            continue  # "each API task caps its pool at 40": one of them, not how many
         if adjacent:
             after = [f for f in after if _ADJACENT.fullmatch(text, end, f.start)][:1]
             before = []
@@ -1238,7 +1332,13 @@ def _bound_values(
         # weekly dumps": daily); a value after the word is the usual order.
         ordered = overlapping + sorted(
             after[:1] + before[:1],
-            key=lambda f: (f.start - end) if f.start >= end else 2 * (start - f.end),
+            key=lambda f: (
+                (f.start - end)
+                if f.start >= end
+                else -1
+                if _OF_WORD.fullmatch(text, f.end, start)  # "4 GB of memory"
+                else 2 * (start - f.end)
+            ),
         )
         for found in ordered + after[1:] + before[1:]:
             mine = nearest(k, found)
@@ -1247,6 +1347,11 @@ def _bound_values(
                     bound.append(found)
                 break
     return bound
+
+
+_CHANGED_FROM = re.compile(r"\bfrom\s+(?:[\w.`*'-]+\s+){0,2}$", re.IGNORECASE)
+_CHANGED_TO = re.compile(r"[`*'\"]*\s*(?:to|→|->|=>)\s", re.IGNORECASE)
+"""``from X to Y`` around a value: a change, whose ``from`` side is what it used to be."""
 
 
 _WITH_OWNER = re.compile(
@@ -1393,6 +1498,10 @@ def _check_text(
             owner_word = holder.group(1).lower() if holder else ""
             if holder and owner_word not in index.by_name and owner_word not in _OWN_NOUNS:
                 continue  # "a laptop with 16 GB of RAM": the laptop's, not a service's
+            if _CHANGED_FROM.search(text, max(0, found.start - 40), found.start) and (
+                _CHANGED_TO.match(text, found.end)
+            ):
+                continue  # "upgraded from PostgreSQL 14 to 16": what it was, not what it is
             if kind.kinds == ("phase",) and _FRAME.match(text[: found.start]):
                 continue  # "In phase 2 the backend will scale…": when, not whose phase
             clause = _clause(text, found.start).replace(found.text, " ")
@@ -1408,8 +1517,8 @@ def _check_text(
                 # a code value may hold a name (a URL its hostname); a number may not
                 and not (kind.code and (s > found.start or s + len(w) < found.end))
             ]
-            if any(not x.key.startswith("phase:") for subs in inside for x in subs):
-                continue  # the "value" is part of a name (e.g. a hostname)
+            if any(not x.key.startswith(("phase:", "team:")) for subs in inside for x in subs):
+                continue  # the "value" is part of a name (e.g. a hostname), not a team's
             of = _of_owner(index, text, found.end)[1] if kind.kinds == ("version",) else None
             before = [(w, subs) for s, w, subs in reversed(mentions) if s + len(w) <= found.start]
             # a name after the value only owns it in the same part of the sentence
@@ -1446,11 +1555,20 @@ def _check_text(
             part = text.count(";", 0, found.start) if by_name else 0
             key = (str(part), *(e.path for e in picked[1]))
             result = _compare(
-                unit.line_at(found.start), kind, picked[0], picked[1], found, text, index.overridden
+                unit.line_at(found.start),
+                kind,
+                picked[0],
+                picked[1],
+                found,
+                text,
+                index.overridden,
+                unit.headings,
             )
             if result is not None:
                 found_wrong.setdefault(key, result)
-            elif _relevant(picked[1], text, index.overridden):
+            elif _relevant(
+                picked[1], text, index.overridden, unit.headings, _part_around(text, found)
+            ):
                 agreed.add(key)  # "from version 14 to version 15": a change, not drift
         for key, result in found_wrong.items():
             if key not in agreed:
@@ -1552,7 +1670,14 @@ def _check_cells(
                 if picked is None:
                     continue
                 result = _compare(
-                    unit.line, kind, picked[0], picked[1], found, unit.text, index.overridden
+                    unit.line,
+                    kind,
+                    picked[0],
+                    picked[1],
+                    found,
+                    unit.text,
+                    index.overridden,
+                    unit.headings,
                 )
                 if result is not None:
                     yield result
@@ -1744,6 +1869,11 @@ _COMMENT = re.compile(r"^\s*(?:#|;|//)\s*(?!!)(.+?)\s*$")
 _PROMPT = re.compile(r"^\s*(?:\$|>|#\s*(?=sudo\b))\s*")
 
 
+_WHOLE_REMARK = re.compile(r"\w[,;]\s|\w\.\s+\w|^(?:\S+\s+){11}")
+"""A shell comment that is a sentence of its own (clauses, sentences, a dozen words),
+not a caption of the command under it (``# what Railway runs at start``)."""
+
+
 def _commented_commands(unit: Unit) -> Iterator[Unit]:
     """Each command of a shell block under a comment that says what it is, as a sentence.
 
@@ -1783,6 +1913,9 @@ def _commented_commands(unit: Unit) -> Iterator[Unit]:
         stripped = line.strip()
         if stripped.startswith("#") and not stripped.startswith("#!"):
             comment = stripped.lstrip("#").strip()
+            if _WHOLE_REMARK.search(comment):  # a remark of its own, not a caption
+                yield Unit("sentence", unit.line + k + 1, comment, unit.headings, lead=unit.lead)
+                comment = ""
             continue
         command = _PROMPT.sub("", stripped)
         if comment and command:

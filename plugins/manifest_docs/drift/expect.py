@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..costs import DEFAULT_CURRENCY, CostLine, Totals, cost_lines, money, phase_costs
 from ..errors import Loc, format_loc
 from ..factwalk import UNIT_SUFFIXES, ManifestFact, norm_command, walk
-from ..values import Version, spelled
+from ..values import Version, parse_cpu, spelled
 from ..vocabulary import framework_choices, same_product
 
 if TYPE_CHECKING:
@@ -409,6 +409,15 @@ def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
             names[f"service:{next(iter(owners))}"].add(said)
     for pid, prov in manifest.providers.items():
         names[f"provider:{pid}"] = {pid, prov.name}
+    for key, env in manifest.environments.items():
+        spoken = {key, *_ENV_SPELLINGS.get(key.lower(), ())}
+        if env.production:
+            spoken.add("production")
+        # by its bare name only where a heading or a row says so: "production" and "dev"
+        # are everyday words (a production database, dev dependencies)
+        names[f"environment:{key}"] = {f"{w} {t}" for w in spoken for t in _ENV_NOUNS}
+    for key, team in manifest.teams.items():
+        names[f"team:{key}"] = {f"{w} {t}" for w in {key, team.name} for t in ("team", "squad")}
     for dom in manifest.domains:
         names[f"domain:{dom.name}"] = {dom.name}
     flows = manifest.ci_cd.workflows if manifest.ci_cd else []
@@ -426,6 +435,18 @@ def _subject_names(manifest: Manifest) -> dict[str, set[str]]:
     for phase in manifest.phases:
         names[f"phase:{phase.id}"] = {f"phase {phase.id}", f"phase {spelled(phase.id)}"}
     return names
+
+
+_ENV_SPELLINGS = {
+    "prod": ("production",),
+    "production": ("prod",),
+    "dev": ("development",),
+    "development": ("dev",),
+    "stage": ("staging",),
+}
+"""The other way prose writes an environment's usual name."""
+_ENV_NOUNS = ("environment", "env", "account", "stack")
+"""Nouns after an environment's name that make it name the environment."""
 
 
 _SETTING_WORDS = frozenset(
@@ -945,7 +966,24 @@ def accepts_for(parser: str, value: Any, qualifier: str = "") -> Callable[[Any],
     if parser == "framework":
         choices = tuple(name for name, _ in framework_choices(str(value)))
         return _predicate(_framework_ok, choices)
+    if parser == "cpu":
+        return _equals(parse_cpu(str(value)))
+    if parser == "percent":
+        return _equals(Decimal(str(value)).normalize())
+    if parser == "address":
+        return _predicate(_address_ok, str(value).strip().lower())
     return _equals(value)
+
+
+def _address_ok(found: str, want: str) -> bool:
+    """An e-mail address or channel agrees when it is the manifest's.
+
+    A kind of address the manifest does not state (an e-mail where it gives a URL)
+    says nothing.
+    """
+    if found.startswith("#"):
+        return found == want or not want.startswith("#")
+    return found == want or "@" not in want
 
 
 def _framework_ok(found: str, choices: tuple[str, ...]) -> bool:

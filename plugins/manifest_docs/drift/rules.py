@@ -112,6 +112,18 @@ PLATFORM_ENV = frozenset(
     }
 )
 """Variables GitHub Actions sets itself: never unknown (exact names, so typos still are)."""
+TOOL_ENV = frozenset(
+    {
+        "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_PAGER",
+        "KUBECONFIG", "GOOGLE_APPLICATION_CREDENTIALS", "CLOUDSDK_CORE_PROJECT",
+        "AZURE_SUBSCRIPTION_ID", "DOCKER_HOST", "DOCKER_BUILDKIT", "PATH", "HOME", "USER",
+        "SHELL", "PWD", "TERM", "LANG", "TZ", "EDITOR", "PYTHONPATH", "VIRTUAL_ENV",
+        "NODE_OPTIONS", "CI",
+    }
+)  # fmt: skip
+"""Variables the shell and the usual cloud and container CLIs read themselves (``export
+AWS_PROFILE=…`` before a command): no service's, never unknown (exact names)."""
 
 
 def _known_env(loaded: LoadedManifest) -> set[str]:
@@ -221,7 +233,9 @@ def _env_findings(
     seen: set[str] = set()
     nearby: set[str] | None = None
     for where, name in names:
-        if name in known or name in seen or name in PLATFORM_ENV or name.startswith(_MADE_UP):
+        if name in known or name in seen or name in PLATFORM_ENV or name in TOOL_ENV:
+            continue
+        if name.startswith(_MADE_UP):  # EXAMPLE_…, MY_…: made up by the page
             continue
         seen.add(name)
         if nearby is None:

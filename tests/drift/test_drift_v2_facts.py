@@ -1,0 +1,126 @@
+"""Facts of schema v2 the gate reads, and what it leaves alone around them.
+
+Against Kestrel's manifest (``examples/kestrel``): an environment's region, a team's
+chat channel, CPU amounts, SLO objectives, per-environment values named by a heading
+or by the part of a sentence holding the value — and the readings that are no claim
+about today (a change "from 14 to 16", a dated incident, an intention, "each task").
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+from driftkit import REPO_ROOT
+from manifest_docs.drift.rules import check_sources
+from manifest_docs.load import LoadedManifest, load_manifest
+
+
+@functools.cache
+def _kestrel() -> LoadedManifest:
+    return load_manifest(REPO_ROOT / "examples" / "kestrel" / "manifest.yml", shown="manifest.yml")
+
+
+def _found(text: str) -> list[tuple[int, str, str]]:
+    return [(f.line, f.rule, f.message) for f in check_sources(_kestrel(), {"page.md": text})]
+
+
+def test_an_environment_heading_binds_its_region_row() -> None:
+    text = "## dev environment\n\n| Key | Value |\n|---|---|\n| Region | eu-central-1 |\n"
+    assert _found(text) == [
+        (
+            5,
+            "fact/region",
+            "dev environment is 'eu-central-1' here, manifest.yml:30 says 'eu-west-1' "
+            "(environments.dev.region)",
+        )
+    ]
+
+
+def test_a_team_channel_is_compared() -> None:
+    assert _found("The Shipments team channel is #shipments.\n") == [
+        (
+            1,
+            "fact/chat",
+            "Shipments team is '#shipments' here, manifest.yml:37 says '#team-shipments' "
+            "(teams.shipments.chat)",
+        )
+    ]
+    assert _found("The Shipments team channel is #team-shipments.\n") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [("2 vCPU", True), ("two vCPUs", True), ("1 vCPU", False), ("1000m CPU", False)],
+)
+def test_cpu_is_compared_as_cores(said: str, wrong: bool) -> None:
+    found = _found(f"The Shipments API runs on {said}.\n")
+    assert [r for _, r, _ in found] == (["fact/cpu"] if wrong else [])
+    if wrong:
+        cited = "manifest.yml:138 says '1 vCPU' (services.shipments-api.resources.cpu)"
+        assert cited in found[0][2]
+
+
+def test_an_slo_objective_needs_its_name() -> None:
+    found = _found("The Shipments API commits to 99.9% availability.\n")
+    assert found == [
+        (
+            1,
+            "fact/slo-objective",
+            "Shipments API is '99.9%' here, manifest.yml:142 says '99.95' "
+            "(services.shipments-api.slos[0].objective)",
+        )
+    ]
+    assert _found("The Shipments API commits to 99.95% availability.\n") == []
+    assert _found("The Shipments API targets 99.9% test coverage.\n") == []
+
+
+def test_a_heading_names_the_environment_of_the_values_under_it() -> None:
+    # staging's own memory (4GB) and storage (100GB): nothing to report
+    assert _found("## Orders database in staging\n\n- 4 GB of memory, 100 GB of storage\n") == []
+    found = _found("## Orders database in staging\n\n- 8 GB of memory\n")
+    assert [(line, rule) for line, rule, _ in found] == [(3, "fact/memory")]
+    assert "says '4GB' (services.orders-db.environments.staging.resources.memory)" in found[0][2]
+
+
+def test_the_part_of_a_sentence_names_the_environment_of_its_value() -> None:
+    text = "Production runs four Shipments API tasks and staging runs two; dev makes do with one.\n"
+    assert _found(text) == []
+    found = _found("Production runs four Shipments API tasks and staging runs three.\n")
+    assert [(line, rule) for line, rule, _ in found] == [(1, "fact/replicas")]
+    assert "(services.shipments-api.environments.staging.deploy.replicas)" in found[0][2]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We upgraded the orders database from PostgreSQL 14 to 16 last year.\n",
+        "During INC-2417 someone set the Shipments API probe timeout to 10 s by hand.\n",
+        "In March 2025 the Shipments API ran 2 tasks.\n",
+        "When volume doubles we intend to scale the Shipments API to 6 tasks.\n",
+        "Each Shipments API task caps its pool at 40.\n",
+        "The four Shipments API tasks use at most 160 of them.\n",
+    ],
+)
+def test_what_is_no_claim_about_today_stays_silent(text: str) -> None:
+    assert _found(text) == []
+
+
+def test_the_same_claims_about_today_are_reported() -> None:
+    assert [r for _, r, _ in _found("The orders database runs PostgreSQL 14.\n")] == [
+        "fact/version"
+    ]
+    assert [r for _, r, _ in _found("The Shipments API runs 6 tasks.\n")] == ["fact/replicas"]
+
+
+def test_cloud_cli_variables_are_not_unknown_but_typos_are() -> None:
+    block = "```shell\nexport AWS_PROFILE=kestrel-staging\nexport AWS_REGON=eu-central-1\n```\n"
+    assert [(line, rule) for line, rule, _ in _found(block)] == [(3, "env/unknown")]
+
+
+def test_a_shell_remark_is_a_sentence_not_a_caption_of_the_next_line() -> None:
+    block = (
+        "```shell\n# staging: LOG_LEVEL already defaults to debug here, so this is a no-op\n"
+        "export LOG_LEVEL=debug\n```\n"
+    )
+    assert _found(block) == []

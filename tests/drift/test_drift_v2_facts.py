@@ -49,6 +49,18 @@ def test_a_team_channel_is_compared() -> None:
     assert _found("The Shipments team channel is #team-shipments.\n") == []
 
 
+def test_a_team_address_is_compared_though_its_domain_is_a_zone() -> None:
+    assert _found("The Shipments team e-mail is ship@kestrel.example.\n") == [
+        (
+            1,
+            "fact/contact",
+            "Shipments team is 'ship@kestrel.example' here, manifest.yml:36 says "
+            "'shipments@kestrel.example' (teams.shipments.contact)",
+        )
+    ]
+    assert _found("The Shipments team e-mail is shipments@kestrel.example.\n") == []
+
+
 @pytest.mark.parametrize(
     ("said", "wrong"),
     [("2 vCPU", True), ("two vCPUs", True), ("1 vCPU", False), ("1000m CPU", False)],

@@ -1517,8 +1517,12 @@ def _check_text(
                 # a code value may hold a name (a URL its hostname); a number may not
                 and not (kind.code and (s > found.start or s + len(w) < found.end))
             ]
-            if any(not x.key.startswith(("phase:", "team:")) for subs in inside for x in subs):
-                continue  # the "value" is part of a name (e.g. a hostname), not a team's
+            address = kind.spec is not None and kind.spec.parser == "address"
+            if not address and any(
+                not x.key.startswith(("phase:", "team:")) for subs in inside for x in subs
+            ):
+                continue  # the "value" is part of a name (a hostname), not a team or an
+                # e-mail address (whose domain is a zone)
             of = _of_owner(index, text, found.end)[1] if kind.kinds == ("version",) else None
             before = [(w, subs) for s, w, subs in reversed(mentions) if s + len(w) <= found.start]
             # a name after the value only owns it in the same part of the sentence

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..costs import DEFAULT_CURRENCY, CostLine, Totals, cost_lines, money, phase_costs
+from ..dns import zone
 from ..errors import Loc, format_loc
 from ..factwalk import UNIT_SUFFIXES, ManifestFact, norm_command, walk
 from ..values import Version, parse_cpu, spelled
@@ -25,6 +26,7 @@ from ..vocabulary import framework_choices, same_product
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
+    from ..dns import Record
     from ..model import Manifest
     from ..yamlsafe import SourceMap
 
@@ -145,6 +147,8 @@ class FactIndex:
     hostnames: dict[str, str] = field(default_factory=dict)
     """Each hostname a service answers on (its domains, a domain's ``service``): the
     service's subject key."""
+    records: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
+    """The zone's records (declared and implied), by full name and type."""
     cache: dict[tuple[str, str], Any] = field(default_factory=dict)
     """What :meth:`once` worked out, by (what, for which text)."""
 
@@ -707,6 +711,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         current_phase=current,
         cost_lines=cost_lines(manifest),
         hostnames=_hostnames(manifest),
+        records=_records(manifest),
         routes=_route_words(manifest),
         overridden=frozenset(env for svc in manifest.services.values() for env in svc.environments),
         depends={
@@ -715,6 +720,15 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
             if "depends_on" in svc.model_fields_set
         },
     )
+
+
+def _records(manifest: Manifest) -> dict[tuple[str, str], list[Record]]:
+    """The records of the manifest's zones, by name and type."""
+    out: dict[tuple[str, str], list[Record]] = {}
+    for rec in zone(manifest).records:
+        if rec.zone is not None:
+            out.setdefault((rec.name, rec.type), []).append(rec)
+    return out
 
 
 def _technology_subjects(manifest: Manifest) -> list[Subject]:

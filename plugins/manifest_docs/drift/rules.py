@@ -16,6 +16,7 @@ from .contradictions import find_contradictions, mentions_in
 from .expect import build_index
 from .findings import Finding
 from .markdown import Suppression, Unit, parse_markdown
+from .records import find_records
 from .relations import find_dependencies
 from .totals import find_totals
 
@@ -289,7 +290,10 @@ def _host_findings(zones: set[str], hosts: set[str], unit: Unit) -> Iterator[Fin
 
 def _fact_findings(index: FactIndex, shown: str, unit: Unit) -> Iterator[Finding]:
     found = (*find_contradictions(index, unit), *find_totals(index, unit))
-    for c in (*found, *find_dependencies(index, unit)):
+    found += tuple(find_dependencies(index, unit))
+    lines = {c.line for c in found}  # a record there is the same claim ("docs → Railway")
+    found += tuple(r for r in find_records(index, unit) if r.line not in lines)
+    for c in found:
         line, _ = index.source.locate(c.expected.loc)
         said, path = c.cited
         yield Finding(

@@ -172,7 +172,9 @@ TARGET_WORDS = Words(
 """The words of a target date (of a phase or a planned service)."""
 HOSTED_ON = Words(
     (
-        r"(?:hosted|deployed|served|runs?|running|lives?|sits?)\s+(?:on|to|from|by|at|in)",
+        # not "deployed by": who deploys it (a CI system), not where it runs
+        r"(?:hosted|served|runs?|running|lives?|sits?)\s+(?:on|to|from|by|at|in)",
+        r"deployed\s+(?:on|to|at|in)",
         r"hosting\s*:",
     ),
     parse="subject",
@@ -193,7 +195,11 @@ REGION_WORDS = Words(
     ),
 )
 """The words of a region (``us-west1``, ``eu-central-1``): a provider's or an environment's."""
-PROJECT_WORDS = Words((r"projects?",), parse="word", pattern=r"[a-z0-9][a-z0-9._-]*")
+PROJECT_WORDS = Words(
+    (r"projects?", r"(?:cloud |aws |gcp |azure )?accounts?", r"subscriptions?"),
+    parse="word",
+    pattern=r"[a-z0-9][a-z0-9._-]*",
+)
 """The words of a project name: a slug (``blackroad-production``), not "a Django project"."""
 HEALTH_PATH = Words(
     (
@@ -796,7 +802,20 @@ class AutoDeploy(_Model):
 class CiCd(_Model):
     """Continuous integration and delivery."""
 
-    provider: str = "github"
+    provider: Annotated[
+        str,
+        Words(
+            (
+                r"(?:(?:built|tested|linted)(?:,|\s+and|\s+or)?\s+)*"
+                r"(?:deployed|released|shipped|tested)\s+(?:automatically\s+)?(?:by|through|via)",
+                r"(?:ci|pipelines?|workflows?)\s+(?:runs?|lives?)\s+(?:on|in)",
+                r"(?:our|the)\s+ci\s+(?:is|system is)",
+            ),
+            parse="subject",
+            rule="ci-provider",
+            collective=True,
+        ),
+    ] = "github"
     """Provider id that runs the workflows."""
     workflows: list[Workflow] = Field(default_factory=list)
     """The workflows."""

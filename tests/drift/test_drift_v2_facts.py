@@ -136,3 +136,29 @@ def test_a_shell_remark_is_a_sentence_not_a_caption_of_the_next_line() -> None:
         "export LOG_LEVEL=debug\n```\n"
     )
     assert _found(block) == []
+
+
+def test_an_environment_named_as_the_subject_of_its_sentence() -> None:
+    found = _found("**Staging** — AWS account `kestrel-preprod`, refreshed nightly.\n")
+    assert [(line, rule) for line, rule, _ in found] == [(1, "fact/project")]
+    assert "says 'kestrel-staging' (environments.staging.project)" in found[0][2]
+    assert _found("Staging lives in eu-west-1.\n")[0][1] == "fact/region"
+    # a bare "production" elsewhere in a sentence is an everyday word
+    assert _found("The production database team lives in eu-west-1.\n") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("The Shipments API is built, tested and deployed by GitLab CI on every push.\n", True),
+        ("Our CI runs on CircleCI.\n", True),
+        ("The Shipments API is built and deployed by GitHub Actions.\n", False),
+        ("The Shipments API is deployed by Railway on every push.\n", False),  # a platform
+        ("The tracking site is built with Next.js.\n", False),  # a framework
+    ],
+)
+def test_who_runs_ci_is_the_manifest_ci_provider(text: str, wrong: bool) -> None:
+    found = _found(text)
+    assert [r for _, r, _ in found] == (["fact/ci-provider"] if wrong else [])
+    if wrong:
+        assert "says 'github' (ci_cd.provider)" in found[0][2]

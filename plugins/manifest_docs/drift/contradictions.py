@@ -833,6 +833,10 @@ def _mentions(index: FactIndex, text: str) -> list[tuple[int, str, list[Subject]
         ]
         if subjects:
             out.append((m.start(), said, subjects))
+    opening, bare = index.environment_opening
+    env = opening.match(text)
+    if env is not None and not any(s == env.start(1) for s, _, _ in out):
+        out.insert(0, (env.start(1), env.group(1), [bare[env.group(1).lower()]]))
     return out
 
 
@@ -926,7 +930,10 @@ def _owner(
     if named and all(s.key.startswith("provider:") for s in named[0][1]):
         # "Redis: 7, managed by Railway, no backups": the platform stands for the
         # service only when no service is named before it
-        first = next((n for n in named[1:] if any(s.is_service for s in n[1])), None)
+        first = next(
+            (n for n in named[1:] if any(s.is_service for s in n[1]) or _holds(n[1], kind)),
+            None,
+        )  # "the staging environment uses the AWS account …": the environment's
         if first is not None:
             named = [first]
     if named:
@@ -2103,6 +2110,19 @@ _PLAIN_HOSTS = frozenset(
 """Capitalised words after a hosting verb that name no platform ("deployed to Production")."""
 
 
+_CI_SYSTEM = re.compile(
+    r"\bCI\b|CircleCI|Jenkins|Buildkite|Travis|TeamCity|Drone|Bamboo|\bActions\b|Pipelines"
+    r"|DevOps|CodeBuild|CodePipeline|Cloud Build|Semaphore|Woodpecker|Concourse|Argo",
+    re.IGNORECASE,
+)
+"""A CI system's name (``GitLab CI``, ``GitHub Actions``, ``Jenkins``)."""
+
+
+def _held(index: FactIndex, rule: str) -> bool:
+    """Whether some subject holds facts of ``rule`` (else only the manifest does)."""
+    return index.once("held", rule, lambda: any(s.facts.get(rule) for s in index.subjects))
+
+
 def _platforms(
     field: _Named, text: str, mentions: list[tuple[int, str, list[Subject]]]
 ) -> Iterator[tuple[re.Match[str], str, str]]:
@@ -2146,6 +2166,8 @@ def _check_hosting(
     spans = [m.span() for f in fields for m in f.verbs.finditer(text)]
     for field in fields:
         for verb, shown, pid in _platforms(field, text, mentions):
+            if field.rule == "ci-provider" and not _CI_SYSTEM.search(shown):
+                continue  # "deployed by Railway": the platform, not who runs the pipeline
             window = text[max(0, verb.start() - 30) : verb.start()]
             # "will be deployed to Vercel" is a plan: it can contradict only a planned
             # service's provider (the manifest's plan), never what runs today
@@ -2172,8 +2194,10 @@ def _check_hosting(
             if owners:
                 name, subs = owners[0]
                 expected = next(x.facts[field.rule] for x in subs if x.facts.get(field.rule))
-            elif field.collective and not before:
-                name = f"the {field.rule.replace('-', ' ')}"  # "the registrar"
+            elif field.collective and (not before or not _held(index, field.rule)):
+                # "the registrar"; a fact no subject holds (who runs CI) is the
+                # manifest's, whoever the sentence is about
+                name = f"the {field.rule.replace('-', ' ')}"
                 expected = index.global_facts.get(field.rule, [])
             if planning and not _all_planned(index, expected):
                 continue

@@ -178,6 +178,31 @@ class FactIndex:
         """The services' names (keys of ``services``), lower-cased."""
         return frozenset(s.key[8:].lower() for s in self.subjects if s.is_service)
 
+    @functools.cached_property
+    def environment_opening(self) -> tuple[re.Pattern[str], dict[str, Subject]]:
+        """Text that opens with an environment's bare name, and what each name means.
+
+        ``Staging runs two tasks``, ``**Production** — AWS account …``, ``In dev, …``,
+        a heading ``## Staging``. Elsewhere a bare ``production`` or ``dev`` is an
+        everyday word (a production database, dev dependencies) and names nothing.
+        """
+        bare: dict[str, Subject] = {}
+        for subj in self.subjects:
+            if subj.key.startswith("environment:"):
+                for name in subj.names:
+                    word = name.rsplit(" ", 1)[0].lower()
+                    bare.setdefault(word, subj)
+        if not bare:
+            return re.compile(r"(?!x)x"), bare
+        names = "|".join(re.escape(w) for w in sorted(bare, key=len, reverse=True))
+        pattern = re.compile(
+            rf"^[\W\d]*(?:(?:in|on|for)\s+)?(?:the\s+)?({names})\b(?![.-]\w)"
+            r"(?=\s*(?:[—–:,(]|-\s|$)|\s+(?:runs?|has|have|uses?|lives?|sits?|is|are|gets?"
+            r"|keeps?|needs?|serves?|holds?|carries|stays?|makes?|points?)\b)",
+            re.IGNORECASE,
+        )
+        return pattern, bare
+
     def subject(self, key: str) -> Subject | None:
         """The subject with ``key`` (``service:postgres``), if there is one."""
         return self._by_key.get(key)

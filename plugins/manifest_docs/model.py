@@ -1753,7 +1753,20 @@ class Service(_Model):
     """Service level objectives."""
     alerts: list[Alert] = Field(default_factory=list)
     """Alerts that watch it, with the runbook each one calls for."""
-    schedule: str | None = Field(default=None, pattern=CRON)
+    schedule: Annotated[
+        str | None,
+        Words(
+            (
+                r"schedules?d?",
+                r"cron",
+                r"(?:runs?|kicks? off|starts?|fires?|triggers?)(?: every \w+| nightly| daily)? at",
+                r"(?:every|each) (?:night|day|morning|evening) at",
+                r"(?:nightly|daily) at",
+            ),
+            parse="cron",
+            keys=("schedule", "cron"),
+        ),
+    ] = Field(default=None, pattern=CRON)
     """When a ``job`` runs: a cron expression (``0 3 * * *``) or ``@daily``-style macro."""
     timezone: str | None = None
     """Time zone of ``schedule`` (an IANA name such as ``Europe/Berlin``); UTC if unset."""

@@ -52,6 +52,7 @@ PARSERS = frozenset(
         "cpu",
         "percent",
         "address",
+        "cron",
     }
 )
 """Value parsers a field may ask for; ``""`` means "by the field's type"."""

@@ -162,3 +162,22 @@ def test_who_runs_ci_is_the_manifest_ci_provider(text: str, wrong: bool) -> None
     assert [r for _, r, _ in found] == (["fact/ci-provider"] if wrong else [])
     if wrong:
         assert "says 'github' (ci_cd.provider)" in found[0][2]
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("The invoice run kicks off every night at 03:30 Berlin time.\n", True),
+        ("The invoice run kicks off every night at 02:30 Berlin time.\n", False),
+        ("The invoice run kicks off every night at 2:30 am.\n", False),
+        ("The invoice run starts at 00:30 UTC.\n", False),  # another zone: not converted
+        ("The invoice run starts at 4 pm.\n", True),
+    ],
+)
+def test_a_job_start_time_is_compared_with_its_daily_schedule_in_its_zone(
+    text: str, wrong: bool
+) -> None:
+    found = _found(text)
+    assert [r for _, r, _ in found] == (["fact/schedule"] if wrong else [])
+    if wrong:
+        assert "says '30 2 * * *' (services.invoice-run.schedule)" in found[0][2]

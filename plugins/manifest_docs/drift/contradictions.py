@@ -592,7 +592,28 @@ def _addresses(text: str) -> Iterator[Found]:
         yield Found(m.start(), m.end(), m.group(1), m.group(1).lower())
 
 
+_TIME = re.compile(
+    r"(?<![\w:.])(?:([01]?\d|2[0-3])[:.h]([0-5]\d)(?!\s*[ap]\.?m\b)|(1[0-2]|0?[1-9])"
+    r"(?:[:.]([0-5]\d))?\s*([ap])\.?m\.?(?!\w))"
+    r"(?:\s+(?:(UTC|GMT|Z)\b|([A-Z][a-z]+)\s+time\b|(local)\s+time\b))?"
+)
+"""A time of day (``03:30``, ``2:30 am``, ``3 pm``) and the zone written after it."""
+
+
+def _times(text: str) -> Iterator[Found]:
+    """Times of day as (hour, minute, zone): the zone as written, lower case, or ``""``."""
+    for m in _TIME.finditer(text):
+        if m.group(1):
+            hour, minute = int(m.group(1)), int(m.group(2))
+        else:
+            hour = int(m.group(3)) % 12 + (12 if m.group(5).lower() == "p" else 0)
+            minute = int(m.group(4) or 0)
+        zone = (m.group(6) or m.group(7) or m.group(8) or "").lower()
+        yield Found(m.start(), m.end(), m.group(0), (hour, minute, zone))
+
+
 _SIMPLE: dict[str, Callable[[str], Iterator[Found]]] = {
+    "cron": _times,
     "cpu": _cpus,
     "percent": _percents,
     "address": _addresses,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -603,6 +603,10 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
     teams = _owner_names(manifest)
     for fact in walk(manifest):
         exp = _expectation(fact, teams)
+        if fact.spec.parser == "cron":  # a time of day is compared in the job's zone
+            svc = manifest.services.get(str(fact.loc[1]))
+            zone = svc.timezone if svc is not None and svc.timezone else "UTC"
+            exp = replace(exp, accepts=_predicate(_time_ok, (str(fact.value), zone)))
         if fact.subject.startswith("env:"):  # env:SERVICE.NAME: one variable, per service
             service, _, var_name = fact.subject[4:].partition(".")
             variable = subjects[f"env:{var_name}"]
@@ -1012,6 +1016,27 @@ def accepts_for(parser: str, value: Any, qualifier: str = "") -> Callable[[Any],
     if parser == "address":
         return _predicate(_address_ok, str(value).strip().lower())
     return _equals(value)
+
+
+def _time_ok(found: tuple[int, int, str], want: tuple[str, str]) -> bool:
+    """Whether a time of day agrees with a daily cron schedule, in the job's zone.
+
+    Only a schedule at one fixed time (``30 2 * * *``, ``@daily``) says when a job
+    starts; a time written in another zone than the job's (``01:30 UTC`` for a job on
+    Berlin time) is not converted, and says nothing.
+    """
+    hour, minute, said = found
+    cron, zone = want
+    fields = cron.split()
+    if cron.strip().lower() in ("@daily", "@midnight"):
+        at = (0, 0)
+    elif len(fields) == 5 and fields[0].isdigit() and fields[1].isdigit():
+        at = (int(fields[1]), int(fields[0]))
+    else:
+        return True
+    mine = zone.rsplit("/", 1)[-1].replace("_", " ").lower()
+    same_zone = said in ("", "local", mine) or (mine == "utc" and said in ("gmt", "z"))
+    return not same_zone or (hour, minute) == at
 
 
 def _address_ok(found: str, want: str) -> bool:

@@ -278,7 +278,16 @@ STATUS_WORDS = Words(
     ),
 )
 """The words of a lifecycle status ("live", "in production", "moved to development")."""
-VERSION_WORDS = Words((r"versions?",), keys=("redis_version", "server_version", "postgres_version"))
+VERSION_WORDS = Words(
+    (r"versions?",),
+    keys=(
+        "redis_version",
+        "server_version",
+        "postgres_version",
+        "engine_version",  # RDS, ElastiCache, Terraform
+        "EngineVersion",
+    ),
+)
 """The words of a technology's version."""
 
 _AS_TEXT = PlainSerializer(str, return_type=str, when_used="json")
@@ -965,7 +974,12 @@ class Deploy(_Model):
     ] = None
     """Production start command."""
     port: Annotated[
-        int | None, Words((r"ports?", r"listens? on"), keys=("port", "EXPOSE", "PORT"))
+        int | None,
+        Words(
+            (r"ports?", r"listens? on"),
+            # ECS task definitions and Kubernetes pods and Services name the container's
+            keys=("port", "EXPOSE", "PORT", "containerPort", "targetPort"),
+        ),
     ] = Field(default=None, ge=1, le=65535)
     """Port the process listens on inside the container (the platform sets ``$PORT``)."""
     replicas: Annotated[

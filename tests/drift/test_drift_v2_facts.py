@@ -181,3 +181,25 @@ def test_a_job_start_time_is_compared_with_its_daily_schedule_in_its_zone(
     assert [r for _, r, _ in found] == (["fact/schedule"] if wrong else [])
     if wrong:
         assert "says '30 2 * * *' (services.invoice-run.schedule)" in found[0][2]
+
+
+def test_a_config_block_named_by_its_own_name_key() -> None:
+    block = (
+        '```json\n{\n  "service": "orders-db",\n  "engine_version": "16",\n'
+        '  "memory": "32GB"\n}\n```\n'
+    )
+    found = _found(block)
+    assert [(line, rule) for line, rule, _ in found] == [(5, "fact/memory")]
+    assert "says '16GB' (services.orders-db.resources.memory)" in found[0][2]
+    assert _found(block.replace("32GB", "16GB")) == []
+    # a name the manifest does not know names no subject: nothing is compared
+    assert _found(block.replace("orders-db", "billing-db")) == []
+
+
+def test_an_ecs_container_port_is_the_service_port() -> None:
+    block = (
+        "```yaml\n# shipments-api task definition\ncontainerDefinitions:\n"
+        "  - portMappings:\n      - containerPort: 8443\n```\n"
+    )
+    assert [(line, rule) for line, rule, _ in _found(block)] == [(5, "fact/port")]
+    assert _found(block.replace("8443", "8080")) == []

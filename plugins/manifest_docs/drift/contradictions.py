@@ -2498,6 +2498,34 @@ def _block_owner(index: FactIndex, entries: list[Entry]) -> Named | None:
     return (top[0].key.split(":", 1)[1], top) if len(top) == 1 else None
 
 
+_NAME_KEY = re.compile(
+    r"^\s*(?:-\s+)?[\"']?(?:service|service_?name|name|app|application|family|container_?name"
+    r"|identifier|db_?instance_?identifier)[\"']?\s*[:=]\s*[\"']?([\w.-]+)[\"']?\s*,?\s*$",
+    re.IGNORECASE,
+)
+"""A config block's own name key (``"service": "orders-db"``, ``name: shipments-api``)."""
+
+
+def _named_by_key(index: FactIndex, lines: Sequence[str]) -> tuple[Named | None, bool]:
+    """The service a block's name keys name, and whether they name only strangers.
+
+    ``"service": "orders-db"`` names the block's subject; ``"service": "billing-db"``
+    says the block is about something the manifest does not describe.
+    """
+    named: dict[str, Named] = {}
+    others = False
+    for line in lines:
+        m = _NAME_KEY.match(line)
+        if m is None:
+            continue
+        subjects = [s for s in index.by_name.get(m.group(1).lower(), []) if s.is_service]
+        if subjects:
+            named.setdefault(subjects[0].key, (m.group(1), subjects))
+        else:
+            others = True
+    return (next(iter(named.values())) if len(named) == 1 else None), others and not named
+
+
 def _key_subject(index: FactIndex, key: str) -> Named | None:
     """A subject the key itself names (``redis_version``)."""
     for part in re.split(r"[_.-]", key.lower()):
@@ -2658,11 +2686,15 @@ def _check_code(index: FactIndex, unit: Unit, groups: list[list[Named]]) -> Iter
     intro = [(w, subs) for _, w, subs in _short_mentions(index, unit.intro)] if unit.intro else []
     commented = [(w, subs) for _, w, subs in _mentions(index, comments)] if comments else []
     context = [g for g in (commented, intro) if g] + groups  # "# .github/workflows/x.yml"
+    titled, foreign = _named_by_key(index, unit.lines)
+    if titled is not None and not commented and not intro:
+        context = [[titled], *context]  # "service": "orders-db", name: shipments-api
     around = f"{unit.text} / {unit.intro}"
     yield from _env_entries(index, unit, context, about)
     yield from _key_ttls(index, unit)
     entries = _config_entries(unit.lines, index.service_names)
-    fallback = _block_owner(index, entries) if entries else None
+    # a block that names itself something the manifest lacks is not guessed to be ours
+    fallback = _block_owner(index, entries) if entries and not foreign else None
     if fallback is not None and not commented:
         rules = {entry[2] for entry in entries}
         mine = sum(1 for r in rules if fallback[1][0].facts.get(r))

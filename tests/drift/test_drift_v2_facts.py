@@ -203,3 +203,19 @@ def test_an_ecs_container_port_is_the_service_port() -> None:
     )
     assert [(line, rule) for line, rule, _ in _found(block)] == [(5, "fact/port")]
     assert _found(block.replace("8443", "8080")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("The Shipments API is the busiest thing we run. It has three tasks.\n", True),
+        ("The Shipments API is the busiest thing we run. It has four tasks.\n", False),
+        # two services before: "it" could be either, so it is neither
+        ("The orders database and the Shipments API are busy. It has three tasks.\n", False),
+        # no pronoun: the sentence names its own subject
+        ("The Shipments API is busy. The label worker has 3 replicas.\n", False),
+    ],
+)
+def test_it_stands_for_the_one_service_the_sentence_before_names(text: str, wrong: bool) -> None:
+    found = _found(text)
+    assert [r for _, r, _ in found] == (["fact/replicas"] if wrong else [])

@@ -1377,6 +1377,21 @@ def _bound_values(
     return bound
 
 
+_PRONOUN = re.compile(r"\b(?:it|its|it's|they|their|them)\b", re.IGNORECASE)
+"""A pronoun that may stand for the subject of the sentence before."""
+
+
+def _antecedent(index: FactIndex, prior: str) -> list[Named]:
+    """What "it" stands for: the one service the sentence before names, if just one."""
+    services = [
+        (w, subs)
+        for _, w, subs in _short_mentions(index, prior)
+        if any(s.is_service for s in subs) and not subs[0].exact
+    ]
+    keys = {s.key for _, subs in services for s in subs if s.is_service}
+    return services[:1] if len(keys) == 1 else []
+
+
 _CHANGED_FROM = re.compile(r"\bfrom\s+(?:[\w.`*'-]+\s+){0,2}$", re.IGNORECASE)
 _CHANGED_TO = re.compile(r"[`*'\"]*\s*(?:to|→|->|=>)\s", re.IGNORECASE)
 """``from X to Y`` around a value: a change, whose ``from`` side is what it used to be."""
@@ -1553,6 +1568,8 @@ def _check_text(
                 # e-mail address (whose domain is a zone)
             of = _of_owner(index, text, found.end)[1] if kind.kinds == ("version",) else None
             before = [(w, subs) for s, w, subs in reversed(mentions) if s + len(w) <= found.start]
+            if not before and unit.prior and _PRONOUN.search(text, 0, found.start):
+                before = _antecedent(index, unit.prior)  # "It has three tasks."
             # a name after the value only owns it in the same part of the sentence
             part_end = _PART_END.search(text, found.end)
             stop = part_end.start() if part_end else -1

@@ -72,6 +72,9 @@ class Unit:
 
     intro: str = ""
     """For code blocks: the paragraph right before it (``For example:``), plain text."""
+    prior: str = ""
+    """For sentences: the sentence before it in the same paragraph, plain text (what
+    "it" in "It listens on 8080" may stand for)."""
 
     def line_at(self, offset: int) -> int:
         """The source line of the character at ``offset`` in :attr:`text`."""
@@ -290,6 +293,7 @@ def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
         start = paragraph[0][0]
         joined = "\n".join(t for _, t in paragraph)
         pos = 0
+        prior = ""
         for piece in _SENTENCE_END.split(joined):
             offset = joined.find(piece, pos)
             pos = offset + len(piece)
@@ -308,8 +312,10 @@ def parse_markdown(source: str) -> tuple[list[Unit], list[Suppression]]:
                         spans,
                         lead=lead,
                         breaks=tuple(breaks),
+                        prior=prior,
                     )
                 )
+                prior = plain
         lead = _lead_in(paragraph)
         paragraph.clear()
 

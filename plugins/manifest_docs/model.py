@@ -970,6 +970,7 @@ class Deploy(_Model):
             ),
             parse="command",
             keys=("startCommand", "start_command", "CMD"),
+            label_only=(r"start", r"run", r"entrypoint", r"cmd"),
         ),
     ] = None
     """Production start command."""

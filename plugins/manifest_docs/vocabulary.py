@@ -19,6 +19,7 @@ __all__ = [
     "FRAMEWORKS",
     "FRAMEWORK_PHRASE",
     "FRAMEWORK_SPELLINGS",
+    "PACKAGES",
     "PARSERS",
     "PLATFORM_HOSTS",
     "Words",
@@ -190,6 +191,16 @@ FRAMEWORKS: tuple[str, ...] = (
 ``framework`` that names one of them is contradicted by prose giving it another
 ("a small Flask app" where the manifest says FastAPI); names outside this list
 ("custom", "Vanilla JS") are never read from prose."""
+
+PACKAGES: dict[str, str] = {
+    "next": "Next.js", "react": "React", "react-dom": "React", "vue": "Vue", "nuxt": "Nuxt",
+    "@angular/core": "Angular", "svelte": "Svelte", "@sveltejs/kit": "SvelteKit",
+    "astro": "Astro", "gatsby": "Gatsby", "@remix-run/react": "Remix", "express": "Express",
+    "koa": "Koa", "fastify": "Fastify", "@hapi/hapi": "Hapi", "@nestjs/core": "NestJS",
+    "vite": "Vite", "@docusaurus/core": "Docusaurus", "vitepress": "VitePress",
+}  # fmt: skip
+"""npm package names of frameworks whose package is not their name (``next`` is
+Next.js): a pinned dependency in a ``package.json`` states the framework's version."""
 
 FRAMEWORK_PHRASE = (
     r"(?:\b(?:is|are|be|been|being|as|becomes?|stays?|remains?)|[:—–])\s+"

@@ -219,3 +219,23 @@ def test_an_ecs_container_port_is_the_service_port() -> None:
 def test_it_stands_for_the_one_service_the_sentence_before_names(text: str, wrong: bool) -> None:
     found = _found(text)
     assert [r for _, r, _ in found] == (["fact/replicas"] if wrong else [])
+
+
+def test_a_package_json_dependency_states_its_framework_version() -> None:
+    block = '```json\n{\n  "dependencies": { "next": "13.5.6", "react": "18.2.0" }\n}\n```\n'
+    found = _found(block)
+    assert [(line, rule) for line, rule, _ in found] == [(3, "fact/version")]
+    assert "says 'Next.js 14' (services.tracking-web.framework)" in found[0][2]
+    assert _found(block.replace("13.5.6", "^14.2.3")) == []
+
+
+def test_a_key_value_table_header_gives_its_rows_their_context() -> None:
+    table = "| orders-db backups | |\n|---|---|\n| Frequency | hourly |\n| Retention | 35 days |\n"
+    assert [(line, rule) for line, rule, _ in _found(table)] == [(3, "fact/backup-frequency")]
+
+
+def test_a_start_label_states_the_start_command() -> None:
+    found = _found("## Shipments API\n\n- **Start**: `java -jar /app/server.jar`\n")
+    assert [(line, rule) for line, rule, _ in found] == [(3, "fact/start-command")]
+    assert _found("## Shipments API\n\n- **Start**: `java -jar /app/api.jar`\n") == []
+    assert _found("Start the Shipments API with `make run` on your laptop.\n") == []

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from ..factwalk import field_specs, norm_command, schema_paths
 from ..model import SslMode
 from ..values import NUMBER_WORDS, SPELLED_NUMBER, cpu_amounts, number
-from ..vocabulary import framework_spellings, platform_of
+from ..vocabulary import PACKAGES, framework_spellings, platform_of
 from .claims import (
     about_elsewhere,
     conditional,
@@ -2073,6 +2073,9 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
         titled = _short_mentions(index, unit.cells[0][0])
         if titled:  # "| `ENVIRONMENT` | |" over "| Tier | optional |": the header names it
             groups = [[(w, subs) for _, w, subs in titled], *groups]
+            # and its words are the rows' context, as a heading's ("| orders-db backups |"
+            # over "| Frequency | hourly |")
+            context = (*context, unit.cells[0][0])
     if unit.kind == "row" and unit.cells:
         if _foreign_key(index, unit, groups):
             groups = []  # the row is about its first cell, not the heading's subject
@@ -2406,6 +2409,8 @@ _PINNED = re.compile(
 )
 """A pinned package (``fastapi==0.99.1`` in ``pip freeze`` or requirements,
 ``"react": "^18.2.0"`` in package.json)."""
+_JSON_PIN = re.compile(r"\"(@?[\w./-]+)\"\s*:\s*\"[\^~=]?v?(\d+(?:\.\d+)+)[^\"]*\"")
+"""A pinned dependency anywhere on a JSON line (``{ "next": "13.5.6", … }``)."""
 _OPENS = ("{", "[", "")
 _MEASURED = "(set or shown)"
 """What an entry has above it when a running server reported it (``SHOW
@@ -2556,16 +2561,21 @@ def _image_versions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     """Versions of the manifest's products in images and pinned packages."""
     for offset, line in enumerate(unit.lines, start=1):
         image = _IMAGE.match(line)
-        m = image or _PINNED.match(line)
-        subjects = index.by_name.get(m.group(1).lower(), []) if m else []
-        if not image:  # a package is a library: redis==5.0.1 is the client, not the server
-            subjects = [x for x in subjects if x.key.startswith("technology:")]
-        if m is None or not subjects:
-            continue
-        exps = [e for s in subjects for e in s.facts.get("version", [])]
-        found = ((tuple(int(p) for p in m.group(2).split(".")), False),)
-        if exps and not any(e.accepts(found[0]) for e in exps):
-            yield _contradiction(unit.line + offset, "version", m.group(1), m.group(2), exps)
+        pins = [image] if image else [_PINNED.match(line), *_JSON_PIN.finditer(line)]
+        for m in dict.fromkeys(p for p in pins if p is not None):
+            name = m.group(1).lower()
+            subjects = index.by_name.get(name, []) or index.by_name.get(
+                PACKAGES.get(name, "").lower(), []
+            )
+            if not image:  # a package is a library: redis==5.0.1 is the client, not the server
+                subjects = [x for x in subjects if x.key.startswith("technology:")]
+            if not subjects:
+                continue
+            exps = [e for s in subjects for e in s.facts.get("version", [])]
+            found = ((tuple(int(p) for p in m.group(2).split(".")), False),)
+            if exps and not any(e.accepts(found[0]) for e in exps):
+                yield _contradiction(unit.line + offset, "version", m.group(1), m.group(2), exps)
+                break
 
 
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)\s*=\s*[\"']?(.*?)[\"']?\s*$")

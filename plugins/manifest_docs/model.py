@@ -425,7 +425,27 @@ class Phase(_Model):
     """Phase number, referenced by services and costs (``phase: 1``)."""
     name: str
     """Short name, e.g. ``Monolith``."""
-    status: PhaseStatus
+    status: Annotated[
+        PhaseStatus,
+        Words(
+            (r"status",),
+            synonyms=(
+                (
+                    r"(?<!not )(?<!n't )(?<!not yet )(?:complete|completed|finished|done"
+                    r"|delivered|closed)(?! (?:by|in|when|once|before|after)\b)",
+                    "complete",
+                ),
+                (
+                    r"still (?:in progress|under ?way|ongoing|running|open)|in progress"
+                    r"|under ?way|not (?:yet )?(?:complete|completed|finished|done)",
+                    "current",
+                ),
+            ),
+            rule="phase-status",
+            self_naming=True,
+            named=True,
+        ),
+    ]
     """``complete``, ``current`` (exactly one phase) or ``planned``."""
     target: Annotated[str | None, TARGET_WORDS] = Field(
         default=None, pattern=r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$"
@@ -554,7 +574,15 @@ class Dns(_Model):
     ] = None
     """Minimum TLS version accepted, e.g. ``"1.2"``."""
     hsts: Annotated[
-        bool | None, Words((r"hsts", r"strict[- ]transport[- ]security"), keys=("hsts",))
+        bool | None,
+        Words(
+            (r"hsts", r"strict[- ]transport[- ]security"),
+            affirm=(
+                r"(?:sends?|serves?|returns?|sets?|adds?|sending|setting) (?:an? |the )?"
+                r"(?:hsts|strict[- ]transport[- ]security) headers?",
+            ),
+            keys=("hsts",),
+        ),
     ] = None
     """Whether HTTP Strict Transport Security is enabled."""
     always_https: Annotated[

@@ -239,3 +239,25 @@ def test_a_start_label_states_the_start_command() -> None:
     assert [(line, rule) for line, rule, _ in found] == [(3, "fact/start-command")]
     assert _found("## Shipments API\n\n- **Start**: `java -jar /app/api.jar`\n") == []
     assert _found("Start the Shipments API with `make run` on your laptop.\n") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("- **Phase 1, Launch in Germany:** still in progress; a few depots remain.\n", True),
+        ("Phase 2 is done.\n", True),
+        ("Phase 1 is complete.\n", False),
+        ("Phase 2 is not finished yet.\n", False),
+        ("Phase 2 will be done by March.\n", False),
+        ("Phase 2.5 is done.\n", False),  # another phase than phase 2
+    ],
+)
+def test_a_phase_said_to_be_done_or_in_progress(text: str, wrong: bool) -> None:
+    found = _found(text)
+    assert [r for _, r, _ in found] == (["fact/phase-status"] if wrong else [])
+
+
+def test_hsts_denied_where_the_zone_enables_it() -> None:
+    found = _found("kestrel.example does not send an HSTS header yet.\n")
+    assert [(line, rule) for line, rule, _ in found] == [(1, "fact/hsts")]
+    assert _found("kestrel.example sends an HSTS header.\n") == []

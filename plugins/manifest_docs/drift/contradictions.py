@@ -1734,7 +1734,7 @@ def _check_cells(
 
 
 _PHASE_COLUMN = re.compile(r"^\s*phase\s*$", re.IGNORECASE)
-_TIMELESS = frozenset({"phase", "target-date"})
+_TIMELESS = frozenset({"phase", "target-date", "phase-status"})
 """Kinds a statement about another phase can still contradict."""
 
 
@@ -2050,8 +2050,8 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
         return
     if unit.kind == "item":
         yield from _roadmap_phase(index, unit)
-    if unit.kind != "code":
-        yield from _current_phase(index, unit)
+    said_current = list(_current_phase(index, unit)) if unit.kind != "code" else []
+    yield from said_current
     # an open task says what is to be done, not what is; its dates and phases are still
     # the plan's ("- [ ] Split out the Prism Console (Q2 2026)"); one that only looks at
     # what exists ("- [ ] Open the blackroad-production project") states today's facts
@@ -2085,6 +2085,8 @@ def find_contradictions(index: FactIndex, unit: Unit) -> Iterator[Contradiction]
     found += _check_text(index, unit, groups, " / ".join(context[-2:]), around, mentions)
     if found and (to_do or _other_phase(index, unit)):
         found = [c for c in found if c.kind in _TIMELESS]
+    if said_current:  # "Phase 2 is in progress": the current phase's rule has said it
+        found = [c for c in found if c.kind != "phase-status"]
     yield from found
     if to_do:
         return

@@ -707,7 +707,9 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         for nm in subj.names:
             by_name.setdefault(nm.lower(), []).append(subj)
     pattern = (
-        re.compile(r"(?<![\w.-])(" + trie_alternation(by_name) + r")(?![\w-])", re.IGNORECASE)
+        re.compile(
+            r"(?<![\w.-])(" + trie_alternation(by_name) + r")(?![\w-]|\.\d)", re.IGNORECASE
+        )  # not "phase 2" in "Phase 2.5"
         if by_name
         else re.compile(r"(?!x)x")
     )
@@ -721,7 +723,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
     )
     phase_names = [p.name for p in manifest.phases]
     phases = re.compile(
-        r"\b[Pp]hase\s*(\d+)\b"
+        r"\b[Pp]hase\s*(\d+)\b(?!\.\d)"
         + "".join(f"|(?<![\\w-])({re.escape(n)})(?![\\w-])" for n in phase_names if n.strip())
     )
     capitals = {w.strip(",.()&'") for n in (org, *phase_names) for w in n.split()}

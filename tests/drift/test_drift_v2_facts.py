@@ -261,3 +261,10 @@ def test_hsts_denied_where_the_zone_enables_it() -> None:
     found = _found("kestrel.example does not send an HSTS header yet.\n")
     assert [(line, rule) for line, rule, _ in found] == [(1, "fact/hsts")]
     assert _found("kestrel.example sends an HSTS header.\n") == []
+
+
+def test_every_item_of_an_enumeration_is_compared_with_a_list_field() -> None:
+    found = _found("`LOG_LEVEL` accepts `debug`, `info`, `warn` or `error`.\n")
+    assert [(line, rule) for line, rule, _ in found] == [(1, "fact/allowed")]
+    assert "LOG_LEVEL is 'error' here" in found[0][2]
+    assert _found("`LOG_LEVEL` accepts `debug`, `info` or `warn`.\n") == []

@@ -1377,6 +1377,29 @@ def _bound_values(
     return bound
 
 
+_LIST_GAP = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|or|and/or)\s+)?", re.IGNORECASE)
+"""Between the items of an enumeration (``a, b or c``)."""
+
+
+def _enumerated(text: str, bound: list[Found], values: list[Found]) -> list[Found]:
+    """The values bound to a list field's words, with the rest of their enumeration.
+
+    ```takes `debug`, `info`, `warn` or `error```: every item, not just the first.
+    """
+    out = list(bound)
+    ordered = sorted(values, key=lambda f: f.start)
+    for first in bound:
+        last = first
+        for found in ordered:
+            if found.start < last.end or found in out:
+                continue
+            if not _LIST_GAP.fullmatch(text, last.end, found.start):
+                break
+            out.append(found)
+            last = found
+    return out
+
+
 _PRONOUN = re.compile(r"\b(?:it|its|it's|they|their|them)\b", re.IGNORECASE)
 """A pronoun that may stand for the subject of the sentence before."""
 
@@ -1518,6 +1541,8 @@ def _check_text(
         if hits[k] and kind.code:
             name = kind.spec is not None and kind.spec.parser == "word"
             candidates = _bound_commands(text, hits[k], values[k], name=name)
+            if candidates and kind.spec is not None and kind.spec.many:
+                candidates = _enumerated(text, candidates, values[k])
         elif hits[k]:
             candidates = _bound_values(k, hits, values, text)
         elif not kind.words.search(text) and not (kind.spec and kind.spec.words.adjacent):
@@ -1615,9 +1640,9 @@ def _check_text(
             )
             if result is not None:
                 found_wrong.setdefault(key, result)
-            elif _relevant(
+            elif not (kind.spec is not None and kind.spec.many) and _relevant(
                 picked[1], text, index.overridden, unit.headings, _part_around(text, found)
-            ):
+            ):  # one value agreeing with a list says nothing of the others
                 agreed.add(key)  # "from version 14 to version 15": a change, not drift
         for key, result in found_wrong.items():
             if key not in agreed:

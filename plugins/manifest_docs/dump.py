@@ -51,7 +51,7 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema=schema/manifest.schema.json\n"
 class _Dumper(yaml.SafeDumper):
     """Block style, and lists indented under their key as people write them."""
 
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:  # noqa: FBT
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
 
 

@@ -863,6 +863,11 @@ def _mentions(index: FactIndex, text: str) -> list[tuple[int, str, list[Subject]
 
 mentions_in = _mentions
 """Every subject name in a text (for the other rules of the gate)."""
+contradiction = _contradiction
+"""A finding that cites the first expectation and the rest of its list (for the other
+rules of the gate)."""
+HOSTNAME = _HOSTNAME
+"""A hostname in text (for the other rules of the gate)."""
 
 
 def _short_mentions(index: FactIndex, text: str) -> list[tuple[int, str, list[Subject]]]:
@@ -1129,11 +1134,7 @@ _PART_BREAK = re.compile(r";|\.\s|,?\s+(?:and|but|while|whereas)\s+|,\s+", re.IG
 
 def _part_around(text: str, found: Found) -> str:
     """The part of a sentence (between ``;``, ``and``, ``but``, commas) holding a value."""
-    start = 0
-    for m in _PART_BREAK.finditer(text, 0, found.start):
-        start = m.end()
-    end = _PART_BREAK.search(text, found.end)
-    return text[start : end.start() if end else len(text)]
+    return _clause(text, found.start, found.end, _PART_BREAK)
 
 
 def _heading_names_environment(env: str, heading: str) -> bool:
@@ -1449,10 +1450,15 @@ _FRAME = re.compile(r"^\W*(?:in|during|by|from|until|after|before|for)\s+phase\s
 _CLAUSE_EDGE = re.compile(r"[;,()]|\s(?:but|while|whereas|although)\s", re.IGNORECASE)
 
 
-def _clause(text: str, at: int) -> str:
-    """The clause of ``text`` around offset ``at`` (between commas, ``but``…)."""
-    starts = [m.end() for m in _CLAUSE_EDGE.finditer(text, 0, at)]
-    end = _CLAUSE_EDGE.search(text, at)
+def _clause(
+    text: str, at: int, until: int | None = None, edges: re.Pattern[str] = _CLAUSE_EDGE
+) -> str:
+    """The clause of ``text`` around offsets ``at``..``until``.
+
+    Clauses end at commas, ``but``… (:data:`_CLAUSE_EDGE`), or at the ``edges`` given.
+    """
+    starts = [m.end() for m in edges.finditer(text, 0, at)]
+    end = edges.search(text, at if until is None else until)
     return text[starts[-1] if starts else 0 : end.start() if end else len(text)]
 
 

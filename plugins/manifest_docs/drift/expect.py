@@ -12,12 +12,11 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..costs import DEFAULT_CURRENCY, CostLine, Totals, cost_lines, money, phase_costs
-from ..dns import zone
 from ..errors import Loc, format_loc
 from ..factwalk import UNIT_SUFFIXES, ManifestFact, norm_command, walk
 from ..values import Version, parse_cpu, spelled
@@ -525,13 +524,17 @@ _GENERIC_FLOWS = frozenset({"ci", "cd", "test", "tests", "build", "deploy", "rel
 """Workflow names too common to name one workflow in prose (``CI``, ``tests``)."""
 
 
-def _expectation(fact: ManifestFact, owners: Mapping[str, tuple[str, ...]]) -> Expectation:
+def _expectation(
+    fact: ManifestFact, owners: Mapping[str, tuple[str, ...]], zones: Mapping[str, str]
+) -> Expectation:
     value = fact.value
     if fact.spec.parser == "team":  # the team's id and name; every owner the manifest knows
         value = (
             owners.get(str(value), (str(value),)),
             frozenset(n for v in owners.values() for n in v),
         )
+    if fact.spec.parser == "cron":  # a time of day is compared in the job's time zone
+        value = (str(value), zones.get(str(fact.loc[1]), "UTC"))
     return Expectation(
         fact.spec.rule,
         fact.shown,
@@ -601,12 +604,9 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
         variable.exact = key.startswith("env:")
     collective: dict[str, list[Expectation]] = {}
     teams = _owner_names(manifest)
+    zones = {name: svc.timezone for name, svc in manifest.services.items() if svc.timezone}
     for fact in walk(manifest):
-        exp = _expectation(fact, teams)
-        if fact.spec.parser == "cron":  # a time of day is compared in the job's zone
-            svc = manifest.services.get(str(fact.loc[1]))
-            zone = svc.timezone if svc is not None and svc.timezone else "UTC"
-            exp = replace(exp, accepts=_predicate(_time_ok, (str(fact.value), zone)))
+        exp = _expectation(fact, teams, zones)
         if fact.subject.startswith("env:"):  # env:SERVICE.NAME: one variable, per service
             service, _, var_name = fact.subject[4:].partition(".")
             variable = subjects[f"env:{var_name}"]
@@ -756,7 +756,7 @@ def build_index(manifest: Manifest, source: SourceMap) -> FactIndex:
 def _records(manifest: Manifest) -> dict[tuple[str, str], list[Record]]:
     """The records of the manifest's zones, by name and type."""
     out: dict[tuple[str, str], list[Record]] = {}
-    for rec in zone(manifest).records:
+    for rec in manifest.dns.records:  # merged once per manifest, shared with the pages
         if rec.zone is not None:
             out.setdefault((rec.name, rec.type), []).append(rec)
     return out
@@ -1013,6 +1013,8 @@ def accepts_for(parser: str, value: Any, qualifier: str = "") -> Callable[[Any],
         return _predicate(_framework_ok, choices)
     if parser == "cpu":
         return _equals(parse_cpu(str(value)))
+    if parser == "cron":
+        return _predicate(_time_ok, value)
     if parser == "percent":
         return _equals(Decimal(str(value)).normalize())
     if parser == "address":

@@ -18,7 +18,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .claims import introduced_as_example, not_about_today
-from .contradictions import Contradiction
+from .contradictions import HOSTNAME, Contradiction, contradiction
 from .expect import Expectation
 
 if TYPE_CHECKING:
@@ -49,7 +49,6 @@ _VALUE_HEAD = re.compile(
     r"\b(?:value|content|target|points?(?: to)?|data|answer|address|destination)\b", re.I
 )
 _PRIORITY_HEAD = re.compile(r"\b(?:priority|pref(?:erence)?)\b", re.I)
-_ZONE_NAME = re.compile(r"(?<![\w.-])((?:[a-z0-9-]+\.)+[a-z]{2,})\.?(?![\w-])", re.I)
 _PLACEHOLDER = re.compile(
     r"[<>{}]|\.\.\.|…|\bx{3,}\b|\bplaceholder\b|\b(?:your|my)[-_]", re.IGNORECASE
 )
@@ -126,9 +125,7 @@ def _cited(
         Expectation("record", s, r.loc, lambda _v: False)
         for r, s in zip(records, shown, strict=True)
     ]
-    first, base = exps[0], exps[0].loc[:-1]
-    also = tuple(e for e in exps[1:] if e.loc[:-1] == base and len(e.loc) == len(first.loc))
-    return Contradiction(line, "record", subject, found, first, also)
+    return contradiction(line, "record", subject, found, exps)
 
 
 def find_records(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
@@ -139,7 +136,7 @@ def find_records(index: FactIndex, unit: Unit) -> Iterator[Contradiction]:
     if unit.kind == "code" and introduced_as_example(f"{unit.intro} {unit.lead}"):
         return
     known = index.domain_names
-    zones = [z.lower() for z in _ZONE_NAME.findall(context) if z.lower() in known]
+    zones = [z.lower() for z in HOSTNAME.findall(context) if z.lower() in known]
     if unit.kind == "row":
         yield from _row(index, unit, zones, known)
     elif unit.kind == "code":
@@ -182,7 +179,7 @@ def _code(
 ) -> Iterator[Contradiction]:
     for line in unit.lines:  # "; kestrel.example", "$ORIGIN kestrel.example."
         if line.lstrip().startswith((";", "#", "$ORIGIN")):
-            zones += [z.lower() for z in _ZONE_NAME.findall(line) if z.lower() in known]
+            zones += [z.lower() for z in HOSTNAME.findall(line) if z.lower() in known]
     asked: tuple[str, str] | None = None
     for k, line in enumerate(unit.lines):
         at = unit.line + k + 1
